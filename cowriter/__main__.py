@@ -1,0 +1,5 @@
+import sys
+
+from cowriter.cli import main
+
+sys.exit(main())

@@ -1,0 +1,89 @@
+"""The timed view of a song: which chord sounds in which bar and beat, at what tempo and meter.
+
+`cowriter.core.timing.timeline(song)` builds it (the inference rule is documented there); arrangement,
+MIDI, playback and the play head consume it. Positions are in quarter-note-independent *beats* of the
+current meter, counted from 0 at the first beat of bar 1 (`start`), and also as 1-based bar and beat.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Meter:
+    beats: int = 4
+    unit: int = 4
+
+    def __str__(self) -> str:
+        return f"{self.beats}/{self.unit}"
+
+
+@dataclass(frozen=True, slots=True)
+class ChordSpan:
+    """One chord held from `start` for `duration` beats. `chord` is the symbol as written (or `N.C.`).
+
+    `section` is the section's title, `section_index` its index in `Song.sections` (recalls included);
+    `line` is the 1-based source line of the lyric or grid row the chord came from (0 when synthetic),
+    `lyric` the words sung under this chord. `key` is the key in force (from `{key}`), `transpose` the
+    semitones in force from `{transpose}` directives (the symbol is *not* yet transposed).
+    """
+
+    bar: int
+    beat: float
+    start: float
+    duration: float
+    chord: str
+    section: str = ""
+    section_index: int = 0
+    line: int = 0
+    lyric: str = ""
+    key: str | None = None
+    transpose: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class TempoChange:
+    start: float
+    bpm: float
+
+
+@dataclass(frozen=True, slots=True)
+class MeterChange:
+    start: float
+    bar: int
+    meter: Meter
+
+
+@dataclass(frozen=True, slots=True)
+class SectionMark:
+    start: float
+    bar: int
+    name: str
+    section_index: int
+    style: str | None = None  # from `{x_style: …}` inside or just before the section
+
+
+@dataclass(frozen=True, slots=True)
+class Timeline:
+    spans: tuple[ChordSpan, ...]
+    bars: int
+    beats: float
+    tempos: tuple[TempoChange, ...] = (TempoChange(0.0, 100.0),)
+    meters: tuple[MeterChange, ...] = (MeterChange(0.0, 1, Meter()),)
+    sections: tuple[SectionMark, ...] = ()
+
+    def seconds_at(self, beat: float) -> float:
+        """Wall-clock seconds at a beat position, following tempo changes (tempo is in beats per minute)."""
+        seconds = 0.0
+        tempos = self.tempos or (TempoChange(0.0, 100.0),)
+        for i, change in enumerate(tempos):
+            end = tempos[i + 1].start if i + 1 < len(tempos) else float("inf")
+            if beat <= change.start:
+                break
+            seconds += (min(beat, end) - change.start) * 60.0 / change.bpm
+        return seconds
+
+    @property
+    def seconds(self) -> float:
+        return self.seconds_at(self.beats)

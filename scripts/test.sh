@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Install everything cowriter's checks need on a fresh Debian machine, then run them all:
+# ruff, mypy, import-linter and pytest. `.ci/run` calls exactly this script.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(pulseaudio pulseaudio-utils libasound2-plugins libportaudio2 alsa-utils sox tmux
+              fluidsynth fluid-soundfont-gm)
+if command -v apt-get >/dev/null 2>&1; then
+  missing=()
+  for p in "${APT_PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  if [ ${#missing[@]} -gt 0 ]; then
+    SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+fi
+
+PY=${PYTHON:-python3}
+# llama-cpp-python compiles llama.cpp from source the first time (about 7 minutes on 2 cores).
+$PY -m pip install --quiet --progress-bar off -e '.[dev]'
+
+$PY -m ruff check cowriter tests benchmarks
+$PY -m mypy cowriter
+lint-imports
+exec $PY -m pytest -q "$@"

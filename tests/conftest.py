@@ -1,0 +1,25 @@
+"""Shared fixtures: paths to the project's test data and to the peers' conformance corpus."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+CONFORMANCE = Path(os.environ.get("COWRITER_CONFORMANCE", ROOT.parent / "shared" / "conformance"))
+
+
+@pytest.fixture
+def data_dir() -> Path:
+    return DATA
+
+
+@pytest.fixture
+def conformance() -> Path:
+    """The peers' conformance corpus (../shared/conformance); tests using it skip where it is absent."""
+    if not CONFORMANCE.is_dir():
+        pytest.skip("conformance corpus ../shared/conformance not present")
+    return CONFORMANCE

@@ -1,0 +1,31 @@
+"""Importing cowriter or its core loads no heavy or UI library (DESIGN.md: the core is pure and cheap)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+HEAVY = ("textual", "rich", "numpy", "mido", "music21", "llama_cpp", "sounddevice", "jinja2", "pronouncing")
+
+
+def _loaded_after(statement: str) -> set[str]:
+    code = f"import sys, json\n{statement}\nprint(json.dumps(sorted(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
+    return {m.split(".")[0] for m in json.loads(out)}
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "import cowriter",
+        "import cowriter.core",
+        "import cowriter.core.song, cowriter.core.timeline, cowriter.core.events",
+        "import cowriter.cli; cowriter.cli.build_parser()",
+    ],
+)
+def test_no_heavy_imports(statement: str) -> None:
+    loaded = _loaded_after(statement)
+    assert not loaded & set(HEAVY), f"{statement!r} loaded {sorted(loaded & set(HEAVY))}"
