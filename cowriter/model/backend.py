@@ -1,0 +1,102 @@
+"""The model backend protocol: stream text for a list of chat messages, optionally bound by a grammar.
+
+Every backend (llama-cpp-python in process, an OpenAI-compatible HTTP server, the scripted fake) yields
+text pieces as they arrive, stops within a token when cancelled, and reports failures as `CowriterError`
+with a message fit for the user.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Literal, Protocol, runtime_checkable
+
+from cowriter.errors import CowriterError
+
+Role = Literal["system", "user", "assistant"]
+
+DEFAULT_MAX_TOKENS = 256
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """One chat turn."""
+
+    role: Role
+    content: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"role": self.role, "content": self.content}
+
+
+class GenerationCancelled(CowriterError):
+    """The caller cancelled a stream; whatever was streamed so far is all there is."""
+
+    def __init__(self) -> None:
+        super().__init__("generation cancelled", exit_code=130)
+
+
+class ModelError(CowriterError):
+    """The model could not be loaded or reached, or it stopped answering."""
+
+
+@runtime_checkable
+class Backend(Protocol):
+    """What the service needs from a model.
+
+    `stream` yields text pieces (about one token each). It checks for cancellation between pieces: either
+    `cancel()` on the backend (which affects the stream running now) or the `cancel` event passed in
+    (which the caller owns). A cancelled stream raises `GenerationCancelled`.
+    """
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def context_size(self) -> int:
+        """The context window in tokens (prompt and answer together)."""
+        ...
+
+    @property
+    def supports_grammar(self) -> bool: ...
+
+    def count_tokens(self, text: str) -> int: ...
+
+    def stream(
+        self,
+        messages: Sequence[Message],
+        *,
+        grammar: str | None = None,
+        max_tokens: int = DEFAULT_MAX_TOKENS,
+        temperature: float = 0.7,
+        seed: int | None = None,
+        stop: Sequence[str] = (),
+        cancel: threading.Event | None = None,
+    ) -> Iterator[str]: ...
+
+    def cancel(self) -> None: ...
+
+    def close(self) -> None: ...
+
+
+def estimate_tokens(text: str) -> int:
+    """A rough token count (about four characters a token) for backends without a tokenizer at hand."""
+    return max(1, (len(text) + 3) // 4) if text else 0
+
+
+class CancelFlag:
+    """The backend-owned half of cancellation: `cancel()` sets it, each new stream starts clear."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+
+    def set(self) -> None:
+        self._event.set()
+
+    def reset(self) -> None:
+        self._event.clear()
+
+    def check(self, other: threading.Event | None) -> None:
+        if self._event.is_set() or (other is not None and other.is_set()):
+            raise GenerationCancelled()

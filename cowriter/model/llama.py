@@ -1,0 +1,197 @@
+"""The llama-cpp-python backend: the only module that imports `llama_cpp` (lazily, on first use).
+
+The GGUF is loaded on the first `stream` (or `load()`), in the caller's thread — a worker in the TUI. The
+context size comes from the model's header, capped; the chat template comes from the GGUF; threads default
+to the machine's physical cores.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from cowriter.model import gguf
+from cowriter.model.backend import DEFAULT_MAX_TOKENS, CancelFlag, Message, ModelError
+
+DEFAULT_CONTEXT_CAP = 4096
+
+
+def physical_cores() -> int:
+    """Physical CPU cores (Linux /proc/cpuinfo), else the logical count; at least 1."""
+    try:
+        pairs: set[tuple[str, str]] = set()
+        phys = core = ""
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            for line in f:
+                key, _, value = line.partition(":")
+                key = key.strip()
+                if key == "physical id":
+                    phys = value.strip()
+                elif key == "core id":
+                    core = value.strip()
+                elif not key and core:
+                    pairs.add((phys, core))
+                    phys = core = ""
+        if core:
+            pairs.add((phys, core))
+        if pairs:
+            return len(pairs)
+    except OSError:
+        pass
+    return max(1, os.cpu_count() or 1)
+
+
+class LlamaBackend:
+    """A GGUF model run in process by llama-cpp-python."""
+
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        context_cap: int = DEFAULT_CONTEXT_CAP,
+        threads: int | None = None,
+        verbose: bool = False,
+    ) -> None:
+        self.path = Path(path)
+        self.context_cap = context_cap
+        self.threads = threads or physical_cores()
+        self.verbose = verbose
+        self._llm: Any = None
+        self._n_ctx = 0
+        self._meta: dict[str, gguf.Value] = {}
+        self._grammars: dict[str, Any] = {}
+        self._flag = CancelFlag()
+        self._lock = threading.Lock()
+
+    # -- loading -------------------------------------------------------------------------------------------
+    def load(self) -> None:
+        """Load the model now (idempotent). Raises ModelError when the file is missing or damaged."""
+        with self._lock:
+            if self._llm is not None:
+                return
+            if not self.path.is_file():
+                raise ModelError(
+                    f"model file not found: {self.path}",
+                    hint="pass --model PATH.gguf, set COWRITER_MODEL, or run `cowriter models`",
+                )
+            self._meta = gguf.read_metadata(self.path)
+            trained = gguf.context_length(self._meta) or self.context_cap
+            n_ctx = max(512, min(self.context_cap, trained))
+            try:
+                import llama_cpp
+            except ImportError as exc:  # pragma: no cover - a broken install
+                raise ModelError(
+                    "llama-cpp-python is not installed", hint="pip install llama-cpp-python"
+                ) from exc
+            try:
+                self._llm = llama_cpp.Llama(
+                    model_path=str(self.path),
+                    n_ctx=n_ctx,
+                    n_threads=self.threads,
+                    n_threads_batch=self.threads,
+                    verbose=self.verbose,
+                )
+            except (ValueError, RuntimeError, OSError) as exc:
+                raise ModelError(
+                    f"llama.cpp could not load {self.path} ({exc})",
+                    hint="the file may be damaged or of an architecture this llama.cpp build lacks",
+                ) from None
+            self._n_ctx = int(self._llm.n_ctx())
+
+    @property
+    def loaded(self) -> bool:
+        return self._llm is not None
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    @property
+    def description(self) -> str:
+        if not self._meta and self.path.is_file():
+            self._meta = gguf.read_metadata(self.path)
+        return gguf.describe(self._meta)
+
+    @property
+    def context_size(self) -> int:
+        self.load()
+        return self._n_ctx
+
+    @property
+    def supports_grammar(self) -> bool:
+        return True
+
+    def count_tokens(self, text: str) -> int:
+        self.load()
+        return len(self._llm.tokenize(text.encode("utf-8"), add_bos=False, special=True))
+
+    def _grammar(self, text: str) -> Any:
+        compiled = self._grammars.get(text)
+        if compiled is None:
+            from llama_cpp.llama_grammar import LlamaGrammar
+
+            try:
+                compiled = LlamaGrammar.from_string(text, verbose=self.verbose)
+            except (ValueError, RuntimeError) as exc:
+                raise ModelError(f"the proposal grammar does not compile ({exc})") from None
+            self._grammars = {text: compiled}  # keep one: grammars are per request and cheap to rebuild
+        return compiled
+
+    # -- generation ----------------------------------------------------------------------------------------
+    def stream(
+        self,
+        messages: Sequence[Message],
+        *,
+        grammar: str | None = None,
+        max_tokens: int = DEFAULT_MAX_TOKENS,
+        temperature: float = 0.7,
+        seed: int | None = None,
+        stop: Sequence[str] = (),
+        cancel: threading.Event | None = None,
+    ) -> Iterator[str]:
+        self._flag.reset()
+        self.load()
+        compiled = self._grammar(grammar) if grammar else None
+        return self._stream(messages, compiled, max_tokens, temperature, seed, list(stop), cancel)
+
+    def _stream(
+        self,
+        messages: Sequence[Message],
+        compiled: Any,
+        max_tokens: int,
+        temperature: float,
+        seed: int | None,
+        stop: list[str],
+        cancel: threading.Event | None,
+    ) -> Iterator[str]:
+        self._flag.check(cancel)
+        chunks = self._llm.create_chat_completion(
+            messages=[m.as_dict() for m in messages],
+            grammar=compiled,
+            max_tokens=max_tokens,
+            temperature=temperature,
+            seed=seed,
+            stop=stop,
+            stream=True,
+        )
+        try:
+            for chunk in chunks:
+                self._flag.check(cancel)
+                piece = chunk["choices"][0]["delta"].get("content")
+                if piece:
+                    yield piece
+        finally:
+            chunks.close()
+
+    def cancel(self) -> None:
+        self._flag.set()
+
+    def close(self) -> None:
+        with self._lock:
+            llm, self._llm = self._llm, None
+            self._grammars.clear()
+        if llm is not None:
+            llm.close()
