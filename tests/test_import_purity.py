@@ -22,7 +22,10 @@ def _loaded_after(statement: str) -> set[str]:
     [
         "import cowriter",
         "import cowriter.core",
-        "import cowriter.core.song, cowriter.core.timeline, cowriter.core.events",
+        # every module of the pure core, whatever it grows into
+        "import pkgutil, importlib, cowriter.core\n"
+        "for m in pkgutil.walk_packages(cowriter.core.__path__, 'cowriter.core.'):\n"
+        "    importlib.import_module(m.name)",
         "import cowriter.cli; cowriter.cli.build_parser()",
     ],
 )
