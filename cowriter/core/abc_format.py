@@ -1,0 +1,187 @@
+"""Writing an `AbcTune` as ABC text: bar lines, ties across bars and chords, accidentals, `w:` lyrics."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from fractions import Fraction
+
+from cowriter.core.abc_types import LETTER_PC, START_DIRECTIVE, AbcTune, key_fifths, key_signature
+
+# ---------------------------------------------------------------- formatting
+
+
+def _representable(units: Fraction) -> bool:
+    """A length (in units of L) one note can show: a power of two, or a dotted one (3 * 2^k)."""
+    for base in (units, units / 3):
+        if (
+            base > 0
+            and (base.numerator & (base.numerator - 1)) == 0
+            and (base.denominator & (base.denominator - 1)) == 0
+        ):
+            return True
+    return False
+
+
+def _split_units(units: Fraction) -> list[Fraction]:
+    """Tied pieces for a length: the largest note values first (5 → 4 + 1)."""
+    if _representable(units):
+        return [units]
+    values = sorted(
+        (Fraction(m) * Fraction(2) ** k for k in range(-6, 7) for m in (1, 3) if m == 1 or k > -6),
+        reverse=True,
+    )
+    pieces: list[Fraction] = []
+    rest = units
+    while rest > 0:
+        value = next((v for v in values if v <= rest), None)
+        if value is None:
+            pieces.append(rest)  # an unusual length (a tuplet): written as it is
+            break
+        pieces.append(value)
+        rest -= value
+    return pieces
+
+
+def _length_text(units: Fraction) -> str:
+    if units == 1:
+        return ""
+    if units.denominator == 1:
+        return str(units.numerator)
+    if units.numerator == 1 and units.denominator == 2:
+        return "/"
+    if units.numerator == 1:
+        return f"/{units.denominator}"
+    return f"{units.numerator}/{units.denominator}"
+
+
+def _spell(pitch: int, signature: dict[str, int]) -> tuple[str, int, int]:
+    """(letter, alteration, octave) for a MIDI pitch in a key: the key's own letter when the key has the
+    pitch class, else a white key, else a sharp in sharp keys and a flat in flat keys."""
+    pc = pitch % 12
+    options = [
+        (letter, signature[letter])
+        for letter in LETTER_PC
+        if (LETTER_PC[letter] + signature[letter]) % 12 == pc
+    ]
+    if not options:
+        options = [(letter, 0) for letter in LETTER_PC if LETTER_PC[letter] == pc]
+    if not options:
+        want = 1 if key_fifths(signature) >= 0 else -1
+        options = [(letter, want) for letter in LETTER_PC if (LETTER_PC[letter] + want) % 12 == pc]
+    letter, alteration = options[0]
+    base = pitch - alteration
+    return letter, alteration, base // 12 - 1
+
+
+def _pitch_text(letter: str, octave: int) -> str:
+    if octave >= 5:
+        return letter.lower() + "'" * (octave - 5)
+    return letter + "," * (4 - octave)
+
+
+def _lyric_text(syllable: str) -> str:
+    text = re.sub(r"[_*|%]", "", syllable).replace("-", "\\-").strip()
+    return re.sub(r"\s+", "~", text) or "*"
+
+
+def _fraction(value: float) -> Fraction:
+    return Fraction(value).limit_denominator(96)
+
+
+def format_abc(tune: AbcTune, bars_per_line: int = 4) -> str:
+    """The tune as ABC text (header, then music lines of `bars_per_line` bars, each with its `w:` line)."""
+    meter, unit = tune.meter, tune.unit
+    signature = key_signature(tune.key)
+    head = [f"X:{tune.number}"]
+    if tune.title:
+        head.append(f"T:{tune.title}")
+    head += [f"{name}:{value}" for name, value in tune.fields]
+    head += [f"M:{meter.beats}/{meter.unit}", f"L:{unit.numerator}/{unit.denominator}"]
+    if tune.tempo is not None:
+        bpm = round(tune.tempo, 3)
+        head.append(f"Q:1/{meter.unit}={int(bpm) if bpm == int(bpm) else bpm}")
+    if tune.offset:
+        off = round(tune.offset, 6)
+        head.append(f"{START_DIRECTIVE} {int(off) if off == int(off) else off}")
+    head.append(f"K:{tune.key}")
+
+    to_units = 1 / (unit * meter.unit)  # beats -> multiples of L
+    bar_len = Fraction(meter.beats)
+    pickup = _fraction(tune.pickup)
+    notes = sorted(tune.notes, key=lambda n: n.start)
+    chords = {_fraction(c.start): c.symbol for c in tune.chords}
+    end = max([_fraction(n.start + n.duration) for n in notes] + [Fraction(0)])
+    last_chord = max(chords, default=Fraction(-1))
+    bar_lines: list[Fraction] = []
+    edge = pickup if pickup > 0 else bar_len
+    while edge < end or edge <= last_chord:
+        bar_lines.append(edge)
+        edge += bar_len
+    bar_lines.append(edge)
+
+    # cut points: bar lines, chord starts, note starts and ends
+    cuts = sorted(
+        {Fraction(0), *bar_lines, *chords}
+        | {_fraction(n.start) for n in notes}
+        | {_fraction(n.start + n.duration) for n in notes}
+    )
+    cuts = [c for c in cuts if c <= bar_lines[-1]]
+
+    bars: list[list[tuple[str, str]]] = [[] for _ in bar_lines]  # per bar: (music token, lyric token)
+    note_index = 0
+    accidentals: dict[tuple[str, int], int] = {}
+    bar_no = 0
+    for a, b in itertools.pairwise(cuts):
+        while bar_no < len(bar_lines) - 1 and a >= bar_lines[bar_no]:
+            bar_no += 1
+            accidentals = {}
+        while (
+            note_index < len(notes) and _fraction(notes[note_index].start + notes[note_index].duration) <= a
+        ):
+            note_index += 1
+        chord = f'"{chords[a]}"' if a in chords else ""
+        note = notes[note_index] if note_index < len(notes) else None
+        sounding = note is not None and _fraction(note.start) <= a
+        pieces = _split_units((b - a) * to_units)
+        if not sounding or note is None:
+            for k, piece in enumerate(pieces):
+                bars[bar_no].append(((chord if k == 0 else "") + "z" + _length_text(piece), ""))
+            continue
+        letter, alteration, octave = _spell(note.pitch, signature)
+        first_of_note = _fraction(note.start) == a
+        ends_here = _fraction(note.start + note.duration) <= b
+        for k, piece in enumerate(pieces):
+            mark = ""
+            if accidentals.get((letter, octave), signature[letter]) != alteration:
+                mark = {2: "^^", 1: "^", 0: "=", -1: "_", -2: "__"}[alteration]
+                accidentals[(letter, octave)] = alteration
+            tie = "" if ends_here and k == len(pieces) - 1 else "-"
+            token = (chord if k == 0 else "") + mark + _pitch_text(letter, octave) + _length_text(piece) + tie
+            if first_of_note and k == 0:
+                lyric = _lyric_text(note.syllable) + ("-" if note.syllable and note.hyphen else "")
+                if not note.syllable:
+                    lyric = "_" if any(n.syllable for n in notes[:note_index]) else "*"
+            else:
+                lyric = "_"
+            bars[bar_no].append((token, lyric))
+
+    body: list[str] = []
+    for first in range(0, len(bars), bars_per_line):
+        chunk = bars[first : first + bars_per_line]
+        last = first + bars_per_line >= len(bars)
+        music = " | ".join(" ".join(t for t, _ in bar) for bar in chunk) + (" |]" if last else " |")
+        body.append(music)
+        words = [w for bar in chunk for _, w in bar if w]
+        if any(w not in ("_", "*") for w in words):
+            text = ""
+            for w in words:
+                text += w if text.endswith("-") or not text else " " + w
+            body.append(f"w: {text}")
+    return "\n".join(head + body) + "\n"
+
+
+def format_abc_block(tune: AbcTune, label: str = "", bars_per_line: int = 4) -> str:
+    """The tune as a ChordPro ABC block, `{start_of_abc}` … `{end_of_abc}`."""
+    start = f"{{start_of_abc: {label}}}" if label else "{start_of_abc}"
+    return f"{start}\n{format_abc(tune, bars_per_line)}{{end_of_abc}}\n"

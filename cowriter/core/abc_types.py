@@ -1,0 +1,150 @@
+"""The data of an ABC tune (see `cowriter.core.abc`) and the key, meter and tempo fields it is read with."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from fractions import Fraction
+
+from cowriter.core.timeline import Meter
+
+_COMMON_TIME = Meter(4, 4)
+START_DIRECTIVE = "%%cowriter-start"
+LETTER_PC = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}
+_LETTER_FIFTHS = {"F": -1, "C": 0, "G": 1, "D": 2, "A": 3, "E": 4, "B": 5}
+_MODE_SHIFT = {
+    "": 0, "maj": 0, "ion": 0, "m": -3, "min": -3, "aeo": -3, "mix": -1, "dor": -2, "phr": -4,
+    "lyd": 1, "loc": -5,
+}  # fmt: skip
+_SHARP_ORDER = "FCGDAEB"
+DECORATIONS = set(".~HLMOPSTuvJR")
+
+
+class AbcError(ValueError):
+    """ABC text cowriter cannot read, located at a 1-based line and column of the text given."""
+
+    def __init__(self, message: str, line: int = 0, column: int = 0) -> None:
+        super().__init__(f"{line}:{column}: {message}" if line else message)
+        self.message = message
+        self.line = line
+        self.column = column
+
+
+@dataclass(frozen=True, slots=True)
+class AbcNote:
+    """One sounding note. `hyphen` marks a syllable whose word continues on the next syllable."""
+
+    start: float
+    duration: float
+    pitch: int
+    syllable: str = ""
+    hyphen: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class AbcChord:
+    """A quoted chord symbol (`"Am"`) sounding from `start` (beats, as for notes)."""
+
+    start: float
+    symbol: str
+
+
+@dataclass(frozen=True, slots=True)
+class AbcTune:
+    notes: tuple[AbcNote, ...] = ()
+    meter: Meter = _COMMON_TIME
+    key: str = "C"
+    unit: Fraction = Fraction(1, 8)
+    title: str = ""
+    tempo: float | None = None  # beats of the meter per minute
+    number: int = 1
+    offset: float = 0.0
+    pickup: float = 0.0
+    chords: tuple[AbcChord, ...] = ()
+    fields: tuple[tuple[str, str], ...] = ()  # other header fields (C:, O:, R:…), in order
+
+    @property
+    def beats(self) -> float:
+        """Where the last note or chord ends, in beats from the tune's beat 0."""
+        ends = [n.start + n.duration for n in self.notes] + [c.start for c in self.chords]
+        return max(ends, default=0.0)
+
+    @property
+    def syllables(self) -> tuple[str, ...]:
+        return tuple(n.syllable for n in self.notes if n.syllable)
+
+
+# ---------------------------------------------------------------- keys and meters
+
+
+def key_signature(key: str) -> dict[str, int]:
+    """Alteration (+1 sharp, -1 flat) of each letter under an ABC key (`G`, `Am`, `F#m`, `Bb`, `Dmix`)."""
+    text = key.strip()
+    m = re.match(r"(?i)^(none|hp)?$", text)
+    if m or not text:
+        return dict.fromkeys(LETTER_PC, 0)
+    m = re.match(r"^([A-Ga-g])([#b]?)\s*([A-Za-z]*)", text)
+    if not m:
+        raise AbcError(f"unknown key {key!r}")
+    letter, accidental, mode = m.group(1).upper(), m.group(2), m.group(3).lower()
+    mode_key = "m" if mode == "m" else mode[:3]
+    if mode_key not in _MODE_SHIFT:
+        raise AbcError(f"unknown mode {mode!r} in key {key!r}")
+    fifths = _LETTER_FIFTHS[letter] + {"#": 7, "b": -7, "": 0}[accidental] + _MODE_SHIFT[mode_key]
+    signature = dict.fromkeys(LETTER_PC, 0)
+    for i in range(min(abs(fifths), 7)):
+        if fifths > 0:
+            signature[_SHARP_ORDER[i]] = 1
+        else:
+            signature[_SHARP_ORDER[6 - i]] = -1
+    return signature
+
+
+def key_fifths(signature: dict[str, int]) -> int:
+    return sum(signature.values())
+
+
+def parse_key_field(value: str) -> str:
+    """The key part of a K: field (clef and other parameters dropped)."""
+    words = value.split()
+    if not words:
+        return "C"
+    key = words[0]
+    if len(words) > 1 and re.match(r"(?i)^(maj|min|mix|dor|phr|lyd|loc|aeo|ion|m$)", words[1]):
+        key += words[1]
+    key_signature(key)  # validate
+    return key
+
+
+def parse_meter(value: str) -> Meter:
+    value = value.strip()
+    if value in ("C", ""):
+        return Meter(4, 4)
+    if value == "C|":
+        return Meter(2, 2)
+    if value.lower() == "none":
+        return Meter(4, 4)
+    m = re.match(r"^\(?([\d+]+)\)?\s*/\s*(\d+)$", value)
+    if not m:
+        raise AbcError(f"unreadable meter {value!r}")
+    return Meter(sum(int(x) for x in m.group(1).split("+")), int(m.group(2)))
+
+
+def parse_fraction(value: str) -> Fraction:
+    m = re.match(r"^\s*(\d+)\s*/\s*(\d+)\s*$", value)
+    if not m or int(m.group(2)) == 0:
+        raise AbcError(f"unreadable length {value!r}")
+    return Fraction(int(m.group(1)), int(m.group(2)))
+
+
+def parse_tempo(value: str, meter: Meter) -> float:
+    """Q: (`1/4=120`, `120`, `"Allegro" 3/8=60`) as beats of the meter per minute."""
+    text = re.sub(r'"[^"]*"', "", value).strip()
+    m = re.match(r"^(?:([\d/ ]+)=)?\s*(\d+(?:\.\d+)?)$", text)
+    if not m:
+        raise AbcError(f"unreadable tempo {value!r}")
+    bpm = float(m.group(2))
+    if m.group(1):
+        beat = sum((parse_fraction(p) for p in m.group(1).split()), Fraction(0))
+        bpm = float(bpm * beat * meter.unit)
+    return bpm
