@@ -1,1 +1,36 @@
+"""The session store: each song a session with its versions (a tree), credits, chat and UI state.
 
+Public API (see store.py and session.py)::
+
+    from cowriter.session import SessionStore, default_store
+    store = SessionStore(default_store(args.sessions))
+    session = store.create(name, text, author="human")   # or store.open(name, readonly=False)
+    session.save_version(text, "model:smollm2", message="chorus", prompt="...")
+    session.versions(), session.version(id_or_name), session.current, session.text(id)
+    session.branch_from(id), session.name_version(id, name), session.diff(a, b)
+    session.credits(version).report() / .format()
+    session.add_message(role, text, model), session.messages()
+    session.set_state(key, value), session.get_state(key, default)
+    session.refresh(), session.try_upgrade(), session.readonly, session.notice, session.close()
+"""
+
+from cowriter.session.credits import EDITED, HUMAN, LineCredit, check_author
+from cowriter.session.names import check_name
+from cowriter.session.paths import default_store
+from cowriter.session.records import Credits, Message, Version
+from cowriter.session.session import Session
+from cowriter.session.store import SessionStore
+
+__all__ = [
+    "EDITED",
+    "HUMAN",
+    "Credits",
+    "LineCredit",
+    "Message",
+    "Session",
+    "SessionStore",
+    "Version",
+    "check_author",
+    "check_name",
+    "default_store",
+]

@@ -1,0 +1,266 @@
+"""Who wrote each line, and each line's chords.
+
+Every version of a song carries one `LineCredit` per text line. A new version inherits its parent's credits
+for the lines that did not change (a `difflib` line diff decides which did) and credits the rest to the
+author of the new version:
+
+- `"human"`: the writer;
+- `"model:NAME"` with the id of the prompt behind it;
+- `"edited"`: the writer changed the words of a line a model wrote (`origin` keeps the model and `prompt`
+  the prompt that produced it).
+
+Words and chords are credited apart: moving or changing the `[chords]` of a line changes `chords`, leaving
+the author of the words alone, and the other way round. Blank lines carry credits but do not count in the
+report's shares.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from typing import Any
+
+from cowriter.errors import CowriterError
+
+HUMAN = "human"
+EDITED = "edited"
+MODEL_PREFIX = "model:"
+_CHORD = re.compile(r"\[([^\]\n]*)\]")
+_MODEL_NAME = re.compile(r"^[^\s\x00-\x1f\x7f]{1,200}$")
+_SIMILAR = 0.5  # a changed line at least this similar to an old one is an edit of it
+_PAIRING_LIMIT = 60  # replaced blocks larger than this (either side) pair lines by position
+
+
+def check_author(author: str) -> str:
+    """`"human"` or `"model:NAME"`; anything else is a CowriterError (exit code 2)."""
+    if author == HUMAN:
+        return author
+    if author.startswith(MODEL_PREFIX) and _MODEL_NAME.match(author[len(MODEL_PREFIX) :]):
+        return author
+    raise CowriterError(
+        f"author {author!r} refused", hint="use 'human' or 'model:NAME', e.g. model:smollm2", exit_code=2
+    )
+
+
+def is_model(author: str) -> bool:
+    return author.startswith(MODEL_PREFIX)
+
+
+def split_lines(text: str) -> list[str]:
+    """The text's lines, without line ends (a final newline does not make an empty last line)."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+def split_chords(line: str) -> tuple[str, tuple[tuple[str, int], ...]]:
+    """A ChordPro line's words and its inline chords as (symbol, offset in the words)."""
+    words: list[str] = []
+    chords: list[tuple[str, int]] = []
+    pos = 0
+    at = 0
+    for m in _CHORD.finditer(line):
+        piece = line[pos : m.start()]
+        words.append(piece)
+        at += len(piece)
+        chords.append((m.group(1), at))
+        pos = m.end()
+    words.append(line[pos:])
+    return "".join(words), tuple(chords)
+
+
+@dataclass(frozen=True)
+class LineCredit:
+    """The authorship of one line: its words, and its inline chords (`chords == ""` when it has none)."""
+
+    author: str
+    prompt: int | None = None  # id of the prompt behind a model line (or behind the line a human edited)
+    origin: str | None = None  # for "edited": the model whose line was edited
+    chords: str = ""
+    chords_prompt: int | None = None
+    since: int = 0  # the version in which these words were last written
+
+    def to_json(self) -> list[Any]:
+        return [self.author, self.prompt, self.origin, self.chords, self.chords_prompt, self.since]
+
+    @classmethod
+    def from_json(cls, item: Sequence[Any]) -> LineCredit:
+        author, prompt, origin, chords, chords_prompt, since = item
+        return cls(str(author), prompt, origin, str(chords), chords_prompt, int(since))
+
+
+def fresh(line: str, author: str, prompt: int | None, version: int) -> LineCredit:
+    """Credit for a line written from scratch by `author`."""
+    has_chords = bool(split_chords(line)[1])
+    return LineCredit(
+        author=author,
+        prompt=prompt if is_model(author) else None,
+        chords=author if has_chords else "",
+        chords_prompt=prompt if has_chords and is_model(author) else None,
+        since=version,
+    )
+
+
+def _edit(old: str, new: str, was: LineCredit, author: str, prompt: int | None, version: int) -> LineCredit:
+    old_words, old_chords = split_chords(old)
+    new_words, new_chords = split_chords(new)
+    words_author, words_prompt, origin, since = was.author, was.prompt, was.origin, was.since
+    if new_words != old_words:
+        since = version
+        if author == HUMAN and (is_model(was.author) or was.author == EDITED):
+            words_author, origin = EDITED, was.origin or was.author
+        elif author == HUMAN:
+            words_author, words_prompt, origin = HUMAN, None, None
+        else:
+            words_author, words_prompt, origin = author, prompt, None
+    chords_author, chords_prompt = was.chords, was.chords_prompt
+    if new_chords != old_chords:
+        chords_author = author if new_chords else ""
+        chords_prompt = prompt if new_chords and is_model(author) else None
+    return LineCredit(words_author, words_prompt, origin, chords_author, chords_prompt, since)
+
+
+def _pair(old: Sequence[str], new: Sequence[str]) -> dict[int, int]:
+    """For a replaced block: new line index → the old line it edits (most similar, in order)."""
+    if len(old) > _PAIRING_LIMIT or len(new) > _PAIRING_LIMIT:
+        return {j: j for j in range(min(len(old), len(new)))}
+    pairs: dict[int, int] = {}
+    start = 0
+    old_words = [split_chords(line)[0] for line in old]
+    for j, line in enumerate(new):
+        words = split_chords(line)[0]
+        best, best_i = _SIMILAR, -1
+        for i in range(start, len(old)):
+            sm = SequenceMatcher(None, old_words[i], words, autojunk=False)
+            if sm.real_quick_ratio() < best or sm.quick_ratio() < best:
+                continue
+            ratio = 1.0 if old[i] == line or old_words[i] == words else sm.ratio()
+            if ratio >= best and (best_i < 0 or ratio > best):
+                best, best_i = ratio, i
+        if best_i >= 0:
+            pairs[j] = best_i
+            start = best_i + 1
+    return pairs
+
+
+def credit_lines(
+    old_lines: Sequence[str],
+    old_credits: Sequence[LineCredit],
+    new_lines: Sequence[str],
+    author: str,
+    prompt: int | None,
+    version: int,
+) -> list[LineCredit]:
+    """Credits for `new_lines`, written by `author` on top of `old_lines` (credited `old_credits`)."""
+    if len(old_lines) != len(old_credits):
+        raise ValueError("one credit per old line expected")
+    out: list[LineCredit] = []
+    matcher = SequenceMatcher(None, list(old_lines), list(new_lines), autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            out.extend(old_credits[i1:i2])
+        elif tag == "insert":
+            out.extend(fresh(line, author, prompt, version) for line in new_lines[j1:j2])
+        elif tag == "replace":
+            pairs = _pair(old_lines[i1:i2], new_lines[j1:j2])
+            for j, line in enumerate(new_lines[j1:j2]):
+                i = pairs.get(j)
+                if i is None:
+                    out.append(fresh(line, author, prompt, version))
+                else:
+                    out.append(_edit(old_lines[i1 + i], line, old_credits[i1 + i], author, prompt, version))
+    return out
+
+
+# ---- the report -------------------------------------------------------------------------------------------
+
+
+def report(lines: Sequence[str], credits: Sequence[LineCredit], prompts: Mapping[int, str]) -> dict[str, Any]:
+    """The credits report as plain data (the JSON form of `cowriter sessions export --credits --json`)."""
+    counted = [
+        (n, line, c) for n, (line, c) in enumerate(zip(lines, credits, strict=True), 1) if line.strip()
+    ]
+    total = len(counted)
+    words = Counter(c.author for _, _, c in counted)
+    chords = Counter(c.chords for _, _, c in counted if c.chords)
+    models: set[str] = set()
+    behind: dict[int, dict[str, Any]] = {}
+    for n, _, c in counted:
+        for who, pid in ((c.origin or c.author, c.prompt), (c.chords, c.chords_prompt)):
+            if is_model(who):
+                models.add(who[len(MODEL_PREFIX) :])
+                if pid is not None:
+                    entry = behind.setdefault(
+                        pid, {"id": pid, "text": prompts.get(pid, ""), "models": [], "lines": []}
+                    )
+                    if who not in entry["models"]:
+                        entry["models"].append(who)
+                    if n not in entry["lines"]:
+                        entry["lines"].append(n)
+    return {
+        "lines": total,
+        "authors": [
+            {"author": a, "lines": k, "share": round(k / total, 4) if total else 0.0}
+            for a, k in sorted(words.items(), key=lambda kv: (-kv[1], kv[0]))
+        ],
+        "chords": [
+            {"author": a, "lines": k} for a, k in sorted(chords.items(), key=lambda kv: (-kv[1], kv[0]))
+        ],
+        "models": sorted(models),
+        "prompts": [behind[k] for k in sorted(behind)],
+        "by_line": [
+            {
+                "line": n,
+                "text": line,
+                "author": c.author,
+                "origin": c.origin,
+                "prompt": c.prompt,
+                "chords": c.chords or None,
+                "chords_prompt": c.chords_prompt,
+                "since": c.since,
+            }
+            for n, line, c in counted
+        ],
+    }
+
+
+def _ranges(numbers: Sequence[int]) -> str:
+    parts: list[str] = []
+    for n in sorted(numbers):
+        if parts and parts[-1].split("-")[-1] == str(n - 1):
+            parts[-1] = f"{parts[-1].split('-')[0]}-{n}"
+        else:
+            parts.append(str(n))
+    return ", ".join(parts)
+
+
+def format_report(data: Mapping[str, Any], title: str = "") -> str:
+    """The report as text for people."""
+    out = [f"Credits{': ' + title if title else ''}", ""]
+    total = data["lines"]
+    out.append(f"Lines: {total} (blank lines not counted)")
+    for a in data["authors"]:
+        note = "  (the writer's edits of model lines)" if a["author"] == EDITED else ""
+        out.append(f"  {a['author']:<24} {a['lines']:>5}  {a['share'] * 100:5.1f}%{note}")
+    if data["chords"]:
+        out.append("Chords (lines with inline chords):")
+        out.extend(f"  {c['author']:<24} {c['lines']:>5}" for c in data["chords"])
+    out.append(f"Models used: {', '.join(data['models']) if data['models'] else 'none'}")
+    if data["prompts"]:
+        out.append("Prompts behind model lines:")
+        for p in data["prompts"]:
+            text = " ".join(str(p["text"]).split())
+            text = text if len(text) <= 70 else text[:67] + "..."
+            out.append(f"  #{p['id']} {', '.join(p['models'])}: {text!r} -> lines {_ranges(p['lines'])}")
+    out.append("")
+    out.append("By line:")
+    for row in data["by_line"]:
+        who = row["author"] if row["author"] != EDITED else f"edited({row['origin']})"
+        if row["chords"] and row["chords"] != row["author"]:
+            who += f" +chords {row['chords']}"
+        out.append(f"  {row['line']:>4}  {who:<28} {row['text']}")
+    return "\n".join(out) + "\n"

@@ -1,0 +1,75 @@
+"""Durable, private file operations: atomic replace with fsync, private folders, backups."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+TMP_SUFFIX = ".tmp"
+
+
+def now_iso() -> str:
+    """The current time, ISO-8601 UTC with milliseconds, e.g. 2026-11-25T17:10:00.123Z."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def private_dir(folder: Path) -> None:
+    """Create `folder` (and missing parents) readable by the user only; leave an existing one alone."""
+    if folder.is_dir():
+        return
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.chmod(folder, 0o700)  # mkdir's mode passes through the umask
+
+
+def write_atomic(path: Path, data: bytes, mode: int = 0o600) -> None:
+    """Replace `path` with `data` so that a crash leaves the old file or the new one, never a mix.
+
+    Temp file in the same folder (O_EXCL, `mode`), write, fsync, rename over `path`, fsync the folder.
+    """
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}{TMP_SUFFIX}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC | os.O_NOFOLLOW, mode)
+    try:
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    fsync_dir(path.parent)
+
+
+def remove_stale_temps(folder: Path, name: str) -> int:
+    """Delete temp files a killed writer of `<folder>/<name>` left behind; returns how many."""
+    removed = 0
+    for tmp in folder.glob(f".{name}.*{TMP_SUFFIX}"):
+        tmp.unlink(missing_ok=True)
+        removed += 1
+    return removed
+
+
+def backup(path: Path, reason: str) -> Path:
+    """Copy `path` (and a SQLite `-wal` beside it) to `<path>.<reason>-<UTC stamp>`, private; returns it."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    target = path.with_name(f"{path.name}.{reason}-{stamp}")
+    for src, dst in ((path, target), (Path(f"{path}-wal"), Path(f"{target}-wal"))):
+        if src.exists():
+            shutil.copyfile(src, dst)
+            os.chmod(dst, 0o600)
+    fsync_dir(path.parent)
+    return target
