@@ -54,11 +54,13 @@ class LlamaBackend:
         context_cap: int = DEFAULT_CONTEXT_CAP,
         threads: int | None = None,
         verbose: bool = False,
+        repeat_penalty: float = 1.1,
     ) -> None:
         self.path = Path(path)
         self.context_cap = context_cap
         self.threads = threads or physical_cores()
         self.verbose = verbose
+        self.repeat_penalty = repeat_penalty
         self._llm: Any = None
         self._n_ctx = 0
         self._meta: dict[str, gguf.Value] = {}
@@ -175,6 +177,7 @@ class LlamaBackend:
             temperature=temperature,
             seed=seed,
             stop=stop,
+            repeat_penalty=self.repeat_penalty,
             stream=True,
         )
         try:
