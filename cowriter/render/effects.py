@@ -1,0 +1,134 @@
+"""Master effects for the synth, all streaming in fixed-size blocks: a light stereo reverb (a synthetic
+room impulse response, convolved by uniformly partitioned FFT) and a look-ahead peak limiter.
+
+Both keep a fixed amount of state, so memory stays flat however long the song is. Blocks are channel-first
+float32 arrays of shape (2, n).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import numpy.typing as npt
+
+Audio = npt.NDArray[np.float32]
+
+
+def shaped_noise(n: int, sample_rate: int, lo: float, hi: float, *, seed: int, tilt: float = 0.0) -> Audio:
+    """White noise band-limited to [lo, hi] Hz with soft (half-octave) edges, built in the frequency domain:
+    nothing above `hi` can alias. `tilt` (dB per octave above `lo`) darkens (<0) or brightens (>0) it.
+    Deterministic for a given seed. Normalised to unit RMS."""
+    size = max(16, n)
+    rng = np.random.default_rng(seed)
+    spectrum = np.fft.rfft(rng.standard_normal(size).astype(np.float32))
+    freqs = np.fft.rfftfreq(size, 1.0 / sample_rate).astype(np.float32)
+    octave = np.log2(np.maximum(freqs, 1.0) / max(lo, 1.0))
+    above = np.log2(np.maximum(freqs, 1.0) / max(hi, 1.0))
+    mask = np.clip(octave * 2.0 + 1.0, 0.0, 1.0) * np.clip(1.0 - above * 2.0, 0.0, 1.0)
+    if tilt:
+        mask = mask * np.power(10.0, tilt * np.maximum(octave, 0.0) / 20.0)
+    mask[freqs > 0.48 * sample_rate] = 0.0
+    out = np.fft.irfft(spectrum * mask.astype(np.float32), size)[:n].astype(np.float32)
+    rms = float(np.sqrt(np.mean(out * out))) or 1.0
+    return out / rms
+
+
+def room_impulse(sample_rate: int, seconds: float = 1.4, *, predelay: float = 0.014, seed: int = 11) -> Audio:
+    """A stereo room impulse response: a few early reflections, then a decaying diffuse tail that darkens
+    as it decays (bright part dies fast, dark part lingers). Unit-energy per channel, shape (2, n)."""
+    n = int(seconds * sample_rate)
+    t = np.arange(n, dtype=np.float32) / sample_rate
+    ir = np.zeros((2, n), dtype=np.float32)
+    start = int(predelay * sample_rate)
+    for ch in range(2):
+        bright = shaped_noise(n, sample_rate, 300.0, 9000.0, seed=seed + ch, tilt=-2.0)
+        dark = shaped_noise(n, sample_rate, 150.0, 3000.0, seed=seed + 10 + ch, tilt=-3.0)
+        tail = bright * np.exp(-t / 0.22) + 0.8 * dark * np.exp(-t / 0.45)
+        fade_in = np.clip(t / 0.03, 0.0, 1.0)
+        fade_out = np.clip((seconds - t) / 0.1, 0.0, 1.0)
+        ir[ch, start:] = (tail * fade_in * fade_out)[: n - start]
+        rng = np.random.default_rng(seed + 100 + ch)
+        for _ in range(7):  # early reflections
+            at = start + int(rng.uniform(0.004, 0.07) * sample_rate)
+            ir[ch, at] += float(rng.uniform(0.4, 1.0) * rng.choice((-1.0, 1.0))) * 6.0
+        ir[ch] /= float(np.sqrt(np.sum(ir[ch] ** 2))) or 1.0
+    return ir
+
+
+class Reverb:
+    """Mono send in, stereo wet out, one block of `block` frames at a time (uniformly partitioned
+    overlap-save convolution with a frequency-domain delay line)."""
+
+    def __init__(self, sample_rate: int, block: int, *, seconds: float = 1.4) -> None:
+        self.block = block
+        ir = room_impulse(sample_rate, seconds)
+        parts = math.ceil(ir.shape[1] / block)
+        padded = np.zeros((2, parts * block), dtype=np.float32)
+        padded[:, : ir.shape[1]] = ir
+        segs = np.zeros((2, parts, 2 * block), dtype=np.float32)
+        segs[:, :, :block] = padded.reshape(2, parts, block)
+        self._h = np.fft.rfft(segs, axis=2).astype(np.complex64)  # (2, P, B+1)
+        self._parts = parts
+        self._fdl = np.zeros((2 * parts, block + 1), dtype=np.complex64)
+        self._i = 0
+        self._frame = np.zeros(2 * block, dtype=np.float32)
+        self.tail_frames = parts * block
+
+    def process(self, send: Audio) -> Audio:
+        b = self.block
+        self._frame[:b] = self._frame[b:]
+        self._frame[b:] = send
+        spectrum = np.fft.rfft(self._frame)
+        self._i = (self._i - 1) % self._parts
+        self._fdl[self._i] = spectrum
+        self._fdl[self._i + self._parts] = spectrum
+        window = self._fdl[self._i : self._i + self._parts]
+        wet = np.einsum("pk,cpk->ck", window, self._h)
+        return np.fft.irfft(wet, 2 * b, axis=1)[:, b:].astype(np.float32)
+
+
+class Limiter:
+    """A look-ahead peak limiter with a hard guarantee: no output sample exceeds `ceiling_db`.
+
+    Gains are computed per sub-block of `sub` frames (instant attack, linear release) and interpolated
+    between sub-block boundaries, each boundary gain no higher than the targets on both sides, so the
+    interpolated gain never lets a peak through. Output lags input by `sub` frames."""
+
+    def __init__(
+        self, sample_rate: int, *, ceiling_db: float = -1.0, sub: int = 64, release: float = 0.12
+    ) -> None:
+        self.ceiling = 10.0 ** ((ceiling_db - 0.02) / 20.0)
+        self.sub = sub
+        self._step = sub / (release * sample_rate)
+        self._carry = np.zeros((2, sub), dtype=np.float32)
+        self._g_last = 1.0
+        self._b_last = 1.0
+        self._ramp = (np.arange(sub, dtype=np.float32) / sub)[None, :]
+
+    def process(self, block: Audio) -> Audio:
+        sub = self.sub
+        n = block.shape[1]
+        if n % sub:
+            raise ValueError(f"limiter blocks must be a multiple of {sub} frames")
+        buf = np.concatenate((self._carry, block), axis=1)
+        m = buf.shape[1] // sub
+        peaks = np.abs(buf).reshape(2, m, sub).max(axis=(0, 2))
+        targets = np.minimum(1.0, self.ceiling / np.maximum(peaks, 1e-9))
+        k = np.arange(m - 1, dtype=np.float64)
+        # g_k = min(t_k, g_{k-1} + step): a running minimum of lines rising at `step` per sub-block.
+        start = [self._g_last + self._step]
+        lines = np.minimum.accumulate(np.concatenate((start, targets[:-1] - k * self._step)))
+        gains = np.minimum(lines[1:] + k * self._step, targets[:-1])
+        gains = np.minimum(gains, 1.0)
+        bounds = np.empty(m, dtype=np.float64)
+        bounds[0] = self._b_last
+        bounds[1:-1] = np.minimum(gains[:-1], gains[1:])
+        bounds[-1] = min(gains[-1], targets[-1])
+        self._g_last = float(gains[-1])
+        self._b_last = float(bounds[-1])
+        curve = (bounds[:-1, None] + (bounds[1:] - bounds[:-1])[:, None] * self._ramp).astype(np.float32)
+        out = buf[:, :n] * curve.reshape(1, n)
+        self._carry = buf[:, n:].copy()
+        np.clip(out, -self.ceiling, self.ceiling, out=out)
+        return out

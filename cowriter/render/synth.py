@@ -1,0 +1,346 @@
+"""cowriter's own synth: an `Arrangement` (notes in beats) to stereo float32 audio, rendered in blocks.
+
+Shape of the engine:
+- a `NoteSource` turns the arrangement's notes between two beats (at a tempo scale) into frames and, one
+  block at a time, mixes the voices sounding in that block into per-track buses, then pans them into a dry
+  stereo bus and a reverb send. A note is rendered whole when it starts (cached: repeated notes cost one
+  render) and only its slice for the block is mixed, so nothing song-long is ever allocated;
+- the `Engine` sums any number of sources (the player starts a new one on seek, loop or tempo change while
+  the old one rings out), then the `Master` adds the reverb and the limiter (peak <= -1 dBFS);
+- `render_wav` streams blocks straight into a WAV file: memory stays flat whatever the song's length.
+
+Everything is deterministic: the same arrangement gives the same samples.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import OrderedDict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from cowriter.core.events import Arrangement, Track
+from cowriter.core.timeline import TempoChange
+from cowriter.render import drumkit, instruments
+from cowriter.render.effects import Limiter, Reverb
+from cowriter.render.wavfile import WavWriter
+
+Audio = npt.NDArray[np.float32]
+SAMPLE_RATES = (44100, 48000)
+BLOCK = 4096
+
+# Per-instrument mix level and reverb send: a balanced small band before the master limiter.
+LEVEL: dict[str, float] = {
+    "piano": 0.33, "epiano": 0.4, "guitar": 0.95, "nylon": 1.05, "organ": 0.33, "pad": 0.4,
+    "bass": 0.6, "drums": 0.85, "lead": 0.6,
+}
+SEND: dict[str, float] = {
+    "piano": 0.22, "epiano": 0.25, "guitar": 0.2, "nylon": 0.22, "organ": 0.2, "pad": 0.35,
+    "bass": 0.03, "drums": 0.1, "lead": 0.3,
+}
+MASTER_GAIN = 0.5
+WET = 0.35
+
+
+def beat_at_seconds(tempos: tuple[TempoChange, ...], seconds: float) -> float:
+    """The inverse of `Arrangement.seconds_at`: which beat sounds at a wall-clock time."""
+    tempos = tempos or (TempoChange(0.0, 100.0),)
+    elapsed = 0.0
+    for i, change in enumerate(tempos):
+        end = tempos[i + 1].start if i + 1 < len(tempos) else math.inf
+        span = (end - change.start) * 60.0 / change.bpm
+        if seconds <= elapsed + span:
+            return change.start + (seconds - elapsed) * change.bpm / 60.0
+        elapsed += span
+    return tempos[-1].start  # pragma: no cover - the last span is infinite
+
+
+class VoiceCache:
+    """Rendered notes by (instrument, pitch, velocity bucket, held frames), least recently used first out,
+    bounded in bytes so memory stays flat."""
+
+    def __init__(self, sample_rate: int, max_bytes: int = 40 * 1024 * 1024) -> None:
+        self.sample_rate = sample_rate
+        self.max_bytes = max_bytes
+        self._items: OrderedDict[tuple[str, int, int, int], Audio] = OrderedDict()
+        self._bytes = 0
+
+    def get(self, instrument: str, pitch: int, velocity: int, hold: int) -> tuple[Audio, float]:
+        """The rendered note and the gain that corrects its velocity bucket to the exact velocity."""
+        bucket = min(127, (velocity // 8) * 8 + 4)
+        gain = (max(velocity, 1) / bucket) ** 1.5
+        hold = 0 if instrument == "drums" else max(128, (hold + 64) // 128 * 128)
+        key = (instrument, pitch, bucket, hold)
+        audio = self._items.get(key)
+        if audio is not None:
+            self._items.move_to_end(key)
+            return audio, gain
+        if instrument == "drums":
+            audio = drumkit.hit(pitch, bucket, self.sample_rate)
+        else:
+            voice = instruments.VOICES.get(instrument, instruments.piano)
+            audio = voice(pitch, bucket, hold, self.sample_rate)
+        self._items[key] = audio
+        self._bytes += audio.nbytes
+        while self._bytes > self.max_bytes and len(self._items) > 1:
+            _, old = self._items.popitem(last=False)
+            self._bytes -= old.nbytes
+        return audio, gain
+
+
+@dataclass(slots=True)
+class _Note:
+    start: int  # frames from the source's start
+    hold: int
+    pitch: int
+    velocity: int
+    track: int
+
+
+@dataclass(slots=True)
+class _Voice:
+    audio: Audio
+    start: int
+    track: int
+    gain: float
+
+    @property
+    def end(self) -> int:
+        return self.start + int(self.audio.shape[-1])
+
+
+class NoteSource:
+    """The notes that start in [start_beat, end_beat) at `tempo_scale` (2.0 = twice as fast), as frames
+    counted from this source's first block."""
+
+    def __init__(
+        self,
+        arrangement: Arrangement,
+        cache: VoiceCache,
+        *,
+        start_beat: float = 0.0,
+        end_beat: float | None = None,
+        tempo_scale: float = 1.0,
+    ) -> None:
+        self.arrangement = arrangement
+        self.cache = cache
+        self.sample_rate = cache.sample_rate
+        self.start_beat = start_beat
+        self.end_beat = arrangement.beats if end_beat is None else end_beat
+        self.tempo_scale = tempo_scale
+        self._t0 = arrangement.seconds_at(start_beat)
+        self.tracks: tuple[Track, ...] = arrangement.tracks
+        notes: list[_Note] = []
+        for ti, track in enumerate(self.tracks):
+            for note in track.notes:
+                if not start_beat <= note.start < self.end_beat or not 0 <= note.pitch <= 127:
+                    continue
+                a = self.frame_at(note.start)
+                b = self.frame_at(note.start + max(note.duration, 0.0))
+                notes.append(_Note(a, max(b - a, 1), note.pitch, note.velocity, ti))
+        notes.sort(key=lambda n: (n.start, n.track, n.pitch))
+        self._notes = notes
+        self._next = 0
+        self._voices: list[_Voice] = []
+        self.position = 0  # frames already rendered
+        self._cut: int | None = None
+        self._fade: tuple[int, int] | None = None  # (start frame, length) of a fade to silence
+        gains = []
+        for track in self.tracks:
+            level = LEVEL.get(track.instrument, 0.5) * max(0.0, track.volume)
+            angle = (max(-1.0, min(1.0, track.pan)) + 1.0) * math.pi / 4.0
+            gains.append((level * math.cos(angle) * math.sqrt(2), level * math.sin(angle) * math.sqrt(2),
+                          level * SEND.get(track.instrument, 0.15)))
+        self._gains = gains
+        self._mono = np.zeros((len(self.tracks), 0), dtype=np.float32)
+        self._stereo = np.zeros((len(self.tracks), 2, 0), dtype=np.float32)
+
+    def frame_at(self, beat: float) -> int:
+        seconds = (self.arrangement.seconds_at(beat) - self._t0) / self.tempo_scale
+        return round(seconds * self.sample_rate)
+
+    def beat_at(self, frame: float) -> float:
+        seconds = self._t0 + frame / self.sample_rate * self.tempo_scale
+        return beat_at_seconds(self.arrangement.tempos, seconds)
+
+    @property
+    def end_frame(self) -> int:
+        """Where the last note starting in this source ends (tails ring on after it)."""
+        return self.frame_at(self.end_beat)
+
+    @property
+    def finished(self) -> bool:
+        return self._next >= len(self._notes) and not self._voices
+
+    def cut_at(self, frame: int) -> None:
+        """Start no note at or after `frame`; notes already sounding ring out naturally."""
+        self._cut = frame if self._cut is None else min(self._cut, frame)
+
+    def fade_out(self, frames: int) -> None:
+        """Fade everything to silence over the next `frames` frames, then finish (stop and seek)."""
+        self._fade = (self.position, max(1, frames))
+        self.cut_at(self.position)
+
+    def mix_into(self, dry: Audio, send: Audio) -> None:
+        """Add this source's next block (dry stereo (2, n), mono send (n,)) and advance."""
+        n = dry.shape[1]
+        b0, b1 = self.position, self.position + n
+        cut = b1 if self._cut is None else min(b1, self._cut)
+        notes = self._notes
+        while self._next < len(notes) and notes[self._next].start < cut:
+            note = notes[self._next]
+            self._next += 1
+            track = self.tracks[note.track]
+            audio, gain = self.cache.get(track.instrument, note.pitch, note.velocity, note.hold)
+            self._voices.append(_Voice(audio, note.start, note.track, gain))
+        if self._cut is not None and self._cut <= b1:
+            self._next = len(notes)
+        if not self._voices:
+            self.position = b1
+            return
+        if self._mono.shape[1] != n:
+            self._mono = np.zeros((len(self.tracks), n), dtype=np.float32)
+            self._stereo = np.zeros((len(self.tracks), 2, n), dtype=np.float32)
+        mono, stereo = self._mono, self._stereo
+        mono.fill(0.0)
+        stereo.fill(0.0)
+        used_mono: set[int] = set()
+        used_stereo: set[int] = set()
+        alive: list[_Voice] = []
+        for v in self._voices:
+            a = max(b0, v.start)
+            end = v.end
+            c = min(b1, end)
+            if c > a:
+                if v.audio.ndim == 1:
+                    mono[v.track, a - b0 : c - b0] += v.gain * v.audio[a - v.start : c - v.start]
+                    used_mono.add(v.track)
+                else:
+                    stereo[v.track, :, a - b0 : c - b0] += v.gain * v.audio[:, a - v.start : c - v.start]
+                    used_stereo.add(v.track)
+            if end > b1:
+                alive.append(v)
+        self._voices = alive
+        for ti in used_mono:
+            gl, gr, gs = self._gains[ti]
+            dry[0] += gl * mono[ti]
+            dry[1] += gr * mono[ti]
+            send += gs * mono[ti]
+        for ti in used_stereo:
+            gl, gr, gs = self._gains[ti]
+            dry[0] += gl * stereo[ti, 0]
+            dry[1] += gr * stereo[ti, 1]
+            send += (0.5 * gs) * (stereo[ti, 0] + stereo[ti, 1])
+        self.position = b1
+
+
+class Master:
+    """Reverb and limiter on the summed sources."""
+
+    def __init__(self, sample_rate: int, block: int) -> None:
+        self.reverb = Reverb(sample_rate, block)
+        self.limiter = Limiter(sample_rate)
+        self.tail_frames = self.reverb.tail_frames + self.limiter.sub
+
+    def process(self, dry: Audio, send: Audio) -> Audio:
+        wet = self.reverb.process(send)
+        mixed: Audio = (dry + WET * wet) * np.float32(MASTER_GAIN)
+        return self.limiter.process(mixed)
+
+
+class Engine:
+    """Sums sources block by block through the master. `render()` returns one interleaved (block, 2) block."""
+
+    def __init__(self, sample_rate: int = 44100, block: int = BLOCK) -> None:
+        if sample_rate not in SAMPLE_RATES:
+            raise ValueError(f"sample rate must be one of {SAMPLE_RATES}")
+        self.sample_rate = sample_rate
+        self.block = block
+        self.cache = VoiceCache(sample_rate)
+        self.master = Master(sample_rate, block)
+        self.sources: list[NoteSource] = []
+        self._dry = np.zeros((2, block), dtype=np.float32)
+        self._send = np.zeros(block, dtype=np.float32)
+        self._bus = np.zeros((2, block), dtype=np.float32)
+        self._bus_send = np.zeros(block, dtype=np.float32)
+        self._fade_ramp: dict[int, Audio] = {}
+
+    def source(self, arrangement: Arrangement, **kwargs: float | None) -> NoteSource:
+        src = NoteSource(arrangement, self.cache, **kwargs)  # type: ignore[arg-type]
+        self.sources.append(src)
+        return src
+
+    @property
+    def idle(self) -> bool:
+        return all(s.finished for s in self.sources)
+
+    def render(self) -> Audio:
+        dry, send = self._dry, self._send
+        dry.fill(0.0)
+        send.fill(0.0)
+        for src in self.sources:
+            if src._fade is None:
+                src.mix_into(dry, send)
+                continue
+            bus, bus_send = self._bus, self._bus_send
+            bus.fill(0.0)
+            bus_send.fill(0.0)
+            begin = src.position
+            src.mix_into(bus, bus_send)
+            start, length = src._fade
+            offsets = np.arange(begin, begin + self.block, dtype=np.float32) - start
+            ramp = np.clip(1.0 - offsets / length, 0.0, 1.0).astype(np.float32)
+            dry += bus * ramp
+            send += bus_send * ramp
+            if begin + self.block >= start + length:
+                src._voices.clear()
+                src._next = len(src._notes)
+        self.sources = [s for s in self.sources if not s.finished]
+        out = self.master.process(dry, send)
+        return np.ascontiguousarray(out.T)
+
+
+def blocks(
+    arrangement: Arrangement,
+    *,
+    sample_rate: int = 44100,
+    block: int = BLOCK,
+    start_beat: float = 0.0,
+    end_beat: float | None = None,
+) -> Iterator[Audio]:
+    """The whole arrangement (or a span of it) as interleaved (block, 2) float32 blocks, reverb tail and
+    all; the last block is trimmed to the tail's end."""
+    engine = Engine(sample_rate, block)
+    src = engine.source(arrangement, start_beat=start_beat, end_beat=end_beat)
+    end = max(src.end_frame, 0)
+    tail = engine.master.tail_frames
+    done = 0
+    quiet_from: int | None = None
+    while True:
+        out = engine.render()
+        done += block
+        if quiet_from is None and engine.idle and done >= end:
+            quiet_from = max(done - block, end)
+        if quiet_from is not None and done >= quiet_from + tail:
+            yield out[: block - (done - quiet_from - tail)]
+            return
+        yield out
+
+
+def render(arrangement: Arrangement, *, sample_rate: int = 44100) -> Audio:
+    """The whole song in memory as (frames, 2) float32 (for tests and short clips; prefer `render_wav`)."""
+    parts = list(blocks(arrangement, sample_rate=sample_rate))
+    return np.concatenate(parts) if parts else np.zeros((0, 2), dtype=np.float32)
+
+
+def render_wav(arrangement: Arrangement, path: str | Path, *, sample_rate: int = 44100) -> Path:
+    """Render the arrangement into a 16-bit stereo WAV, streaming block by block. Returns the path."""
+    target = Path(path)
+    with WavWriter(target, sample_rate) as wav:
+        for out in blocks(arrangement, sample_rate=sample_rate):
+            wav.write(out)
+    return target
