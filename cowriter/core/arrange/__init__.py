@@ -1,0 +1,78 @@
+"""Arrangement: a timed song becomes a band — comping, pad, bass, drums and the melody — as note events.
+
+`arrange(song)` times the song (`core.timing`), reads its melody from an ABC block when it has one, and
+plays it in the styles of `STYLES` (`cowriter styles` lists them). Deterministic: the same song, options
+and seed give the same `Arrangement`.
+"""
+
+from __future__ import annotations
+
+from cowriter.core.abc import AbcError, parse_abc_block
+from cowriter.core.arrange.band import ArrangeError, MelodyNote, arrange_timeline
+from cowriter.core.arrange.flow import select_section
+from cowriter.core.arrange.styles import STYLES, Style, find_style
+from cowriter.core.events import Arrangement
+from cowriter.core.song import SectionKind, Song, Verbatim
+from cowriter.core.timing import timeline as song_timeline
+
+__all__ = [
+    "STYLES",
+    "ArrangeError",
+    "MelodyNote",
+    "Style",
+    "arrange",
+    "arrange_timeline",
+    "find_style",
+    "melody_of",
+]
+
+
+def melody_of(song: Song) -> tuple[MelodyNote, ...]:
+    """The notes of the song's first ABC block on the song's clock (empty when it has none or it
+    cannot be read)."""
+    for section in song.sections:
+        if section.kind is not SectionKind.ABC:
+            continue
+        text = "\n".join(i.text for i in section.items if isinstance(i, Verbatim))
+        try:
+            tune = parse_abc_block(text)
+        except AbcError:
+            return ()
+        return tuple(
+            MelodyNote(tune.offset + n.start, n.duration, n.pitch, n.syllable, n.hyphen) for n in tune.notes
+        )
+    return ()
+
+
+def arrange(
+    song: Song,
+    *,
+    style: str | None = None,
+    bpm: float | None = None,
+    seed: int = 0,
+    section: str | None = None,
+    count_in: bool = True,
+    ending: bool = True,
+) -> Arrangement:
+    """The song played by the band. `style` overrides every section's; `bpm` rescales the tempo map so
+    the song starts at `bpm`; `section` plays one section alone (its first occurrence)."""
+    timed = song_timeline(song)
+    melody = melody_of(song)
+    if section:
+        picked = select_section(timed, section)
+        if picked is None:
+            names = ", ".join(dict.fromkeys(m.name for m in timed.sections if m.name)) or "none"
+            raise ArrangeError(f"no section called {section!r} (sections: {names})")
+        timed, melody = picked, ()
+    if not timed.spans:
+        raise ArrangeError("the song has no chords to arrange")
+    return arrange_timeline(
+        timed,
+        style=style,
+        bpm=bpm,
+        seed=seed,
+        count_in=count_in,
+        ending=ending,
+        melody=melody,
+        title=song.title,
+    )
