@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 
-class Severity(str, Enum):
+class Severity(str, Enum):  # noqa: UP042 - str mixin kept: str(x) stays as it was
     ERROR = "error"
     WARNING = "warning"
 
@@ -83,7 +83,10 @@ class Comment:
 
 @dataclass(frozen=True, slots=True)
 class Blank:
+    """An empty line; `text` keeps any whitespace on it so formatting gives it back."""
+
     line: int = 0
+    text: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +99,7 @@ class Verbatim:
 
 @dataclass(frozen=True, slots=True)
 class GridCell:
-    """One beat-slot token of a grid row: a chord symbol, `.` (continue), `%`/`%%` (repeat), `/`, or `N.C.`."""
+    """One beat-slot token of a grid row: a chord symbol, `.` (continue), `%`/`%%` (repeat), `/`, `N.C.`."""
 
     token: str
 
@@ -117,7 +120,7 @@ class GridRow:
 Item = LyricLine | Directive | Comment | Blank | Verbatim | GridRow
 
 
-class SectionKind(str, Enum):
+class SectionKind(str, Enum):  # noqa: UP042
     NONE = "none"  # text outside any environment
     VERSE = "verse"
     CHORUS = "chorus"
@@ -144,6 +147,8 @@ class Section:
     line: int = 0
     end_line: int = 0
     recall: bool = False
+    open: Directive | None = None  # the `{start_of_…}` (or `{chorus}` recall) directive as written
+    close: Directive | None = None  # the `{end_of_…}` directive as written (None when left open)
 
     @property
     def lines(self) -> tuple[LyricLine, ...]:
@@ -170,6 +175,15 @@ class Song:
     sections: tuple[Section, ...] = ()
     meta: tuple[tuple[str, str], ...] = ()
     diagnostics: tuple[Diagnostic, ...] = field(default=(), compare=False)
+    trailing_newline: bool = True  # whether the source text ended with a newline
+
+    @property
+    def flow(self) -> tuple[str, ...]:
+        """The arrangement order from `{x_flow: Verse 1, Chorus, …}` (empty when there is none)."""
+        value = self.get("x_flow")
+        if not value:
+            return ()
+        return tuple(part.strip() for part in value.split(",") if part.strip())
 
     def get(self, name: str, default: str | None = None) -> str | None:
         """The first value of a metadata directive (`title`, `key`, `tempo`…)."""

@@ -1,0 +1,382 @@
+"""Timing inference: which chord sounds in which bar and beat, for songs whose chords carry no durations.
+
+The rule (also in docs/timing.md):
+
+1. Songs are played in source order, sections one after another; a `{chorus}` recall plays the chorus
+   again. With `{x_flow: Verse 1, Chorus, …}` the named sections play in that order instead (names match
+   a section's label, else its kind, case-insensitively; unmatched names are skipped). Each played
+   section sounds in the key, meter, tempo, transposition and style in force where it is written.
+2. A lyric line is a phrase of `PHRASE_BARS` (2) bars; a line with more than 4 chords gets one bar per 2
+   chords (5–6 chords: 3 bars, …).
+3. The first chord falls on beat 1 of the phrase: words before it are a pickup — unless they take more
+   than a quarter of the line and a chord is already sounding, in which case that chord carries on
+   under them and the first chord is placed by position like the others.
+4. The other chords split the phrase by their position in the line: a chord at 60 % of the line's
+   characters (measured from the first chord) starts near 60 % of the phrase, snapped to a whole bar
+   when there are no more chords than bars, to half bars when there are at most two per bar (even
+   meters), else to beats; each chord keeps at least one snap step.
+5. A line of words with no chord is a phrase too; the chord already sounding carries on through it.
+6. A chord-only line gives each chord one bar; written bar lines (`[C] | [G] [D] |`) are honoured: each
+   `|`-separated group is a bar, its chords splitting it evenly.
+7. Grid sections are played exactly: each bar's cells share the bar evenly (4 cells in 4/4 = a beat
+   each, 8 cells = half beats); `.`/`/`/`-` continue, `%`/`%%` repeat bars, `|: … :|` repeats (twice, or
+   `xN` times), `xN` after a row without repeats plays the row N times.
+8. `{time}` and `{tempo}` apply from the next phrase (MeterChange/TempoChange); `{key}` and
+   `{transpose: N}` (stacked; a bare `{transpose}` pops one level) are recorded on each span, the symbol
+   itself is kept as written. Defaults: 4/4 at 100 beats per minute.
+9. Annotations (`[*Riff]`) and empty chords take no time; `NC`/`N.C`/`n.c.` spans read `N.C.`; an
+   optional chord `(E)` sounds as `E`; `[^]` (memorised chord) continues the chord sounding.
+
+Beats are units of the meter's denominator (6/8 has 6 beats of an eighth); seconds = beats × 60 / bpm.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+
+from cowriter.core.grid import CONTINUE, play_row
+from cowriter.core.song import ChordRef, Directive, GridRow, LyricLine, Section, SectionKind, Song
+from cowriter.core.timeline import ChordSpan, Meter, MeterChange, SectionMark, TempoChange, Timeline
+
+__all__ = ["DEFAULT_BPM", "DEFAULT_METER", "PHRASE_BARS", "parse_meter", "play_order", "timeline"]
+
+PHRASE_BARS = 2
+DEFAULT_BPM = 100.0
+DEFAULT_METER = Meter(4, 4)
+_NO_CHORD = frozenset({"NC", "N.C.", "N.C", "NC.", "n.c.", "nc", "n.c"})
+
+
+def parse_meter(text: str | None) -> Meter | None:
+    """`3/4` → Meter(3, 4); anything unreadable → None."""
+    if not text:
+        return None
+    top, sep, bottom = text.strip().partition("/")
+    try:
+        beats, unit = int(top), int(bottom) if sep else 4
+    except ValueError:
+        return None
+    if not (1 <= beats <= 64 and unit in (1, 2, 4, 8, 16, 32)):
+        return None
+    return Meter(beats, unit)
+
+
+def _tempo(text: str | None) -> float | None:
+    try:
+        bpm = float((text or "").split()[0])
+    except (ValueError, IndexError):
+        return None
+    return bpm if 1.0 <= bpm <= 1000.0 else None
+
+
+def _sounding(symbol: str) -> str | None:
+    """The chord a symbol sounds as for timing, or None when it takes no time."""
+    text = symbol.strip()
+    if len(text) > 2 and text.startswith("(") and text.endswith(")"):
+        text = text[1:-1].strip()
+    if not text or text == "^":
+        return None
+    return "N.C." if text in _NO_CHORD else text
+
+
+@dataclass
+class _State:
+    meter: Meter = DEFAULT_METER
+    bpm: float = DEFAULT_BPM
+    key: str | None = None
+    transpose: tuple[int, ...] = ()
+    style: str | None = None
+
+    def apply(self, d: Directive) -> None:
+        if d.selector is not None and not d.negated:
+            return
+        value = (d.value or "").strip()
+        if d.name == "time":
+            self.meter = parse_meter(value) or self.meter
+        elif d.name == "tempo":
+            self.bpm = _tempo(value) or self.bpm
+        elif d.name == "key" and value:
+            self.key = value
+        elif d.name == "meta" and value.lower().startswith(("key ", "tempo ", "time ")):
+            name, _, rest = value.partition(" ")
+            self.apply(replace(d, name=name.lower(), value=rest))
+        elif d.name == "transpose":
+            if not value:
+                self.transpose = self.transpose[:-1]
+            else:
+                try:
+                    step = int(value.split()[0])
+                except ValueError:
+                    return
+                top = self.transpose[-1] if self.transpose else 0
+                self.transpose = (*self.transpose, max(-127, min(127, top + step)))
+        elif d.name == "x_style":
+            self.style = value or None
+
+    @property
+    def semitones(self) -> int:
+        return self.transpose[-1] if self.transpose else 0
+
+
+@dataclass
+class _Clock:
+    """Where the song has got to, and what it has produced so far."""
+
+    state: _State
+    pos: float = 0.0
+    bar: int = 1
+    chord: str | None = None
+    spans: list[ChordSpan] = field(default_factory=list)
+    tempos: list[TempoChange] = field(default_factory=list)
+    meters: list[MeterChange] = field(default_factory=list)
+    marks: list[SectionMark] = field(default_factory=list)
+    section: str = ""
+    index: int = 0
+
+    def sync(self) -> None:
+        """Record tempo/meter changes that take effect at the current position."""
+        bpm, meter = self.state.bpm, self.state.meter
+        if not self.tempos or self.tempos[-1].bpm != bpm:
+            if self.tempos and self.tempos[-1].start == self.pos:
+                self.tempos[-1] = TempoChange(self.pos, bpm)
+            else:
+                self.tempos.append(TempoChange(self.pos, bpm))
+        if not self.meters or self.meters[-1].meter != meter:
+            if self.meters and self.meters[-1].start == self.pos:
+                self.meters[-1] = MeterChange(self.pos, self.bar, meter)
+            else:
+                self.meters.append(MeterChange(self.pos, self.bar, meter))
+
+    def emit(self, onset: float, duration: float, chord: str, line: int, lyric: str) -> None:
+        beats = self.state.meter.beats
+        whole, rest = divmod(onset, beats)
+        self.spans.append(
+            ChordSpan(
+                bar=self.bar + int(whole),
+                beat=round(rest + 1, 6),
+                start=round(self.pos + onset, 6),
+                duration=round(duration, 6),
+                chord=chord,
+                section=self.section,
+                section_index=self.index,
+                line=line,
+                lyric=lyric,
+                key=self.state.key,
+                transpose=self.state.semitones,
+            )
+        )
+        self.chord = chord
+
+    def advance(self, bars: int) -> None:
+        self.pos = round(self.pos + bars * self.state.meter.beats, 6)
+        self.bar += bars
+
+
+def _snap(points: list[float], total: float, step: float) -> list[float]:
+    onsets: list[float] = []
+    n = len(points)
+    for i, p in enumerate(points):
+        lo = onsets[-1] + step if onsets else 0.0
+        hi = total - (n - i) * step
+        snapped = round(p / step) * step
+        onsets.append(min(max(snapped, lo), max(hi, lo)))
+    return onsets
+
+
+def _lyric_phrase(clock: _Clock, line: LyricLine) -> None:
+    beats = clock.state.meter.beats
+    refs = [(ref, s) for ref in line.chords if not ref.annotation and (s := _sounding(ref.symbol))]
+    memorised = any(ref.symbol.strip() == "^" for ref in line.chords)
+    if not line.has_words:
+        if refs:
+            _chord_only(clock, line, refs)
+        elif memorised and clock.chord:
+            clock.emit(0.0, beats, clock.chord, line.line, "")
+            clock.advance(1)
+        return
+    bars = PHRASE_BARS if len(refs) <= 4 else math.ceil(len(refs) / 2)
+    total = float(bars * beats)
+    text_end = max(len(line.lyrics.rstrip()), 1)
+    placed: list[tuple[int, str]] = [(ref.at, s) for ref, s in refs]
+    if not placed:
+        if clock.chord:
+            clock.emit(0.0, total, clock.chord, line.line, line.lyrics.strip())
+        clock.advance(bars)
+        return
+    lead_in = placed[0][0]
+    if clock.chord and lead_in * 4 > text_end and line.lyrics[:lead_in].strip():
+        placed.insert(0, (0, clock.chord))
+    base = placed[0][0]
+    span = max(text_end - base, 1)
+    n = len(placed)
+    if n <= bars:
+        step = float(beats)
+    elif beats % 2 == 0 and n <= 2 * bars:
+        step = beats / 2
+    else:
+        step = 1.0
+    while n * step > total:  # more chords than snap steps: give the phrase another bar
+        bars += 1
+        total = float(bars * beats)
+    points = [min(max((at - base) / span, 0.0), 0.999) * total for at, _ in placed]
+    onsets = _snap(points, total, step)
+    for i, (at, chord) in enumerate(placed):
+        end = onsets[i + 1] if i + 1 < n else total
+        next_at = placed[i + 1][0] if i + 1 < n else len(line.lyrics)
+        clock.emit(onsets[i], end - onsets[i], chord, line.line, line.lyrics[at:next_at].strip())
+    clock.advance(bars)
+
+
+def _chord_only(clock: _Clock, line: LyricLine, refs: list[tuple[ChordRef, str]]) -> None:
+    beats = clock.state.meter.beats
+    text = line.lyrics
+    if "|" in text:
+        cuts = [i for i, ch in enumerate(text) if ch == "|"]
+        groups: list[list[str]] = [[] for _ in range(len(cuts) + 1)]
+        for ref, s in refs:
+            groups[sum(1 for c in cuts if c < ref.at)].append(s)
+        inner = groups[1:-1]
+        bars_chords = ([groups[0]] if groups[0] else []) + inner + ([groups[-1]] if groups[-1] else [])
+    else:
+        bars_chords = [[s] for _, s in refs]
+    for group in bars_chords:
+        if not group:
+            if clock.chord:
+                clock.emit(0.0, beats, clock.chord, line.line, "")
+        else:
+            for i, chord in enumerate(group):
+                start = round(i * beats / len(group))
+                end = round((i + 1) * beats / len(group))
+                clock.emit(float(start), float(end - start), chord, line.line, "")
+        clock.advance(1)
+
+
+def _grid_row(clock: _Clock, row: GridRow) -> None:
+    beats = clock.state.meter.beats
+    open_span: tuple[float, str] | None = None  # (onset within the row, chord)
+    row_start_pos, row_start_bar = clock.pos, clock.bar
+    offset = 0.0
+
+    def close(at: float) -> None:
+        nonlocal open_span
+        if open_span is not None:
+            onset, chord = open_span
+            saved = (clock.pos, clock.bar)
+            clock.pos, clock.bar = row_start_pos, row_start_bar
+            clock.emit(onset, at - onset, chord, row.line, "")
+            clock.pos, clock.bar = saved
+            open_span = None
+
+    for bar in play_row(row):
+        cell = beats / len(bar) if bar else float(beats)
+        for i, token in enumerate(bar or ["."]):
+            at = offset + i * cell
+            if token in CONTINUE or token in ("%", "%%"):
+                if open_span is None and clock.chord:
+                    open_span = (at, clock.chord)
+                continue
+            chords = [c for c in (_sounding(part) for part in token.split("~")) if c]
+            if not chords:
+                continue
+            for j, chord in enumerate(chords):
+                close(at + j * cell / len(chords))
+                open_span = (at + j * cell / len(chords), chord)
+        offset += beats
+    close(offset)
+    clock.pos = round(row_start_pos + offset, 6)
+    clock.bar = row_start_bar + round(offset / beats)
+
+
+def _timed(section: Section) -> bool:
+    for item in section.items:
+        if isinstance(item, LyricLine) and (item.has_words or item.chords):
+            return True
+        if isinstance(item, GridRow) and item.bars:
+            return True
+    return False
+
+
+def play_order(song: Song) -> list[int]:
+    """Indices into `song.sections` in the order they are played (`{x_flow}` when given)."""
+    flow = song.flow
+    if flow:
+        order: list[int] = []
+        for name in flow:
+            wanted = name.casefold()
+            match = next(
+                (i for i, s in enumerate(song.sections) if s.label.casefold() == wanted and not s.recall),
+                None,
+            )
+            if match is None:
+                match = next(
+                    (
+                        i
+                        for i, s in enumerate(song.sections)
+                        if s.kind is not SectionKind.NONE
+                        and not s.recall
+                        and wanted in (s.title.casefold(), s.name.casefold(), s.kind.value)
+                    ),
+                    None,
+                )
+            if match is not None:
+                order.append(match)
+        if order:
+            return order
+    return list(range(len(song.sections)))
+
+
+def _states(song: Song) -> list[_State]:
+    """The state in force where each section starts, in source order."""
+    state = _State()
+    out: list[_State] = []
+    for section in song.sections:
+        out.append(replace(state))
+        for item in section.items if not section.recall else ():
+            if isinstance(item, Directive):
+                state.apply(item)
+    return out
+
+
+def timeline(song: Song) -> Timeline:
+    """The song's chords placed in bars and beats by the rule in this module's docstring."""
+    flow = bool(song.flow)
+    order = play_order(song)
+    starts = _states(song) if flow else []
+    clock = _Clock(_State())
+    for index in order:
+        section = song.sections[index]
+        if flow:
+            clock.state = replace(starts[index])
+        inner_style = next(
+            (i.value for i in section.items if isinstance(i, Directive) and i.name == "x_style"), None
+        )
+        clock.section, clock.index = section.title, index
+        marked = False
+        for item in section.items:
+            if isinstance(item, Directive):
+                if not section.recall:
+                    clock.state.apply(item)
+                continue
+            if isinstance(item, LyricLine | GridRow) and not marked and _timed(section):
+                clock.sync()
+                style = (inner_style or "").strip() or clock.state.style
+                clock.marks.append(SectionMark(clock.pos, clock.bar, section.title, index, style))
+                marked = True
+            if isinstance(item, LyricLine):
+                clock.sync()
+                _lyric_phrase(clock, item)
+            elif isinstance(item, GridRow):
+                clock.sync()
+                _grid_row(clock, item)
+    if not clock.tempos:
+        clock.tempos.append(TempoChange(0.0, clock.state.bpm))
+    if not clock.meters:
+        clock.meters.append(MeterChange(0.0, 1, clock.state.meter))
+    return Timeline(
+        spans=tuple(clock.spans),
+        bars=clock.bar - 1,
+        beats=clock.pos,
+        tempos=tuple(clock.tempos),
+        meters=tuple(clock.meters),
+        sections=tuple(clock.marks),
+    )
