@@ -1,0 +1,451 @@
+"""The workspace: one open song and everything done to it, without a UI.
+
+The TUI drives a `Workspace`; tests drive it directly. It holds the song text (the source of truth), checks
+it (parse → diagnostics, syllables and rhyme letters per lyric line), asks the model for proposals and
+applies the parts the writer accepts, crediting each accepted line to the model, and arranges, plays,
+transposes and saves. Methods that block (model, render, audio, disk) are meant for worker threads; they
+report progress through plain callbacks and never touch a UI.
+
+The pieces beneath (notation, lyrics, model, arrangement, playback, session store) are reached through
+`cowriter.service.workspace_ports`, which imports each lazily and says clearly when one is missing.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cowriter.core.song import Diagnostic, Severity, Song
+from cowriter.errors import CowriterError
+from cowriter.service import workspace_ports as ports
+from cowriter.service.workspace_diff import Alternative, Change, Proposal, apply_changes, diff_changes
+
+__all__ = [
+    "HUMAN",
+    "Alternative",
+    "Change",
+    "Check",
+    "LineInfo",
+    "PlayPosition",
+    "Proposal",
+    "Workspace",
+]
+
+HUMAN = "human"
+
+Position = Callable[["PlayPosition"], None]
+
+
+@dataclass(frozen=True, slots=True)
+class LineInfo:
+    """The gutter for one lyric line: its syllable count and rhyme-scheme letter."""
+
+    index: int  # 0-based line of the text
+    syllables: int
+    rhyme: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """The result of checking the text: the parsed song (None when the parser is unavailable)."""
+
+    song: Song | None
+    diagnostics: tuple[Diagnostic, ...]
+    gutter: tuple[LineInfo, ...]
+    bars: int = 0
+
+    @property
+    def errors(self) -> tuple[Diagnostic, ...]:
+        return tuple(d for d in self.diagnostics if d.severity is Severity.ERROR)
+
+
+@dataclass(frozen=True, slots=True)
+class PlayPosition:
+    bar: int
+    beat: float
+    line: int  # 1-based source line sounding now (0: none)
+
+
+@dataclass
+class Settings:
+    style: str = "pop"
+    bpm: float | None = None  # None: the song's tempo
+    loop_section: str | None = None
+    transpose: int = 0
+
+
+@dataclass
+class Workspace:
+    """One song being written. `text` is the truth; `authors[i]` credits line i of it."""
+
+    text: str = ""
+    path: Path | None = None
+    session_name: str | None = None
+    sessions_dir: Path | None = None
+    model_spec: str | None = None
+    audio: str | None = None  # device | wav | none (None: the player decides)
+    backend: ports.Backend | None = None
+    settings: Settings = field(default_factory=Settings)
+    authors: list[str] = field(default_factory=list)
+    saved_text: str = ""
+    _player: ports.Player | None = field(default=None, repr=False)
+    _session: object | None = field(default=None, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def __post_init__(self) -> None:
+        if not self.authors:
+            self.authors = [HUMAN] * len(self.lines)
+        self.saved_text = self.saved_text or self.text
+
+    # -- opening -----------------------------------------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls,
+        path: str | Path | None = None,
+        *,
+        session: str | None = None,
+        sessions_dir: str | Path | None = None,
+        model: str | None = None,
+        audio: str | None = None,
+        backend: ports.Backend | None = None,
+    ) -> Workspace:
+        """A workspace on a file, a session, or an empty song. Raises CowriterError when unreadable."""
+        text = ""
+        file = Path(path) if path else None
+        if file is not None:
+            if file.exists():
+                text = ports.read_text(file)
+            elif not file.parent.exists():
+                raise CowriterError(f"{file}: folder does not exist", hint="check the path")
+        ws = cls(
+            text=text,
+            path=file,
+            session_name=session,
+            sessions_dir=Path(sessions_dir) if sessions_dir else None,
+            model_spec=model,
+            audio=audio,
+            backend=backend,
+        )
+        if session:
+            ws._session, stored = ports.open_session(session, ws.sessions_dir, text or None)
+            if stored is not None and not text:
+                ws.text = ws.saved_text = stored.text
+                ws.authors = list(stored.authors) or [HUMAN] * len(ws.lines)
+        return ws
+
+    # -- text and credits --------------------------------------------------------------------------------
+
+    @property
+    def lines(self) -> list[str]:
+        return self.text.split("\n") if self.text else []
+
+    @property
+    def dirty(self) -> bool:
+        return self.text != self.saved_text
+
+    def set_text(self, text: str, author: str = HUMAN) -> None:
+        """The writer edited the text: lines that changed are credited to `author`."""
+        if text == self.text:
+            return
+        old = self.lines
+        new = text.split("\n") if text else []
+        self.authors = _carry_authors(old, self.authors, new, author)
+        self.text = text
+
+    def credits(self) -> dict[str, int]:
+        """How many non-blank lines each author wrote."""
+        out: dict[str, int] = {}
+        for line, who in zip(self.lines, self.authors, strict=False):
+            if line.strip():
+                out[who] = out.get(who, 0) + 1
+        return out
+
+    # -- checking ----------------------------------------------------------------------------------------
+
+    def check(self, text: str | None = None) -> Check:
+        """Parse the text: the song, its diagnostics and the lyrics gutter (fast enough per keystroke)."""
+        text = self.text if text is None else text
+        song, diagnostics = ports.parse(text)
+        return Check(song, diagnostics, gutter(text), ports.bars(song))
+
+    # -- the model ---------------------------------------------------------------------------------------
+
+    @property
+    def model_name(self) -> str:
+        if self.backend is not None:
+            return getattr(self.backend, "name", type(self.backend).__name__)
+        return ports.model_label(self.model_spec)
+
+    def _backend(self) -> ports.Backend:
+        with self._lock:
+            if self.backend is None:
+                self.backend = ports.load_backend(self.model_spec)
+            return self.backend
+
+    def propose(
+        self,
+        prompt: str,
+        *,
+        on_token: Callable[[str], None] | None = None,
+        cancel: threading.Event | None = None,
+        section: str | None = None,
+    ) -> Proposal:
+        """Ask the model; stream its tokens to `on_token`; return the proposal as changes to the song.
+
+        Nothing in the song changes until `accept`. Raises CowriterError (no model, cancelled, unusable
+        reply)."""
+        backend = self._backend()
+        reply, chordpro, errors = ports.ask(backend, self.text, prompt, on_token, cancel, section)
+        if cancel is not None and cancel.is_set():
+            raise CowriterError("cancelled")
+        new_text = ports.merge(self.text, chordpro)
+        changes = diff_changes(self.text, new_text)
+        return Proposal(
+            prompt=prompt,
+            reply=reply,
+            chordpro=chordpro,
+            base=self.text,
+            text=new_text,
+            changes=changes,
+            model=self.model_name,
+            errors=tuple(errors),
+        )
+
+    def alternatives(
+        self,
+        index: int,
+        count: int = 3,
+        *,
+        on_token: Callable[[str], None] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> Proposal:
+        """Other versions of line `index` (0-based), each with its syllable fit against the original."""
+        lines = self.lines
+        if not 0 <= index < len(lines) or not _lyric_words(lines[index]):
+            raise CowriterError("put the cursor on a lyric line to ask for alternatives")
+        original = lines[index]
+        target = ports.syllables(_lyric_words(original))
+        prompt = (
+            f"Write {count} alternative versions of this line, one per line, keeping its chords "
+            f"and about {target} syllables:\n{original}"
+        )
+        backend = self._backend()
+        reply, _, errors = ports.ask(backend, self.text, prompt, on_token, cancel, None)
+        if cancel is not None and cancel.is_set():
+            raise CowriterError("cancelled")
+        alts: list[Alternative] = []
+        for raw in reply.splitlines():
+            line = raw.strip().lstrip("-*0123456789.) ").strip()
+            words = _lyric_words(line)
+            if not words or line.startswith(("{", "#")) or line == original:
+                continue
+            alts.append(Alternative(line, ports.syllables(words), target))
+            if len(alts) == count:
+                break
+        if not alts:
+            raise CowriterError("the model gave no usable alternative", hint="try again or rephrase")
+        first = alts[0].text
+        new_text = "\n".join([*lines[:index], first, *lines[index + 1 :]])
+        return Proposal(
+            prompt=prompt,
+            reply=reply,
+            chordpro=first,
+            base=self.text,
+            text=new_text,
+            changes=diff_changes(self.text, new_text),
+            model=self.model_name,
+            errors=tuple(errors),
+            alternatives=tuple(alts),
+            line=index,
+        )
+
+    def accept(self, proposal: Proposal, change_ids: Sequence[int] | None = None) -> Proposal:
+        """Put the chosen changes (all when None) into the song, crediting the lines they bring to the
+        model. Returns what is left of the proposal to decide, on the new text."""
+        chosen = [c for c in proposal.changes if change_ids is None or c.id in change_ids]
+        if proposal.base != self.text:  # the writer typed meanwhile: follow the text
+            wanted = [(c.old, c.new) for c in chosen]
+            proposal = proposal.rebase(self.text)
+            chosen = [c for c in proposal.changes if (c.old, c.new) in wanted]
+        ids = [c.id for c in chosen]
+        text, authored = apply_changes(self.text, proposal.changes, set(ids))
+        self.set_text(text, author=HUMAN)
+        author = f"model:{proposal.model}"
+        for i in authored:
+            if 0 <= i < len(self.authors):
+                self.authors[i] = author
+        return proposal.without(applied=ids)
+
+    def reject(self, proposal: Proposal, change_ids: Sequence[int] | None = None) -> Proposal:
+        """Drop the chosen changes (all when None); the song is untouched. Returns what is left."""
+        if proposal.base != self.text:
+            proposal = proposal.rebase(self.text)
+        ids = [c.id for c in proposal.changes] if change_ids is None else list(change_ids)
+        return proposal.without(dropped=ids)
+
+    # -- transport ---------------------------------------------------------------------------------------
+
+    def transposed(self, semitones: int, text: str | None = None) -> str:
+        """The song (or `text`) moved by `semitones`, spelled for the new key. Changes nothing."""
+        source = self.text if text is None else text
+        song, diagnostics = ports.parse(source)
+        if any(d.severity is Severity.ERROR for d in diagnostics):
+            raise CowriterError("fix the marked errors before transposing")
+        return ports.transpose(source, song, semitones)
+
+    def replace_text(self, text: str) -> None:
+        """New text from a tool that changes chords, not words (transposition): credits stay with the
+        lines when the line count is unchanged."""
+        authors = list(self.authors)
+        self.set_text(text)
+        if len(self.lines) == len(authors):
+            self.authors = authors
+
+    def transpose(self, semitones: int) -> str:
+        new = self.transposed(semitones)
+        self.replace_text(new)
+        self.settings.transpose += semitones
+        return new
+
+    def styles(self) -> tuple[str, ...]:
+        return ports.styles()
+
+    @property
+    def audio_label(self) -> str:
+        return ports.audio_label(self.audio)
+
+    def play(
+        self,
+        on_position: Position | None = None,
+        *,
+        text: str | None = None,
+        section: str | None = None,
+        loop: bool = False,
+    ) -> str:
+        """Arrange and start playing (`text` defaults to the song); returns the audio route."""
+        self.stop()
+        source = self.text if text is None else text
+        song, _ = ports.parse(source)
+        if song is None or not song.lines:
+            raise CowriterError("nothing to play yet", hint="write a line with a chord, e.g. [C]Hello")
+        player = ports.start_player(
+            song,
+            style=self.settings.style,
+            bpm=self.settings.bpm,
+            section=section,
+            loop=loop,
+            audio=self.audio,
+            on_position=(lambda bar, beat, line: on_position(PlayPosition(bar, beat, line)))
+            if on_position
+            else None,
+        )
+        self._player = player
+        return ports.player_route(player)
+
+    def stop(self) -> None:
+        player, self._player = self._player, None
+        if player is not None:
+            player.stop()
+
+    @property
+    def playing(self) -> bool:
+        return self._player is not None and ports.player_active(self._player)
+
+    # -- saving ------------------------------------------------------------------------------------------
+
+    @property
+    def can_save(self) -> bool:
+        return self._session is not None or self.path is not None
+
+    def save(self, message: str = "") -> str:
+        """Write the song (file and/or session). Returns where it went."""
+        return self.save_text(self.text, message)
+
+    def save_text(self, text: str, message: str = "") -> str:
+        """Write `text` (a snapshot of the song; safe from a worker thread)."""
+        where: list[str] = []
+        if self._session is not None:
+            ports.save_session(self._session, text, HUMAN, message, list(self.authors))
+            where.append(f"session {self.session_name}")
+        if self.path is not None:
+            ports.write_atomic(self.path, text)
+            where.append(str(self.path))
+        if not where:
+            raise CowriterError("nowhere to save", hint="export to a file (ctrl+o) or open a session")
+        self.saved_text = text
+        return ", ".join(where)
+
+    def suggested_export(self) -> str:
+        if self.path is not None:
+            return str(self.path.with_suffix(".export.cho"))
+        song, _ = ports.parse(self.text)
+        title = (song.title if song is not None else "") or "song"
+        slug = "".join(c if c.isalnum() else "-" for c in title.lower()).strip("-") or "song"
+        return f"{slug}.cho"
+
+    def export(self, path: str | Path) -> Path:
+        target = Path(path).expanduser()
+        ports.write_atomic(target, self.text)
+        return target
+
+    def close(self) -> None:
+        self.stop()
+        if self.backend is not None and hasattr(self.backend, "close"):
+            self.backend.close()
+
+
+# -- helpers ---------------------------------------------------------------------------------------------
+
+
+def _lyric_words(line: str) -> str:
+    """The sung words of a ChordPro source line ('' for directives, comments and chord-only lines)."""
+    s = line.strip()
+    if not s or s.startswith(("{", "#", "|")):
+        return ""
+    out: list[str] = []
+    depth = 0
+    for ch in line:
+        if ch == "[":
+            depth += 1
+        elif ch == "]" and depth:
+            depth -= 1
+        elif not depth:
+            out.append(ch)
+    words = "".join(out).strip()
+    return words if any(c.isalpha() for c in words) else ""
+
+
+def gutter(text: str) -> tuple[LineInfo, ...]:
+    """Syllables and rhyme letters for each lyric line of `text` (letters restart at each blank line)."""
+    lines = text.split("\n")
+    lyric = [(i, _lyric_words(line)) for i, line in enumerate(lines)]
+    lyric = [(i, w) for i, w in lyric if w]
+    if not lyric:
+        return ()
+    letters = ports.rhyme_scheme([w for _, w in lyric])
+    return tuple(
+        LineInfo(i, ports.syllables(w), letters[n] if n < len(letters) else "")
+        for n, (i, w) in enumerate(lyric)
+    )
+
+
+def _carry_authors(old: list[str], authors: list[str], new: list[str], author: str) -> list[str]:
+    """Authors for `new`: unchanged lines keep theirs; a model line the writer edits becomes `edited:…`."""
+    import difflib
+
+    out = [author] * len(new)
+    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            out[j1:j2] = authors[i1:i2] if i2 <= len(authors) else [author] * (j2 - j1)
+        elif tag == "replace" and author == HUMAN:
+            for k in range(j2 - j1):
+                was = authors[i1 + k] if i1 + k < min(i2, len(authors)) else HUMAN
+                if was.startswith("model:") or was.startswith("edited:"):
+                    out[j1 + k] = was if was.startswith("edited:") else f"edited:{was}"
+    return out
+
+

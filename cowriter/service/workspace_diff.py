@@ -1,0 +1,175 @@
+"""Proposals as changes to the song: what the model would change, to accept or reject piece by piece.
+
+A `Change` replaces a run of the song's lines (possibly none: an insertion) with new lines (possibly none:
+a removal). Accepting a subset of changes never touches the other lines, so the writer's text is only
+changed where they said yes.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, replace
+
+__all__ = ["Alternative", "Change", "Proposal", "apply_changes", "diff_changes", "section_at"]
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    id: int
+    start: int  # 0-based line of the current text where `old` begins (or where `new` goes in)
+    old: tuple[str, ...]
+    new: tuple[str, ...]
+    section: str = ""  # the section the change falls in ("" before any section)
+
+    @property
+    def kind(self) -> str:
+        return "add" if not self.old else "remove" if not self.new else "replace"
+
+
+@dataclass(frozen=True, slots=True)
+class Alternative:
+    """One candidate line and how well its syllables fit the line it would replace."""
+
+    text: str
+    syllables: int
+    target: int
+
+    @property
+    def fit(self) -> int:
+        """Syllables over (+) or under (-) the target."""
+        return self.syllables - self.target
+
+
+@dataclass(frozen=True, slots=True)
+class Proposal:
+    prompt: str
+    reply: str  # the model's words as streamed
+    chordpro: str  # the part of the reply that is song text
+    base: str  # the song text the changes apply to
+    text: str  # the song with every change accepted
+    changes: tuple[Change, ...]
+    model: str = "model"
+    errors: tuple[str, ...] = ()
+    alternatives: tuple[Alternative, ...] = ()
+    line: int | None = None  # for alternatives: the 0-based line they replace
+
+    @property
+    def sections(self) -> tuple[str, ...]:
+        seen: list[str] = []
+        for c in self.changes:
+            if c.section not in seen:
+                seen.append(c.section)
+        return tuple(seen)
+
+    def ids_in_section(self, section: str) -> tuple[int, ...]:
+        return tuple(c.id for c in self.changes if c.section == section)
+
+    def rebase(self, base: str) -> Proposal:
+        """The same changes on a newer base (the writer kept typing): each change moves with the text
+        around it; a change whose lines the writer edited meanwhile is dropped."""
+        if base == self.base:
+            return self
+        old = self.base.split("\n") if self.base else []
+        new = base.split("\n") if base else []
+        blocks = difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_matching_blocks()
+        kept: list[Change] = []
+        for c in self.changes:
+            end = c.start + len(c.old)
+            for a, b, size in blocks:
+                inside = a <= c.start and end <= a + size if c.old else a <= c.start <= a + size
+                if inside and (size or not c.old):
+                    kept.append(replace(c, id=len(kept), start=c.start - a + b))
+                    break
+        changes = tuple(kept)
+        text, _ = apply_changes(base, changes, {c.id for c in changes})
+        return replace(self, base=base, text=text, changes=changes)
+
+    def without(self, applied: Collection[int] = (), dropped: Collection[int] = ()) -> Proposal:
+        """What is left to decide once `applied` are in the song and `dropped` are rejected."""
+        done = [c for c in self.changes if c.id in applied]
+        base, _ = apply_changes(self.base, self.changes, set(applied))
+        rest: list[Change] = []
+        for c in self.changes:
+            if c.id in applied or c.id in dropped:
+                continue
+            shift = sum(len(a.new) - len(a.old) for a in done if (a.start, a.id) < (c.start, c.id))
+            rest.append(replace(c, id=len(rest), start=c.start + shift))
+        changes = tuple(rest)
+        text, _ = apply_changes(base, changes, {c.id for c in changes})
+        return replace(self, base=base, text=text, changes=changes)
+
+    def choose(self, index: int) -> Proposal:
+        """For alternatives: the proposal with alternative `index` in place of the line."""
+        if self.line is None or not 0 <= index < len(self.alternatives):
+            return self
+        lines = self.base.split("\n")
+        lines[self.line] = self.alternatives[index].text
+        text = "\n".join(lines)
+        return replace(self, text=text, chordpro=self.alternatives[index].text,
+                       changes=diff_changes(self.base, text))
+
+
+def section_at(lines: list[str], index: int) -> str:
+    """The title of the section that line `index` lies in, from `{start_of_…}` / `{soc}` directives."""
+    for i in range(min(index, len(lines) - 1), -1, -1):
+        s = lines[i].strip()
+        if not (s.startswith("{") and s.endswith("}")):
+            continue
+        body = s[1:-1].strip()
+        name, _, label = body.partition(":")
+        name = name.strip().lower()
+        if (name.startswith(("end_of_", "eo")) and name != "eoc") or name in ("eoc", "eov", "eob"):
+            return ""
+        short = {"soc": "chorus", "sov": "verse", "sob": "bridge", "sot": "tab", "sog": "grid"}
+        if name.startswith("start_of_") or name in short:
+            kind = short.get(name, name.removeprefix("start_of_"))
+            label = label.strip()
+            if label.startswith("label="):
+                label = label.removeprefix("label=").strip().strip("\"'")
+            return label or kind.replace("_", " ").title()
+    return ""
+
+
+def diff_changes(old_text: str, new_text: str) -> tuple[Change, ...]:
+    """The differences as one change per line, so each line can be accepted on its own: a replaced
+    line, an added line, or a removed line."""
+    old = old_text.split("\n") if old_text else []
+    new = new_text.split("\n") if new_text else []
+    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+    out: list[Change] = []
+
+    def add(start: int, before: tuple[str, ...], after: tuple[str, ...], where: str) -> None:
+        out.append(Change(len(out), start, before, after, where))
+
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        pairs = min(i2 - i1, j2 - j1)
+        for k in range(pairs):
+            add(i1 + k, (old[i1 + k],), (new[j1 + k],), section_at(new, j1 + k))
+        for k in range(pairs, i2 - i1):
+            add(i1 + k, (old[i1 + k],), (), section_at(old, i1 + k))
+        for k in range(pairs, j2 - j1):
+            add(i1 + pairs + (i2 - i1 - pairs), (), (new[j1 + k],), section_at(new, j1 + k))
+    return tuple(out)
+
+
+def apply_changes(
+    old_text: str, changes: Iterable[Change], accepted: Collection[int]
+) -> tuple[str, list[int]]:
+    """The text with the accepted changes applied, and the 0-based indexes of the lines they brought."""
+    old = old_text.split("\n") if old_text else []
+    out: list[str] = []
+    authored: list[int] = []
+    pos = 0
+    for c in sorted(changes, key=lambda c: (c.start, c.id)):
+        if c.id not in accepted:
+            continue
+        out.extend(old[pos : c.start])
+        for line in c.new:
+            authored.append(len(out))
+            out.append(line)
+        pos = c.start + len(c.old)
+    out.extend(old[pos:])
+    return "\n".join(out), authored

@@ -1,0 +1,43 @@
+"""The Textual app: thin. It holds the workspace, installs the main screen and the command palette
+entries, and closes the workspace on the way out (saving first)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+
+from cowriter.service.workspace import Workspace
+from cowriter.tui.commands import CowriterCommands
+from cowriter.tui.screens.main import MainScreen
+
+DEFAULT_THEME = "textual-dark"
+
+
+class CowriterApp(App[int]):
+    TITLE = "cowriter"
+    CSS_PATH = "app.tcss"
+    COMMANDS = App.COMMANDS | {CowriterCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+    ]
+
+    def __init__(self, workspace: Workspace, *, theme: str = DEFAULT_THEME) -> None:
+        super().__init__()
+        self.workspace = workspace
+        self.theme = theme
+
+    def on_mount(self) -> None:
+        self.push_screen(MainScreen(self.workspace))
+
+    async def action_quit(self) -> None:
+        ws = self.workspace
+        if ws.can_save and ws.dirty:
+            try:
+                ws.save()
+            except Exception as exc:  # never lose the quit; say why the save failed
+                self.notify(f"Not saved: {exc}", severity="error")
+                return
+        ws.close()
+        self.exit(0)

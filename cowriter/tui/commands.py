@@ -1,0 +1,73 @@
+"""Every action of the editor in one table: its key, its name in the footer, its palette entry and its line
+on the help screen all come from here, so they cannot drift apart."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+
+from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    key: str  # Textual key names, comma separated ("" for palette only)
+    action: str  # an action of the main screen
+    title: str  # short, for the footer and the palette
+    help: str  # one line for the palette and the help screen
+    footer: bool = False
+
+
+ACTIONS: tuple[Action, ...] = (
+    Action("f1", "help", "Help", "Show every key and what it does", footer=True),
+    Action("f2", "ask", "Ask", "Ask the co-writer (focus the chat input)", footer=True),
+    Action("f5", "play", "Play", "Play or stop the song (or the looped section)", footer=True),
+    Action("f6", "loop_section", "Loop", "Loop the section under the cursor (again: stop)", footer=True),
+    Action("f7", "transpose(-1)", "Key down", "Transpose the song down a semitone, spelled for the new key"),
+    Action("f8", "transpose(1)", "Key up", "Transpose the song up a semitone, spelled for the new key"),
+    Action("f9", "next_style", "Style", "Play in the next arrangement style"),
+    Action("alt+up", "tempo(5)", "Faster", "Raise the tempo by 5 bpm"),
+    Action("alt+down", "tempo(-5)", "Slower", "Lower the tempo by 5 bpm"),
+    Action("ctrl+l", "alternatives", "Alternatives", "Ask for other versions of the line under the cursor"),
+    Action("ctrl+r", "regenerate", "Regenerate", "Ask the co-writer again, the same request"),
+    Action("escape", "cancel", "Cancel", "Stop the model's reply (or the playback)"),
+    Action("f3", "focus_proposal", "Proposal", "Go to the open proposal: a/s/A accept, r/R reject, p play"),
+    Action("", "accept_all", "Accept proposal", "Accept every line of the open proposal"),
+    Action("", "reject_all", "Reject proposal", "Reject the open proposal; the song stays as it is"),
+    Action("", "play_proposal", "Play proposal", "Hear the song with the proposal in it, before accepting"),
+    Action("ctrl+s", "save", "Save", "Save now (the song also saves itself when you pause)", footer=True),
+    Action("ctrl+o", "export", "Export", "Write the song to a file"),
+    Action("ctrl+b", "copy_song", "Copy", "Copy the selection, or the song, to the clipboard (OSC 52)"),
+    Action("ctrl+q", "app.quit", "Quit", "Quit (the song is saved first)"),
+)
+
+
+def bindings() -> list[Binding]:
+    return [
+        Binding(a.key, a.action, a.title, show=a.footer, priority=True)
+        for a in ACTIONS
+        if a.key and not a.action.startswith("app.")
+    ]
+
+
+class CowriterCommands(Provider):
+    """The command palette's entries: every action in `ACTIONS`."""
+
+    def _entries(self) -> list[tuple[str, str, str]]:
+        return [(f"{a.title}", a.help, a.action) for a in ACTIONS]
+
+    async def _run(self, action: str) -> None:
+        target = action if action.startswith("app.") else f"screen.{action}"
+        await self.app.run_action(target)
+
+    async def discover(self) -> Hits:
+        for title, help_text, action in self._entries():
+            yield DiscoveryHit(title, partial(self._run, action), help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, help_text, action in self._entries():
+            score = matcher.match(f"{title} {help_text}")
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), partial(self._run, action), help=help_text)

@@ -1,0 +1,108 @@
+"""Start the editor: check the terminal, choose the colours, open the workspace, run the app.
+
+Colours are chosen through `TEXTUAL_COLOR_SYSTEM` and `NO_COLOR`, which Textual reads when it is first
+imported, so this module imports Textual only after setting them."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import sys
+from collections.abc import Iterator, MutableMapping
+
+from cowriter.service.workspace import Workspace
+
+COLOR_SYSTEMS = {"truecolor": "truecolor", "256": "256", "16": "standard", "auto": "auto"}
+
+CLI_HINT = (
+    "cowriter: the editor needs an interactive terminal ({why}); use the CLI instead: "
+    "`cowriter parse FILE`, `cowriter play FILE`, `cowriter ask PROMPT --song FILE`"
+)
+
+
+def terminal_problem(environ: MutableMapping[str, str] | None = None) -> str:
+    """Why the editor cannot draw here ('' when it can)."""
+    env = os.environ if environ is None else environ
+    if env.get("TERM", "") in ("dumb", "unknown"):
+        return f"TERM={env.get('TERM')}"
+    if not sys.stdout.isatty() or not sys.stdin.isatty():
+        return "stdin or stdout is not a terminal"
+    return ""
+
+
+def apply_color(choice: str | None, environ: MutableMapping[str, str] | None = None) -> None:
+    """Set what Textual reads at import: `none` (or NO_COLOR already set) means no colour at all."""
+    env = os.environ if environ is None else environ
+    choice = choice or "auto"
+    if choice == "none":
+        env["NO_COLOR"] = "1"
+        env["TEXTUAL_COLOR_SYSTEM"] = "standard"
+        return
+    if choice == "auto" and "TEXTUAL_COLOR_SYSTEM" in env:
+        return  # the user's own setting wins over our guess
+    env["TEXTUAL_COLOR_SYSTEM"] = COLOR_SYSTEMS.get(choice, "auto")
+
+
+@contextlib.contextmanager
+def c_stderr_to(path: str) -> Iterator[None]:
+    """While the app runs, C libraries writing to fd 2 (ALSA, llama.cpp) go to `path`, not the screen.
+
+    Textual draws on `sys.__stderr__`, so that becomes a duplicate of the terminal before fd 2 moves."""
+    try:
+        if not os.isatty(2):
+            yield
+            return
+    except (OSError, ValueError):
+        yield
+        return
+    saved_fd = os.dup(2)
+    encoding = getattr(sys.__stderr__, "encoding", None) or "utf-8"
+    terminal = os.fdopen(os.dup(2), "w", buffering=1, encoding=encoding, errors="replace")
+    old_dunder, old_stderr = sys.__stderr__, sys.stderr
+    try:
+        log = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    except OSError:
+        log = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(log, 2)
+        sys.__stderr__ = terminal  # type: ignore[misc]
+        sys.stderr = terminal
+        yield
+    finally:
+        sys.__stderr__ = old_dunder  # type: ignore[misc]
+        sys.stderr = old_stderr
+        os.dup2(saved_fd, 2)
+        os.close(saved_fd)
+        os.close(log)
+        terminal.close()
+
+
+def log_path() -> str:
+    base = os.environ.get("XDG_STATE_HOME") or os.path.join(os.path.expanduser("~"), ".local", "state")
+    folder = os.path.join(base, "cowriter")
+    with contextlib.suppress(OSError):
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+        return os.path.join(folder, "stderr.log")
+    return os.devnull
+
+
+def run_tui(args: argparse.Namespace) -> int:
+    problem = terminal_problem()
+    if problem:
+        print(CLI_HINT.format(why=problem), file=sys.stderr)
+        return 2
+    apply_color(getattr(args, "color", None))
+    workspace = Workspace.open(
+        getattr(args, "file", None),
+        session=getattr(args, "session", None),
+        sessions_dir=getattr(args, "sessions", None),
+        model=getattr(args, "model", None),
+        audio=getattr(args, "audio", None),
+    )
+    from cowriter.tui.app import CowriterApp
+
+    app = CowriterApp(workspace)
+    with c_stderr_to(log_path()):
+        result = app.run()
+    return int(result or 0)

@@ -1,0 +1,58 @@
+"""The help screen: every key, from the same table as the footer and the command palette."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from cowriter.tui.commands import ACTIONS
+
+PROPOSAL_KEYS = (
+    ("a / Enter", "accept the highlighted line"),
+    ("s", "accept its whole section"),
+    ("A", "accept every line"),
+    ("r / Del", "reject the highlighted line"),
+    ("R", "reject the whole proposal"),
+    ("p", "play the song with it (A/B before accepting)"),
+)
+
+
+def help_table() -> Table:
+    table = Table(box=None, show_header=False, padding=(0, 1), expand=True)
+    table.add_column("key", style="bold", no_wrap=True)
+    table.add_column("what")
+    for a in ACTIONS:
+        table.add_row(a.key.replace(",", " / ") or "palette", a.help)
+    table.add_row("ctrl+p", "the command palette: every action above, by name; themes too")
+    table.add_row("", "")
+    table.add_row(Text("In a proposal", style="bold underline"), "")
+    for key, what in PROPOSAL_KEYS:
+        table.add_row(key, what)
+    table.add_row("", "")
+    table.add_row(Text("Gutter", style="bold underline"), "E/W: error or warning on the line; then "
+                  "syllables and the rhyme letter of each lyric line; > marks the line playing")
+    return table
+
+
+class HelpScreen(ModalScreen[None]):
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > VerticalScroll { width: 90%; max-width: 100; height: 90%; border: round $accent;
+                                  background: $surface; padding: 0 1; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,f1,q", "app.pop_screen", "Close"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield Static(Text("cowriter: write, ask, hear. You write the song; the co-writer proposes.",
+                              style="bold"))
+            yield Static(help_table())

@@ -1,0 +1,171 @@
+"""A proposal from the model, shown as a diff against the song: one row per changed line, grouped by
+section, to accept or reject line by line, by section, or all at once. Alternatives for a line are listed
+with their syllable fit; any of them can be played before it is accepted."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from cowriter.service.workspace import Proposal
+
+
+class ProposalView(Vertical, can_focus=False):
+    DEFAULT_CSS = """
+    ProposalView { height: auto; max-height: 60%; display: none; border: round $accent; }
+    ProposalView.-open { display: block; }
+    ProposalView > #proposal-title { height: 1; text-style: bold; }
+    ProposalView > OptionList { height: auto; max-height: 100%; border: none; padding: 0; }
+    ProposalView > #proposal-keys { height: 1; color: $text-muted; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a,enter", "accept_line", "Accept line"),
+        Binding("s", "accept_section", "Accept section"),
+        Binding("A", "accept_all", "Accept all"),
+        Binding("r,delete", "reject_line", "Reject line"),
+        Binding("R", "reject_all", "Reject all"),
+        Binding("p", "play", "Play it"),
+    ]
+
+    @dataclass
+    class Decided(Message):
+        """The writer accepted or rejected these change ids (None: all of them)."""
+
+        proposal: Proposal
+        accept: bool
+        ids: tuple[int, ...] | None
+
+    @dataclass
+    class Chosen(Message):
+        """An alternative was picked (its index)."""
+
+        proposal: Proposal
+        index: int
+
+    @dataclass
+    class PlayRequested(Message):
+        proposal: Proposal
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.proposal: Proposal | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="proposal-title")
+        yield OptionList(id="proposal-list")
+        yield Static("a accept  s section  A all  r reject  R all  p play", id="proposal-keys")
+
+    @property
+    def options(self) -> OptionList:
+        return self.query_one("#proposal-list", OptionList)
+
+    def show(self, proposal: Proposal | None) -> None:
+        """Show `proposal` (None or one without changes: close)."""
+        self.proposal = proposal
+        options = self.options
+        highlighted = options.highlighted
+        options.clear_options()
+        if proposal is None or (not proposal.changes and not proposal.alternatives):
+            self.remove_class("-open")
+            return
+        self.add_class("-open")
+        title = self.query_one("#proposal-title", Static)
+        if proposal.alternatives:
+            title.update(Text(f"Alternatives for line {(proposal.line or 0) + 1}  (fit: syllables ±)"))
+            for i, alt in enumerate(proposal.alternatives):
+                fit = "=" if alt.fit == 0 else f"{alt.fit:+d}"
+                options.add_option(Option(Text.assemble((f"{fit:>3} ", "bold"), alt.text), id=f"alt-{i}"))
+        else:
+            n = len(proposal.changes)
+            title.update(Text(f"Proposal from {proposal.model}: {n} line{'s' * (n != 1)}"))
+            section: str | None = None
+            for c in proposal.changes:
+                if c.section != section:
+                    section = c.section
+                    options.add_option(Option(Text(f"[{section or 'song'}]", "bold"), disabled=True))
+                options.add_option(Option(_change_text(c.old, c.new), id=f"c-{c.id}"))
+        enabled = [i for i in range(options.option_count) if not options.get_option_at_index(i).disabled]
+        if enabled:
+            options.highlighted = highlighted if highlighted in enabled else enabled[0]
+
+    def focus_list(self) -> None:
+        self.options.focus()
+
+    def _current(self) -> str | None:
+        options = self.options
+        if options.highlighted is None:
+            return None
+        return options.get_option_at_index(options.highlighted).id
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.action_accept_line()
+
+    def action_accept_line(self) -> None:
+        self._decide(True, "line")
+
+    def action_accept_section(self) -> None:
+        self._decide(True, "section")
+
+    def action_accept_all(self) -> None:
+        self._decide(True, "all")
+
+    def action_reject_line(self) -> None:
+        self._decide(False, "line")
+
+    def action_reject_all(self) -> None:
+        self._decide(False, "all")
+
+    def action_play(self) -> None:
+        proposal = self.proposal
+        if proposal is None:
+            return
+        current = self._current()
+        if proposal.alternatives and current and current.startswith("alt-"):
+            proposal = proposal.choose(int(current[4:]))
+        self.post_message(self.PlayRequested(proposal))
+
+    def _decide(self, accept: bool, scope: str) -> None:
+        proposal = self.proposal
+        if proposal is None:
+            return
+        current = self._current()
+        if proposal.alternatives:
+            if accept and current and current.startswith("alt-"):
+                self.post_message(self.Chosen(proposal, int(current[4:])))
+            elif not accept:
+                self.post_message(self.Decided(proposal, False, None))
+            return
+        ids: tuple[int, ...] | None = None
+        if scope != "all":
+            if current is None or not current.startswith("c-"):
+                return
+            cid = int(current[2:])
+            if scope == "line":
+                ids = (cid,)
+            else:
+                section = next(c.section for c in proposal.changes if c.id == cid)
+                ids = proposal.ids_in_section(section)
+        self.post_message(self.Decided(proposal, accept, ids))
+
+
+def _change_text(old: tuple[str, ...], new: tuple[str, ...]) -> Text:
+    text = Text()
+    for line in old:
+        text.append(f"- {line}", "red strike")
+        if new:
+            text.append("\n")
+    for i, line in enumerate(new):
+        text.append(f"+ {line}", "green")
+        if i < len(new) - 1:
+            text.append("\n")
+    return text

@@ -1,0 +1,38 @@
+"""The status line: which model, where sound goes ("speakers" or "WAV to …"), and whether the song is
+saved."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.reactive import reactive
+from textual.widgets import Static
+
+
+class StatusBar(Static):
+    DEFAULT_CSS = """
+    StatusBar { height: 1; background: $panel; color: $text-muted; padding: 0 1; }
+    """
+
+    model: reactive[str] = reactive("")
+    model_state: reactive[str] = reactive("idle")
+    route: reactive[str] = reactive("")
+    saved: reactive[str] = reactive("saved")
+    problems: reactive[int] = reactive(0)
+
+    def render(self) -> Text:
+        saved_style = "green" if self.saved == "saved" else "yellow"
+        count = self.problems
+        problems = (f"{count} problem{'s' * (count != 1)}", "bold red") if count else ""
+        return Text.assemble(
+            ("model ", "dim"),
+            (self.model or "-", "bold"),
+            f" ({self.model_state})",
+            ("  audio ", "dim"),
+            self.route or "-",
+            "  ",
+            (self.saved, saved_style),
+            "  ",
+            problems,
+            overflow="ellipsis",
+            no_wrap=True,
+        )

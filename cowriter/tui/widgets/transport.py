@@ -1,0 +1,52 @@
+"""The transport: play / stop, the section looped, tempo, key (transposition) and style, and the play head
+(bar and beat, with a bar of progress)."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.reactive import reactive
+from textual.widgets import Static
+
+
+class Transport(Static):
+    DEFAULT_CSS = """
+    Transport { height: 1; background: $boost; padding: 0 1; }
+    """
+
+    playing: reactive[bool] = reactive(False)
+    bar: reactive[int] = reactive(0)
+    beat: reactive[float] = reactive(0.0)
+    bars: reactive[int] = reactive(0)
+    loop: reactive[str] = reactive("")
+    bpm: reactive[float | None] = reactive(None)
+    key: reactive[str] = reactive("")
+    transpose: reactive[int] = reactive(0)
+    style: reactive[str] = reactive("pop")
+
+    def render(self) -> Text:
+        state = ("|> playing", "bold green") if self.playing else ("[] stopped", "bold")
+        head = f"bar {self.bar}.{int(self.beat)}" if self.playing and self.bar else "bar -"
+        key = self.key or "?"
+        shift = f" {self.transpose:+d}" if self.transpose else ""
+        tempo = f"{self.bpm:g}" if self.bpm else "song"
+        parts: list[tuple[str, str] | str] = [
+            state,
+            "  ",
+            (head, "bold"),
+            "  ",
+            f"loop {self.loop or '-'}",
+            "  ",
+            f"bpm {tempo}",
+            "  ",
+            f"key {key}{shift}",
+            "  ",
+            f"style {self.style}",
+        ]
+        text = Text.assemble(*parts)
+        width = self.size.width - 2 - text.cell_len - 2
+        if self.bars and width >= 6:
+            done = min(self.bar, self.bars) * width // self.bars if self.playing else 0
+            text.append("  ")
+            text.append("#" * done, "green")
+            text.append("." * (width - done), "dim")
+        return text
