@@ -104,8 +104,8 @@ def _conductor(arrangement: Arrangement, clock: BeatClock) -> list[tuple[int, in
         name = key_name(k.key)
         if name:
             events.append((clock.ticks(k.start), 3, mido.MetaMessage("key_signature", key=name)))
-    for m in arrangement.markers:
-        events.append((clock.ticks(m.start), 4, mido.MetaMessage("marker", text=m.text)))
+    for mark in arrangement.markers:
+        events.append((clock.ticks(mark.start), 4, mido.MetaMessage("marker", text=mark.text)))
     for c in arrangement.chords:
         events.append((clock.ticks(c.start), 5, mido.MetaMessage("text", text=c.text)))
     for lyric in arrangement.lyrics:
