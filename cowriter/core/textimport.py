@@ -43,7 +43,9 @@ _BRACKET_HEADER = re.compile(r"^\s*\[([^\[\]]+)\]\s*$")
 _DECORATED = re.compile(r"^\s*[-=*#~]{2,}\s*([^-=*#~].*?)\s*[-=*#~]{2,}\s*$")
 _TAB_LINE = re.compile(r"^\s*[A-Ga-g][#b]?\s*[|:]?[-0-9hpbrsx/\\~^().|\s]*[-|]{2,}[-0-9hpbrsx/\\~^().|\s]*$")
 _LEGEND = re.compile(r"^\s*\(?[A-G][^\s=:]*\)?\s*(?:=\s*[0-9xX]{4,}|:\s*\|?[0-9xX]{4,}\|?)")
-_META = re.compile(r"^\s*(title|artist|key|capo|tempo|time|composer|album|year)\s*:\s*(.+?)\s*$", re.I)
+_META = re.compile(
+    r"^\s*(title|subtitle|artist|key|capo|tempo|time|composer|lyricist|album|year)\s*:\s*(.+?)\s*$", re.I
+)
 _MARKS = re.compile(r"^(\|+:?|:?\|+|/+|-+|\.+|%+|x\d+|\(?\d+x\)?|\(x\d+\)|\*+|~|N\.?C\.?|n\.?c\.?)$")
 _CHORDISH = re.compile(r"^[A-G][#b♯♭]?[^\s]*[\d/][^\s]*$")
 _SOFT_WORDS = frozenset({"(repeat)", "repeat", "(riff)", "riff", "etc", "etc.", "(fade)", "fade"})
@@ -269,10 +271,10 @@ def _lines(text: str) -> list[tuple[str, int]]:
                 i += 2
                 continue
             out.append((_chords_only(line), number))
-        elif not seen_chords and i == first_text and env is None:
-            out.append((f"{{title: {stripped}}}", number))
         elif not seen_chords and (meta := _META.match(line)):
             out.append((f"{{{meta.group(1).lower()}: {meta.group(2)}}}", number))
+        elif not seen_chords and i == first_text and env is None:
+            out.append((f"{{title: {stripped}}}", number))
         elif stripped.startswith("(") and stripped.endswith(")") and "[" not in stripped:
             out.append((f"{{comment: {stripped[1:-1].strip()}}}", number))
         elif stripped.startswith("#"):

@@ -1,0 +1,34 @@
+"""`cowriter convert FILE|- --to chordpro|text`: between notations (ChordPro ⇄ chords over lyrics).
+
+ChordPro out of a ChordPro file is the file itself (the formatter is lossless); errors found while
+reading print as `FILE:LINE:COL: message` on stderr, and the conversion is still written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("convert", help="convert a song between ChordPro and chords over lyrics")
+    p.add_argument("file", metavar="FILE", help="a ChordPro or chords-over-lyrics file (- for stdin)")
+    p.add_argument("--to", required=True, choices=("chordpro", "text"), help="the notation to write")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from cowriter.core.format import songs_to_chordpro, to_text
+    from cowriter.songio import read_songs
+
+    songs = read_songs(args.file)
+    label = "<stdin>" if args.file == "-" else args.file
+    for song in songs:
+        for d in song.errors:
+            print(f"{label}:{d.line}:{d.column}: {d.message}", file=sys.stderr)
+    if args.to == "chordpro":
+        sys.stdout.write(songs_to_chordpro(songs))
+    else:
+        sys.stdout.write("\n".join(to_text(song) for song in songs))
+    sys.stdout.flush()
+    return 0

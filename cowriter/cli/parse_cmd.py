@@ -1,0 +1,124 @@
+"""`cowriter parse FILE... [--json]`: read songs, report problems, show the inferred timing.
+
+Errors print as `FILE:LINE:COL: message` on stderr and make the exit status 1; warnings print as
+`FILE:LINE:COL: warning: message` and do not. `--json` prints one object per file per line (the first
+song of a multi-song file) with exactly the keys of the contract in DESIGN.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from cowriter.errors import CowriterError
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("parse", help="parse songs: problems, sections and the inferred timing")
+    p.add_argument(
+        "files", nargs="+", metavar="FILE", help="ChordPro or chords-over-lyrics files (- for stdin)"
+    )
+    p.add_argument("--json", action="store_true", help="one JSON object per file per line")
+    p.set_defaults(func=run)
+
+
+def _number(value: float) -> float | int:
+    return int(value) if float(value).is_integer() else round(value, 6)
+
+
+def song_json(name: str, song: Any, extra_warnings: list[dict[str, Any]]) -> dict[str, Any]:
+    """The contract's JSON object for one song (`song` is a `cowriter.core.song.Song`)."""
+    from cowriter.core.song import GridRow, LyricLine
+    from cowriter.core.timing import timeline
+
+    sections = []
+    for section in song.sections:
+        lines = []
+        for item in section.items:
+            if isinstance(item, LyricLine):
+                chords = [{"symbol": c.symbol, "at": c.at} for c in item.chords if not c.annotation]
+                lines.append({"lyrics": item.lyrics, "chords": chords})
+            elif isinstance(item, GridRow) and item.bars:
+                chords, pos = [], 0
+                for bar in item.bars:
+                    for cell in bar:
+                        at = item.text.find(cell.token, pos)
+                        pos = at + len(cell.token) if at >= 0 else pos
+                        if cell.token not in (".", "/", "%", "%%", "-", "~"):
+                            chords.append({"symbol": cell.token, "at": max(at, 0)})
+                lines.append({"lyrics": item.text, "chords": chords})
+        sections.append({"kind": section.kind.value, "label": section.title, "lines": lines})
+    timed = timeline(song)
+    return {
+        "file": name,
+        "title": song.title,
+        "key": song.key,
+        "tempo": _number(song.tempo) if song.tempo is not None else None,
+        "time": song.time,
+        "sections": sections,
+        "timeline": [
+            {"bar": s.bar, "beat": _number(s.beat), "chord": s.chord, "section": s.section}
+            for s in timed.spans
+        ],
+        "bars": timed.bars,
+        "seconds": round(timed.seconds, 3),
+        "errors": [{"line": d.line, "column": d.column, "message": d.message} for d in song.errors],
+        "warnings": [{"line": d.line, "column": d.column, "message": d.message} for d in song.warnings]
+        + extra_warnings,
+    }
+
+
+def _summary(name: str, song: Any) -> str:
+    from cowriter.core.timing import timeline
+
+    timed = timeline(song)
+    meter = song.time or "4/4"
+    bpm = song.tempo or 100
+    minutes, seconds = divmod(timed.seconds, 60)
+    parts = [f"{name}: {song.title or '(untitled)'}"]
+    if song.key:
+        parts.append(f"key {song.key}")
+    parts.append(f"{meter} at {_number(bpm)} bpm")
+    parts.append(f"{len(song.sections)} sections, {len(song.lines)} lines")
+    parts.append(f"{timed.bars} bars, {int(minutes)}:{seconds:04.1f}")
+    return ", ".join(parts)
+
+
+def run(args: argparse.Namespace) -> int:
+    from cowriter.songio import read_songs
+
+    status = 0
+    for name in args.files:
+        label = "<stdin>" if name == "-" else name
+        try:
+            songs = read_songs(name)
+        except CowriterError as exc:
+            print(f"cowriter: {exc}", file=sys.stderr)
+            status = 1
+            continue
+        from cowriter.core.song import Song
+
+        song = songs[0] if songs else Song(trailing_newline=False)
+        for d in sorted((d for s in songs for d in s.diagnostics), key=lambda d: (d.line, d.column)):
+            if d.severity.value == "error":
+                print(f"{label}:{d.line}:{d.column}: {d.message}", file=sys.stderr)
+                status = 1
+            else:
+                print(f"{label}:{d.line}:{d.column}: warning: {d.message}", file=sys.stderr)
+        extra = []
+        if len(songs) > 1:
+            first_line = songs[1].sections[0].line if songs[1].sections else 0
+            extra.append(
+                {
+                    "line": first_line,
+                    "column": 1,
+                    "message": f"{len(songs)} songs in the file; this shows the first",
+                }
+            )
+        if args.json:
+            print(json.dumps(song_json(label, song, extra), ensure_ascii=False))
+        else:
+            print(_summary(label, song))
+    return status

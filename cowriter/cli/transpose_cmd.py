@@ -1,0 +1,35 @@
+"""`cowriter transpose FILE|- N [--to KEY]`: the song transposed, as ChordPro, spelled for the new key."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from cowriter.errors import CowriterError
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("transpose", help="transpose a song; ChordPro on stdout")
+    p.add_argument("file", metavar="FILE", help="a ChordPro or chords-over-lyrics file (- for stdin)")
+    p.add_argument("semitones", metavar="N", type=int, help="semitones up (negative: down)")
+    p.add_argument("--to", metavar="KEY", help="spell for this key (with a {key}, it also sets the distance)")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from cowriter.core.format import songs_to_chordpro
+    from cowriter.core.transpose import transpose_song
+    from cowriter.songio import read_songs
+
+    songs = read_songs(args.file)
+    label = "<stdin>" if args.file == "-" else args.file
+    for song in songs:
+        for d in song.errors:
+            print(f"{label}:{d.line}:{d.column}: {d.message}", file=sys.stderr)
+    try:
+        moved = [transpose_song(song, args.semitones, args.to) for song in songs]
+    except ValueError as exc:  # an unreadable --to key
+        raise CowriterError(f"--to {args.to}: {exc}", hint="write a key like G, Bb, F#m") from None
+    sys.stdout.write(songs_to_chordpro(moved))
+    sys.stdout.flush()
+    return 0
