@@ -1,0 +1,124 @@
+"""Words, syllables and their lexical stress: the CMU Pronouncing Dictionary, then a spelling estimator.
+
+`pronouncing` (which loads the CMU dictionary, ~0.4 s) is imported on first use, never at import time.
+A word's syllables come back as spelling pieces ("a", "ma", "zing") with a stress level each (1 primary,
+2 secondary, 0 none), so a melody can put a syllable's text under its note.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from functools import lru_cache
+
+__all__ = [
+    "WORD_RE",
+    "all_phones",
+    "estimate_count",
+    "phones",
+    "split_spelling",
+    "word_stresses",
+    "words",
+]
+
+# a word: letters/digits with inner apostrophes ("don't", "rock'n'roll"); hyphens split words
+WORD_RE = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)*")
+_VOWELS = "aeiouy"
+_VOWEL_GROUP = re.compile(r"[aeiouy]+", re.IGNORECASE)
+
+
+def words(text: str) -> list[str]:
+    return WORD_RE.findall(text)
+
+
+def _normal(word: str) -> str:
+    return word.lower().replace("’", "'")
+
+
+@lru_cache(maxsize=4096)
+def all_phones(word: str) -> tuple[str, ...]:
+    """Every CMU pronunciation of a word (`"AH0 M EY1 Z IH0 NG"`), the most common first."""
+    import pronouncing
+
+    found = pronouncing.phones_for_word(_normal(word))
+    if not found and "'" in word:  # "lovin'" -> "loving"
+        base = _normal(word).rstrip("'")
+        found = pronouncing.phones_for_word(base + "g") if base.endswith("in") else []
+    return tuple(found)
+
+
+def phones(word: str) -> str | None:
+    """The first CMU pronunciation of a word, or None when the dictionary lacks it."""
+    found = all_phones(word)
+    return found[0] if found else None
+
+
+def _spelling_groups(word: str) -> list[tuple[int, int]]:
+    """Vowel groups of a spelling that sound as syllables (a final silent e dropped, "-le" kept)."""
+    lower = word.lower()
+    groups = [(m.start(), m.end()) for m in _VOWEL_GROUP.finditer(lower)]
+    if lower.startswith("y") and groups and groups[0][0] == 0:  # "you", "yes": y is a consonant
+        start, end = groups[0]
+        groups[0] = (start + 1, end) if end - start > 1 else groups[0]
+    if len(groups) > 1:
+        start, end = groups[-1]
+        tail = lower[start:]
+        sounded_le = re.search(r"[^aeiouy]l(e|es|ed)$", lower)
+        sounded_ending = tail != "e" and re.search(r"(t|d)ed$|(s|z|x|ch|sh|g|c)es$", lower)
+        if tail in ("e", "es", "ed") and not sounded_le and not sounded_ending:
+            groups.pop()
+    return groups or [(0, len(word))]
+
+
+def estimate_count(word: str) -> int:
+    """Syllables of a word the dictionary lacks, from its spelling (vowel groups, silent e)."""
+    if word.isdigit():
+        return len(word)
+    return len(_spelling_groups(word))
+
+
+def split_spelling(word: str, count: int) -> list[str]:
+    """The spelling cut into `count` pieces at plausible syllable boundaries (VCV -> V-CV, VCCV -> VC-CV)."""
+    if count <= 1 or len(word) <= 1:
+        return [word]
+    groups = _spelling_groups(word)
+    while len(groups) > count:  # merge the closest neighbours
+        gaps = [groups[i + 1][0] - groups[i][1] for i in range(len(groups) - 1)]
+        i = gaps.index(min(gaps))
+        groups[i : i + 2] = [(groups[i][0], groups[i + 1][1])]
+    while len(groups) < count:  # split the longest group
+        i = max(range(len(groups)), key=lambda k: groups[k][1] - groups[k][0])
+        start, end = groups[i]
+        if end - start < 2:
+            break
+        mid = (start + end) // 2
+        groups[i : i + 1] = [(start, mid), (mid, end)]
+    if len(groups) < count:  # still short (e.g. digits): cut evenly
+        size = max(1, len(word) // count)
+        pieces = [word[i * size : (i + 1) * size] for i in range(count - 1)]
+        return [*pieces, word[(count - 1) * size :]]
+    cuts = []
+    for (_, end), (start, _) in itertools.pairwise(groups):
+        consonants = start - end
+        cuts.append(end + (consonants // 2 if consonants > 1 else 0))
+    bounds = [0, *cuts, len(word)]
+    return [word[a:b] for a, b in itertools.pairwise(bounds)]
+
+
+@lru_cache(maxsize=4096)
+def word_stresses(word: str) -> tuple[tuple[str, int], ...]:
+    """The syllables of one word as (spelling piece, lexical stress 0/1/2)."""
+    pron = phones(word)
+    if pron is not None:
+        levels = [int(p[-1]) for p in pron.split() if p[-1].isdigit()]
+    else:
+        n = estimate_count(word)
+        # unknown words: stress the first syllable, or the penultimate of long words
+        stressed = 0 if n <= 2 else n - 2
+        levels = [1 if i == stressed else 0 for i in range(n)]
+    if not levels:
+        levels = [1]
+    pieces = split_spelling(word, len(levels))
+    if len(pieces) < len(levels):
+        pieces += [""] * (len(levels) - len(pieces))
+    return tuple(zip(pieces, levels, strict=True))
