@@ -8,6 +8,7 @@ changed where they said yes.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
 
@@ -110,24 +111,25 @@ class Proposal:
                        changes=diff_changes(self.base, text))
 
 
+_SHORT = {"soc": "chorus", "sov": "verse", "sob": "bridge", "sot": "tab", "sog": "grid"}
+_DIRECTIVE = re.compile(r"^\s*\{\s*([\w-]+)\s*(.*?)\s*\}\s*$")
+_LABEL = re.compile(r"""label\s*=\s*["']?([^"']*)["']?""")
+
+
 def section_at(lines: list[str], index: int) -> str:
     """The title of the section that line `index` lies in, from `{start_of_…}` / `{soc}` directives."""
     for i in range(min(index, len(lines) - 1), -1, -1):
-        s = lines[i].strip()
-        if not (s.startswith("{") and s.endswith("}")):
+        m = _DIRECTIVE.match(lines[i])
+        if not m:
             continue
-        body = s[1:-1].strip()
-        name, _, label = body.partition(":")
-        name = name.strip().lower()
-        if (name.startswith(("end_of_", "eo")) and name != "eoc") or name in ("eoc", "eov", "eob"):
+        name, rest = m.group(1).lower(), m.group(2).lstrip(":").strip()
+        if name.startswith("end_of_") or name in ("eoc", "eov", "eob", "eot", "eog"):
             return ""
-        short = {"soc": "chorus", "sov": "verse", "sob": "bridge", "sot": "tab", "sog": "grid"}
-        if name.startswith("start_of_") or name in short:
-            kind = short.get(name, name.removeprefix("start_of_"))
-            label = label.strip()
-            if label.startswith("label="):
-                label = label.removeprefix("label=").strip().strip("\"'")
-            return label or kind.replace("_", " ").title()
+        if name.startswith("start_of_") or name in _SHORT:
+            kind = _SHORT.get(name, name.removeprefix("start_of_"))
+            label = _LABEL.search(rest)
+            title = label.group(1) if label else rest
+            return title.strip() or kind.replace("_", " ").replace("-", " ").title()
     return ""
 
 

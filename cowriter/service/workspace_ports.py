@@ -12,23 +12,16 @@ import os
 import re
 import tempfile
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, Protocol
 
 from cowriter.core.song import Diagnostic, Song
 from cowriter.errors import CowriterError
+from cowriter.model.backend import Backend as Backend
+from cowriter.model.backend import Message
 
 OnPosition = Callable[[int, float, int], None]
-
-
-class Backend(Protocol):
-    """What the workspace needs of a model (`cowriter.model.backend.Backend` is the full protocol)."""
-
-    @property
-    def name(self) -> str: ...
-
-    def stream(self, messages: Any, **options: Any) -> Iterator[str]: ...
 
 
 class Player(Protocol):
@@ -39,33 +32,21 @@ class Player(Protocol):
 
 
 def read_text(path: Path) -> str:
-    try:
-        from cowriter import songio
+    """The file's text (any of the encodings songs come in), with newlines normalised."""
+    from cowriter.songio import read_text as songio_read
 
-        reader = getattr(songio, "read_text", None)
-        if reader is not None:
-            return str(reader(path))
-    except ImportError:
-        pass
     try:
-        data = path.read_bytes()
+        return songio_read(str(path)).replace("\r\n", "\n").replace("\r", "\n")
+    except CowriterError:
+        raise
     except OSError as exc:
         raise CowriterError(f"{path}: {exc.strerror or exc}", hint="check the path") from exc
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        text = data.decode("latin-1")
-    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def parse(text: str) -> tuple[Song | None, tuple[Diagnostic, ...]]:
-    """The song and its diagnostics; (None, ()) if the notation core is not installed."""
-    try:
-        from cowriter.core.sheet import read_song
-    except ImportError:
-        return None, ()
+def parse(text: str) -> tuple[Song, tuple[Diagnostic, ...]]:
+    """The song and its diagnostics (the parser never raises on bad input)."""
+    from cowriter.core.sheet import read_song
+
     song = read_song(text)
     return song, tuple(song.diagnostics)
 
@@ -83,78 +64,28 @@ def bars(song: Song | None) -> int:
         return 0
 
 
-def format_song(song: Song) -> str:
-    from cowriter.core import format as fmt
-
-    for name in ("format_chordpro", "to_chordpro", "format_song", "chordpro"):
-        fn = getattr(fmt, name, None)
-        if fn is not None:
-            return str(fn(song))
-    raise CowriterError("the ChordPro formatter is not available in this build")
-
-
 def transpose(text: str, song: Song | None, semitones: int) -> str:
-    try:
-        from cowriter.core.transpose import transpose_song
-    except ImportError as exc:
-        raise CowriterError("transposition is not available in this build") from exc
+    from cowriter.core.format import to_chordpro
+    from cowriter.core.transpose import transpose_song
+
     if song is None:
-        raise CowriterError("transposition needs the notation core")
-    return format_song(transpose_song(song, semitones))
+        song, _ = parse(text)
+    return to_chordpro(transpose_song(song, semitones))
 
 
 # -- lyrics ----------------------------------------------------------------------------------------------
 
-_VOWELS = re.compile(r"[aeiouy]+", re.IGNORECASE)
-_WORD = re.compile(r"[A-Za-z']+")
-
-
-def _estimate(word: str) -> int:
-    w = word.lower().strip("'")
-    if not w:
-        return 0
-    n = len(_VOWELS.findall(w))
-    if w.endswith("e") and not w.endswith(("le", "ee", "ye")) and n > 1:
-        n -= 1
-    return max(1, n)
-
 
 def syllables(words: str) -> int:
-    try:
-        from cowriter import lyrics
+    from cowriter.lyrics import syllables as count
 
-        fn = getattr(lyrics, "syllables", None)
-        if fn is not None:
-            value = fn(words)
-            return int(value if isinstance(value, int) else sum(value) if isinstance(value, list) else value)
-    except ImportError:
-        pass
-    return sum(_estimate(w) for w in _WORD.findall(words))
+    return count(words)
 
 
 def rhyme_scheme(lines: list[str]) -> list[str]:
-    try:
-        from cowriter import lyrics
+    from cowriter.lyrics import rhyme_scheme as scheme
 
-        fn = getattr(lyrics, "rhyme_scheme", None)
-        if fn is not None:
-            return [str(x) for x in fn(lines)]
-    except ImportError:
-        pass
-    letters: list[str] = []
-    endings: dict[str, str] = {}
-    for line in lines:
-        words = _WORD.findall(line)
-        if not words:
-            letters.append("")
-            continue
-        last = words[-1].lower()
-        vowels = list(_VOWELS.finditer(last))
-        end = last[vowels[-1].start() :] if vowels else last
-        if end not in endings:
-            endings[end] = chr(ord("A") + len(endings) % 26)
-        letters.append(endings[end])
-    return letters
+    return scheme(lines)
 
 
 # -- the model -------------------------------------------------------------------------------------------
@@ -201,8 +132,6 @@ def ask(
     section: str | None,
 ) -> tuple[str, str, list[str]]:
     """Stream the model's answer; return (reply, chordpro part, problems found)."""
-    from cowriter.model.backend import Message
-
     messages = [
         Message("system", SYSTEM),
         Message("user", f"The song so far:\n{song_text}\n\n{prompt}"),
@@ -340,21 +269,21 @@ def start_player(
 
 
 def styles() -> tuple[str, ...]:
-    try:
-        from cowriter.core.arrange import STYLES
-    except ImportError:
-        return ()
+    from cowriter.core.arrange.styles import STYLES
+
     return tuple(STYLES)
 
 
 def audio_label(mode: str | None) -> str:
-    """Where sound will go, before anything plays (no audio library is imported here)."""
-    if mode == "none":
+    """Where sound will go, before anything plays. Decided by the same rule as the player's, without
+    importing numpy or sounddevice (the TUI shows this in its first frame)."""
+    chosen = mode or os.environ.get("COWRITER_AUDIO") or None
+    if chosen == "none":
         return "off"
-    if mode == "wav":
+    if chosen == "wav":
         return "WAV file"
-    if mode is None and os.environ.get("SSH_CONNECTION") and not os.environ.get("PULSE_SERVER"):
-        return "WAV (SSH session)"
+    if chosen is None and os.environ.get("SSH_CONNECTION") and not os.environ.get("PULSE_SERVER"):
+        return "WAV (SSH: no speakers here)"
     return "speakers"
 
 
