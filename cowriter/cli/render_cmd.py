@@ -1,0 +1,84 @@
+"""`cowriter render FILE -o OUT.mid|.wav|.musicxml [--style S] [--bpm N] [--seed N]`: the band to a file."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from cowriter.core.song import Song
+from cowriter.errors import CowriterError
+
+FORMATS = (".mid", ".midi", ".wav", ".musicxml", ".xml", ".mxl")
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "render",
+        help="arrange a song and write it as MIDI, WAV or a MusicXML lead sheet",
+        description="Arrange a song for a band and write it to a file; the same seed gives the same file.",
+    )
+    p.add_argument("file", help="a ChordPro or chords-over-lyrics file")
+    p.add_argument("-o", "--output", required=True, metavar="OUT", help="OUT.mid, OUT.wav or OUT.musicxml")
+    p.add_argument("--style", metavar="S", help="play every section in this style (see `cowriter styles`)")
+    p.add_argument("--bpm", type=float, metavar="N", help="tempo at the start (later changes scale with it)")
+    p.add_argument("--seed", type=int, default=0, metavar="N", help="humanisation seed (default 0)")
+    p.add_argument("--section", metavar="NAME", help="only this section")
+    p.add_argument("--no-count-in", action="store_true", help="start without the count-in bar")
+    p.set_defaults(func=run)
+
+
+def load_song(path: str) -> Song:
+    """Read and parse a song file, or raise a one-line CowriterError."""
+    from cowriter.core.encoding import decode
+    from cowriter.core.sheet import read_song
+
+    try:
+        data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
+    except OSError as exc:
+        raise CowriterError(f"cannot read {path}: {exc.strerror or exc}", hint="check the file name") from exc
+    return read_song(decode(data))
+
+
+def run(args: argparse.Namespace) -> int:
+    from cowriter.core.arrange import ArrangeError, arrange
+
+    out = Path(args.output)
+    suffix = out.suffix.lower()
+    if suffix not in FORMATS:
+        raise CowriterError(
+            f"cannot write {out.name}: unknown format {suffix or '(none)'}",
+            hint="name the output .mid, .wav or .musicxml",
+            exit_code=2,
+        )
+    if args.bpm is not None and not 10 <= args.bpm <= 400:
+        raise CowriterError(f"--bpm {args.bpm:g} is out of range", hint="use 10 to 400", exit_code=2)
+    song = load_song(args.file)
+    try:
+        arrangement = arrange(
+            song, style=args.style, bpm=args.bpm, seed=args.seed, section=args.section,
+            count_in=not args.no_count_in and suffix not in (".musicxml", ".xml", ".mxl"),
+        )  # fmt: skip
+    except ArrangeError as exc:
+        raise CowriterError(
+            f"{args.file}: {exc}", hint="see `cowriter styles` and the song's sections"
+        ) from exc
+    try:
+        if suffix in (".mid", ".midi"):
+            from cowriter.render.midi import write_midi
+
+            write_midi(arrangement, out)
+        elif suffix == ".wav":
+            from cowriter.render.synth import render_wav
+
+            render_wav(arrangement, out)
+        else:
+            from cowriter.render.musicxml import write_musicxml
+
+            write_musicxml(song, out, style=args.style, bpm=args.bpm, section=args.section)
+    except OSError as exc:
+        raise CowriterError(
+            f"cannot write {out}: {exc.strerror or exc}", hint="check the folder exists"
+        ) from exc
+    print(f"wrote {out} ({arrangement.seconds:.1f} s, {len(arrangement.tracks)} tracks)")
+    return 0
