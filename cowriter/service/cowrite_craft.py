@@ -1,0 +1,211 @@
+"""The co-writer's craft helpers: the key and its chord palette, which lines a task works on, template
+variables, the answer's token budget, and merging a reply into the song text.
+
+Harmony comes from `cowriter.core` (keys, chords), lyric craft from `cowriter.lyrics`; this module only
+wires them to the proposal pipeline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from cowriter.core import format as fmt
+from cowriter.core.chords import is_chord, try_parse_chord
+from cowriter.core.keys import Key, KeyError_, parse_key
+from cowriter.core.song import LyricLine, Song
+from cowriter.model.grammar import LineSpec, SectionSpec, chord_rule_from_symbols
+from cowriter.model.replies import Checks, Reply
+from cowriter.model.request import Request
+
+TASK_HELP = {
+    "section": "write a new section (verse, chorus, bridge…)",
+    "continue": "continue the song with its next section",
+    "rewrite": "rewrite lines under constraints (syllables, rhyme), keeping the meaning",
+    "alternatives": "N other versions of a line",
+    "chords": "chords for lyrics that have none (the words stay)",
+    "reharmonise": "new chords for existing lines (the words stay)",
+    "mood": "rewrite a section in another mood",
+    "chat": "free conversation, nothing to parse",
+}
+
+DEFAULT_KEY = Key("C", "major")
+# triad suffix by (third, fifth) above the root in semitones
+_TRIADS = {(4, 7): "", (3, 7): "m", (3, 6): "dim", (4, 8): "aug"}
+
+
+def song_key(song: Song) -> Key:
+    """The song's `{key}`, else C major."""
+    if song.key:
+        try:
+            return parse_key(song.key)
+        except KeyError_:
+            return DEFAULT_KEY
+    return DEFAULT_KEY
+
+
+def diatonic(key: Key) -> list[str]:
+    """The key's seven triads, tonic first (C major: C Dm Em F G Am Bdim)."""
+    chords: list[str] = []
+    steps = key.steps
+    for i, root in enumerate(key.scale):
+        third = (steps[(i + 2) % 7] - steps[i]) % 12
+        fifth = (steps[(i + 4) % 7] - steps[i]) % 12
+        chords.append(root + _TRIADS.get((third, fifth), ""))
+    return chords
+
+
+def colour_chords(key: Key) -> list[str]:
+    """Chords a reharmonisation may borrow: V7, secondary dominants, the parallel key's iv and bVII."""
+    spell = key.spell
+    tonic = key.tonic_pc
+    to_vi = tonic if key.is_minor else tonic + 9  # V7 of iv in minor, of vi in major
+    out = [spell(tonic + 7) + "7", spell(tonic + 2) + "7", spell(to_vi) + "7"]
+    if key.is_minor:
+        out += [spell(tonic + 7), spell(tonic + 5)]  # major V, major IV
+    else:
+        out += [spell(tonic + 5) + "m", spell(tonic + 10), spell(tonic + 8)]  # iv, bVII, bVI
+    return out
+
+
+def in_key(key: Key) -> Callable[[str], bool]:
+    """Whether every note of a chord (and its bass) is in the key's scale."""
+
+    def check(symbol: str) -> bool:
+        chord = try_parse_chord(symbol)
+        if chord is None or chord.is_no_chord:
+            return True
+        pcs = list(chord.pitch_classes)
+        if chord.bass_pitch_class is not None:
+            pcs.append(chord.bass_pitch_class)
+        return all(key.contains(pc) for pc in pcs)
+
+    return check
+
+
+def _syllables(text: str) -> int:
+    from cowriter.lyrics import syllables
+
+    return syllables(text)
+
+
+def _rhymes_for(word: str) -> list[str]:
+    from cowriter.lyrics import rhymes
+
+    return rhymes(word, limit=80)
+
+
+def _is_rhyme(word: str, target: str) -> bool:
+    from cowriter.lyrics import is_rhyme
+
+    return word != target and is_rhyme(word, target)
+
+
+@dataclass(frozen=True)
+class CraftChecks:
+    """Where syllables, rhymes and harmony come from (replaceable in tests)."""
+
+    count_syllables: Callable[[str], int] = _syllables
+    rhymes_for: Callable[[str], list[str]] = _rhymes_for
+    rhymes_with: Callable[[str, str], bool] = _is_rhyme
+
+    def palette(self, key: Key, request: Request) -> list[str]:
+        chords = diatonic(key)
+        if request.task == "reharmonise" or request.mood in ("darker", "dark", "sadder", "sad", "moody"):
+            chords += colour_chords(key)
+        return list(dict.fromkeys(chords))
+
+    def reply_checks(self, key: Key) -> Checks:
+        return Checks(
+            is_chord=is_chord, in_key=in_key(key), syllables=self.count_syllables, rhymes=self.rhymes_with
+        )
+
+
+def chord_body(palette: Sequence[str]) -> str:
+    return chord_rule_from_symbols(palette)
+
+
+def target_lines(song: Song, request: Request) -> tuple[LyricLine, ...]:
+    """The lines a task works on: `line N`, else the named section (`verse 2`), else the last one."""
+    lines = tuple(line for line in song.lines if line.has_words)
+    if not lines:
+        return ()
+    if request.target_line is not None:
+        n = request.target_line
+        return (lines[n - 1],) if 1 <= n <= len(lines) else ()
+    if request.task == "alternatives":
+        return (lines[-1],)
+    sections = [s for s in song.sections if any(line.has_words for line in s.lines)]
+    chosen = sections[-1] if sections else None
+    if request.target_section:
+        kind, _, number = request.target_section.partition(" ")
+        matches = [s for s in sections if kind in (s.name, s.kind.value) or s.title.lower().startswith(kind)]
+        labelled = [s for s in matches if s.title.lower() == request.target_section]
+        if labelled:
+            chosen = labelled[0]
+        elif number.isdigit() and 1 <= int(number) <= len(matches):
+            chosen = matches[int(number) - 1]
+        elif matches:
+            chosen = matches[0]
+    return tuple(line for line in chosen.lines if line.has_words) if chosen else ()
+
+
+def variables(
+    request: Request, song_text: str, key: Key, palette: Sequence[str], target: Sequence[LyricLine]
+) -> dict[str, object]:
+    """Every variable the templates may use (documented in prompts/README.md)."""
+    return {
+        "task": request.task,
+        "request": request.prompt,
+        "song": song_text.strip(),
+        "key": f"{key.tonic} {key.mode}",
+        "key_chords": list(palette),
+        "section": request.section,
+        "label": request.label,
+        "lines": request.lines if request.task not in ("rewrite", "mood") or not target else len(target),
+        "syllables": request.syllables,
+        "rhyme_with": request.rhyme_with,
+        "rhyme_lines": list(request.rhyme_lines),
+        "mood": request.mood,
+        "alternatives": request.alternatives,
+        "target": "\n".join(fmt.line_text(line) for line in target),
+    }
+
+
+def answer_budget(sections: Sequence[SectionSpec]) -> int:
+    """Tokens enough for the longest reply the grammar allows (words ~2 tokens, chords ~4)."""
+    total = 8
+    for section in sections:
+        total += 24 if section.header else 0
+        for line in section.lines:
+            total += _line_budget(line)
+    return min(total, 2048)
+
+
+def _line_budget(line: LineSpec) -> int:
+    words = len(line.words) or line.max_words
+    return 3 * words + 5 * line.max_chords + 4
+
+
+def merge(
+    base: str, song: Song, request: Request, reply: Reply, target: Sequence[LyricLine]
+) -> tuple[str, tuple[str, ...]]:
+    """The song text with the reply in place, and (for alternatives) each candidate line."""
+    new_lines = [fmt.line_text(line) for line in reply.lines]
+    if request.task in ("section", "continue"):
+        body = base.rstrip("\n")
+        return (body + "\n\n" if body else "") + reply.chordpro.rstrip("\n") + "\n", ()
+    if request.task == "alternatives":
+        return _replace(base, target, new_lines[:1]), tuple(new_lines)
+    return _replace(base, target, new_lines), ()
+
+
+def _replace(base: str, target: Sequence[LyricLine], new_lines: Sequence[str]) -> str:
+    lines = base.split("\n")
+    numbers = [line.line for line in target]
+    if len(numbers) == len(new_lines):
+        for number, text in zip(numbers, new_lines, strict=True):
+            lines[number - 1] = text
+    else:
+        lines[numbers[0] - 1 : numbers[-1]] = list(new_lines)
+    return "\n".join(lines)
