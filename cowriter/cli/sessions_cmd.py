@@ -46,6 +46,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     q.add_argument("file", help="the song file (- for stdin)")
     q.add_argument("--author", default="human", help="human or model:NAME (default human)")
     q.add_argument("--message", default="", help="what changed")
+    q.add_argument(
+        "--wait",
+        type=float,
+        default=SAVE_WAIT_SECONDS,
+        metavar="SECONDS",
+        help="for another writer to finish",
+    )
     q.set_defaults(func=run_save)
 
     q = ss.add_parser("export", help="the song, or its credits report")
@@ -123,8 +130,7 @@ def _summary(session: Session) -> dict[str, Any]:
         "messages": len(session.messages()),
         "authors": report["authors"],
         "models": report["models"],
-        "readonly": session.readonly,
-        "notice": session.notice,
+        "writer": session.writer() or None,
     }
 
 
@@ -170,6 +176,8 @@ def run_show(args: argparse.Namespace) -> int:
     if data["named"]:
         print("  named     " + ", ".join(f"{k} = {v}" for k, v in sorted(data["named"].items())))
     print(f"  chat      {data['messages']} messages")
+    if data["writer"]:
+        print(f"  writer    {data['writer']}")
     shares = ", ".join(f"{a['author']} {a['share'] * 100:.0f}%" for a in data["authors"]) or "no lines"
     print(f"  credits   {shares}; models: {', '.join(data['models']) or 'none'}")
     return 0
@@ -204,7 +212,7 @@ def run_save(args: argparse.Namespace) -> int:
     author = check_author(args.author)
     text = _read(args.file)
     store = _store(args)
-    with store.open(args.name, wait=SAVE_WAIT_SECONDS) as s:
+    with store.open(args.name, wait=args.wait) as s:
         if s.readonly:
             raise CowriterError(
                 f"session {s.name!r} not saved: {s.notice.split(';')[0]}",

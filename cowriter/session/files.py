@@ -64,11 +64,19 @@ def remove_stale_temps(folder: Path, name: str) -> int:
 
 
 def backup(path: Path, reason: str) -> Path:
-    """Copy `path` (and a SQLite `-wal` beside it) to `<path>.<reason>-<UTC stamp>`, private; returns it."""
+    """Copy `path` (and a non-empty SQLite `-wal` beside it) to `<path>.<reason>-<UTC stamp>`, private;
+    returns the copy. Opening the same damaged file again reuses an identical earlier copy."""
+    wal = Path(f"{path}-wal")
+    has_wal = wal.is_file() and wal.stat().st_size > 0
+    data = path.read_bytes() if path.is_file() else b""
+    if not has_wal:
+        for old in sorted(path.parent.glob(f"{path.name}.{reason}-*")):
+            if not old.name.endswith("-wal") and old.read_bytes() == data:
+                return old
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     target = path.with_name(f"{path.name}.{reason}-{stamp}")
-    for src, dst in ((path, target), (Path(f"{path}-wal"), Path(f"{target}-wal"))):
-        if src.exists():
+    for src, dst in ((path, target), (wal, Path(f"{target}-wal"))):
+        if src.is_file() and (src == path or has_wal):
             shutil.copyfile(src, dst)
             os.chmod(dst, 0o600)
     fsync_dir(path.parent)

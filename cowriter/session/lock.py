@@ -60,6 +60,25 @@ class WriterLock:
         except OSError:
             return ""
 
+    def busy(self) -> str:
+        """Who is writing now, without taking the lock ("" when nobody is)."""
+        if self._fd is not None:
+            return ""
+        holder = self.holder()
+        if not holder:  # a writer that closed cleanly empties the file
+            return ""
+        try:
+            fd = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC | os.O_NOFOLLOW)
+        except OSError:
+            return ""
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return holder
+        finally:
+            os.close(fd)  # closing drops the probe's shared lock
+        return ""  # the recorded writer died without cleaning up
+
     def release(self) -> None:
         if self._fd is None:
             return

@@ -101,6 +101,10 @@ class Session:
             self._data_version = data_version
             return before != (len(self._versions), self._current)
 
+    def writer(self) -> str:
+        """Who else is writing this session now ("pid N on HOST since T"), or "" when nobody is."""
+        return self._lock.busy()
+
     def try_upgrade(self) -> bool:
         """A read-only session (opened while another process wrote) becomes the writer if it can."""
         with self._mutex:
