@@ -86,6 +86,7 @@ class CoWriter:
         history: Sequence[Message] = (),
         seed: int | None = None,
         on_token: OnToken | None = None,
+        on_retry: Callable[[Sequence[str]], None] | None = None,
         cancel: threading.Event | None = None,
     ) -> Proposal:
         """One proposal for `prompt` about `song_text` (ChordPro or chords over lyrics)."""
@@ -151,8 +152,8 @@ class CoWriter:
             if reply.usable:
                 break
             problems.extend(f"attempt {attempt}: {e}" for e in reply.errors)
-            if on_token is not None and attempt <= self.retries:
-                on_token("\n")
+            if on_retry is not None and attempt <= self.retries:
+                on_retry(reply.errors)
         if reply is None or not reply.usable:
             raise ProposalFailed([p.split(": ", 1)[1] for p in problems], text)
         merged, alternatives = craft.merge(base, song, request, reply, target)
