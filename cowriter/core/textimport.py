@@ -234,8 +234,8 @@ def _lines(text: str) -> list[tuple[str, int]]:
             out.append((line, number))
             i += 1
             continue
-        if not stripped:
-            out.append((line, number))
+        if not stripped or (env == "grid" and "|" in line and _header(line) is None):
+            out.append((line, number))  # blank, or a grid row under a `[Grid]` header: as written
         elif stripped.startswith("{"):
             out.append((line, number))
             if re.match(r"\{\s*(sot|start_of_tab)\b", stripped):

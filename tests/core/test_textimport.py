@@ -1,0 +1,142 @@
+"""Chords over lyrics and Ultimate-Guitar text → Song: chord lines, the "A Bad Day" trap, headers, tabs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cowriter.core.sheet import is_chordpro, read, read_song
+from cowriter.core.song import SectionKind
+from cowriter.core.textimport import import_text, is_chord_line, to_chordpro
+
+
+@pytest.mark.parametrize(
+    ("line", "below", "expected"),
+    [
+        ("C        G        Am       F", "words below", True),
+        ("G", "but a lyric below", True),
+        ("  Dm", None, True),
+        ("| C | G | Am | F |", None, True),
+        ("C  G  Am  F  (repeat)", None, True),
+        ("N.C.     E7        A", "words", True),
+        ("(F)(F/C)(D/A) A  E/F#", None, True),
+        ("Emsus4    Am  C", "Fooo      Bar Baz", True),
+        ("Esus4  unknown", "A line below with words", True),  # one odd token, wide spacing, lyric below
+        # the trap: lines of words that start with (or contain) chord names
+        ("A Bad Day", "C        G", False),
+        ("Am I blue", None, False),
+        ("A Bad Day", None, False),
+        ("Em, what a day", None, False),
+        ("Am blue", "lyrics", False),  # one word, no wide spacing
+        ("Fooo      Bar Baz", None, False),
+        (" A  Cm D F Even though this starts like some chords", None, False),
+        ("", None, False),
+        ("{title: x}", None, False),
+    ],
+)
+def test_chord_line_evidence(line: str, below: str | None, expected: bool) -> None:
+    assert is_chord_line(line, below) is expected
+
+
+def test_chords_land_on_the_syllable_below() -> None:
+    text = "A         C           D           E  F\nThe first line of the song is pretty normal,\n"
+    assert to_chordpro(text).splitlines()[-1] == "[A]The first [C]line of the [D]song is pret[E]ty [F]normal,"
+
+
+def test_trap_lines_stay_lyrics_between_chord_lines() -> None:
+    text = "G         D\nA Bad Day is coming\nAm I blue\nC    G\nAm I blue, said she\n"
+    song = import_text(text)
+    assert [ln.lyrics for ln in song.lines] == ["A Bad Day is coming", "Am I blue", "Am I blue, said she"]
+    assert [[c.symbol for c in ln.chords] for ln in song.lines] == [["G", "D"], [], ["C", "G"]]
+
+
+def test_ultimate_guitar_sheet_with_headers_markup_tabs_and_bars() -> None:
+    text = (
+        "[Intro]\n[ch]G[/ch]  [ch]D[/ch]\n\n[Verse 1]\n[tab]G        D\nWalking down the road[/tab]\n"
+        "Chorus:\n| C | G |\n\ne|---0---3---|\nB|---1---0---|\n\n-- Bridge --\nEm\tC\nla la\n"
+    )
+    song = import_text(text)
+    kinds = [(s.kind, s.name, s.label) for s in song.sections if s.kind is not SectionKind.NONE]
+    assert kinds[:3] == [
+        (SectionKind.OTHER, "intro", ""),
+        (SectionKind.VERSE, "verse", "Verse 1"),
+        (SectionKind.CHORUS, "chorus", ""),
+    ]
+    assert (SectionKind.TAB, "tab", "") in kinds and kinds[-1] == (SectionKind.BRIDGE, "bridge", "")
+    walking = next(ln for ln in song.lines if ln.lyrics.startswith("Walking"))
+    assert [(c.symbol, c.at) for c in walking.chords] == [("G", 0), ("D", 9)]
+    assert walking.line == 6  # line numbers point at the user's text
+    bridge = song.lines[-1]
+    assert [(c.symbol, c.at) for c in bridge.chords] == [("Em", 0), ("C", 5)]  # tab expands to 8 columns
+
+
+def test_label_with_chords_and_metadata_lines() -> None:
+    song = import_text("My Song\nArtist: Someone\nKey: G\n\nIntro: G  C  D\nG     C\nla la la\n")
+    assert (song.title, song.get("artist"), song.key) == ("My Song", "Someone", "G")
+    intro = next(s for s in song.sections if s.name == "intro")
+    assert [c.symbol for c in intro.lines[0].chords] == ["G", "C", "D"]
+
+
+@pytest.mark.parametrize(
+    ("text", "chordpro"),
+    [
+        ("[C]Hello\n", True),
+        ("{title: x}\nplain words\n", True),
+        ("C     G\nHello there\n", False),
+        ("[ch]C[/ch]\nHello\n", False),
+        ("{soc}\nC     G\nHello there\n{eoc}\n", False),
+        ("{sog}\n| C . . . |\n{eog}\n", True),
+        ("", True),
+    ],
+)
+def test_sheet_detection(text: str, chordpro: bool) -> None:
+    assert is_chordpro(text) is chordpro
+
+
+def test_read_gives_the_same_song_from_both_notations() -> None:
+    cho = read_song("{title: T}\n[G]Here I [D]am\n")
+    txt = read_song("{title: T}\nG      D\nHere I am\n")
+    assert [(ln.lyrics, [(c.symbol, c.at) for c in ln.chords]) for ln in cho.lines] == [
+        (ln.lyrics, [(c.symbol, c.at) for c in ln.chords]) for ln in txt.lines
+    ]
+    assert read("") == ()
+
+
+# Conformance: where our choices match the peers', their expected ChordPro is ours byte for byte.
+SAME_AS_PEERS = [
+    "cp-a2crd-t001",
+    "cp-a2crd-t003-spaces-tabs",
+    "cp-a2crd-t105-embedded-directives-tab",
+    "sk-heuristic-chords-only",
+    "sk-heuristic-consecutive-chord-lines",
+    "sk-heuristic-plain-passthrough",
+    "sk-heuristic-sections-brackets",
+    "sk-heuristic-section-colon",
+    "sk-heuristic-section-decorated",
+]
+
+
+@pytest.mark.parametrize("name", SAME_AS_PEERS)
+def test_conformance_chords_over_lyrics(conformance: Path, name: str) -> None:
+    songs = conformance / "songs"
+    text = (songs / f"{name}.txt").read_text(encoding="utf-8").split("\n", 1)[1]  # drop the provenance line
+    assert to_chordpro(text) == (songs / "expected" / f"{name}.expected.cho").read_text(encoding="utf-8")
+
+
+def test_conformance_t005_chord_lines_match_a2crd(conformance: Path) -> None:
+    """Every chord placement of ChordPro's a2crd t005; we keep "Test supplied by…" as a lyric line."""
+    songs = conformance / "songs"
+    text = (songs / "cp-a2crd-t005-single-chord-lines.txt").read_text(encoding="utf-8").split("\n", 1)[1]
+    expected = (songs / "expected" / "cp-a2crd-t005-single-chord-lines.expected.cho").read_text(
+        encoding="utf-8"
+    )
+    ours = [ln for ln in to_chordpro(text).splitlines() if "[" in ln]
+    assert ours == [ln for ln in expected.splitlines() if "[" in ln]
+
+
+def test_conformance_cjk_uses_display_columns(conformance: Path) -> None:
+    """Peers disagree (bytes, characters, display width); we follow display width, as UG's editor shows."""
+    songs = conformance / "songs"
+    text = (songs / "sk-heuristic-japanese-lyrics.txt").read_text(encoding="utf-8").split("\n", 1)[1]
+    assert to_chordpro(text).splitlines()[0] == "[Am]日本語の歌[G]詞が入りま[C]す"
