@@ -115,7 +115,7 @@ class _Voice:
 
 class NoteSource:
     """The notes that start in [start_beat, end_beat) at `tempo_scale` (2.0 = twice as fast), as frames
-    counted from this source's first block."""
+    counted from this source's first block; `start_beat` sounds `offset` frames after that block starts."""
 
     def __init__(
         self,
@@ -125,8 +125,10 @@ class NoteSource:
         start_beat: float = 0.0,
         end_beat: float | None = None,
         tempo_scale: float = 1.0,
+        offset: int = 0,
     ) -> None:
         self.arrangement = arrangement
+        self.offset = offset
         self.cache = cache
         self.sample_rate = cache.sample_rate
         self.start_beat = start_beat
@@ -161,10 +163,10 @@ class NoteSource:
 
     def frame_at(self, beat: float) -> int:
         seconds = (self.arrangement.seconds_at(beat) - self._t0) / self.tempo_scale
-        return round(seconds * self.sample_rate)
+        return round(seconds * self.sample_rate) + self.offset
 
     def beat_at(self, frame: float) -> float:
-        seconds = self._t0 + frame / self.sample_rate * self.tempo_scale
+        seconds = self._t0 + (frame - self.offset) / self.sample_rate * self.tempo_scale
         return beat_at_seconds(self.arrangement.tempos, seconds)
 
     @property
@@ -269,8 +271,19 @@ class Engine:
         self._bus_send = np.zeros(block, dtype=np.float32)
         self._fade_ramp: dict[int, Audio] = {}
 
-    def source(self, arrangement: Arrangement, **kwargs: float | None) -> NoteSource:
-        src = NoteSource(arrangement, self.cache, **kwargs)  # type: ignore[arg-type]
+    def source(
+        self,
+        arrangement: Arrangement,
+        *,
+        start_beat: float = 0.0,
+        end_beat: float | None = None,
+        tempo_scale: float = 1.0,
+        offset: int = 0,
+    ) -> NoteSource:
+        src = NoteSource(
+            arrangement, self.cache, start_beat=start_beat, end_beat=end_beat, tempo_scale=tempo_scale,
+            offset=offset,
+        )
         self.sources.append(src)
         return src
 

@@ -1,0 +1,94 @@
+"""`cowriter play FILE [--section NAME] [--loop] [--style S] [--out WAV]`: hear the song now.
+
+With a device it plays (Ctrl-C stops); with none (PortAudio missing, no output, an SSH session, or
+`--audio wav`) it writes a WAV and says where in one line, exiting 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from cowriter.errors import CowriterError
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "play",
+        help="play a song (with no audio device, write a WAV and say where)",
+        description="Arrange a song and play it on the speakers; without a device, write a WAV instead.",
+    )
+    p.add_argument("file", help="a ChordPro or chords-over-lyrics file (- for stdin)")
+    p.add_argument("--section", metavar="NAME", help="play only this section")
+    p.add_argument("--loop", action="store_true", help="repeat until Ctrl-C (on a device)")
+    p.add_argument("--style", metavar="S", help="play every section in this style (see `cowriter styles`)")
+    p.add_argument("--bpm", type=float, metavar="N", help="tempo at the start")
+    p.add_argument("--seed", type=int, default=0, metavar="N", help="humanisation seed (default 0)")
+    p.add_argument("--out", metavar="WAV", help="the WAV when there is no device (default ./SONG.wav)")
+    p.set_defaults(func=run)
+
+
+def _wav_path(args: argparse.Namespace) -> Path:
+    if args.out:
+        return Path(args.out)
+    stem = "song" if args.file == "-" else Path(args.file).stem or "song"
+    return Path.cwd() / f"{stem}.wav"
+
+
+def _duration(seconds: float) -> str:
+    return f"{int(seconds // 60)}:{seconds % 60:04.1f}"
+
+
+def run(args: argparse.Namespace) -> int:
+    from cowriter.core.arrange import ArrangeError, arrange
+    from cowriter.songio import read_song
+
+    if args.bpm is not None and not 10 <= args.bpm <= 400:
+        raise CowriterError(f"--bpm {args.bpm:g} is out of range", hint="use 10 to 400", exit_code=2)
+    song = read_song(args.file)
+    try:
+        arrangement = arrange(
+            song, style=args.style, bpm=args.bpm, seed=args.seed, section=args.section, count_in=not args.loop
+        )
+    except ArrangeError as exc:
+        hint = "see `cowriter styles` and the song's sections"
+        raise CowriterError(f"{args.file}: {exc}", hint=hint) from exc
+
+    from cowriter.render.audio import NoDevice, open_output
+    from cowriter.render.synth import render_wav
+
+    wav = _wav_path(args)
+    try:
+        output, why = open_output(args.audio, wav_path=wav)
+    except ValueError as exc:
+        raise CowriterError(str(exc), exit_code=2) from exc
+    if output.kind == "none":
+        print(f"audio is off (--audio none): nothing played ({_duration(arrangement.seconds)} of music)")
+        return 0
+    if output.kind == "device":
+        from cowriter.render.player import Player
+
+        player = Player(arrangement, output)
+        try:
+            player.start(loop=args.loop)
+        except NoDevice as exc:
+            why = str(exc)
+        else:
+            what = f"{song.title or Path(args.file).name}"
+            extra = ", looping; Ctrl-C stops" if args.loop else "; Ctrl-C stops"
+            print(f"playing {what} ({_duration(arrangement.seconds)}) on {player.route}{extra}", flush=True)
+            try:
+                while not player.wait(0.25):
+                    pass
+            except KeyboardInterrupt:
+                pass
+            finally:
+                player.stop()
+            return 0
+    try:
+        render_wav(arrangement, wav)
+    except OSError as exc:
+        raise CowriterError(f"cannot write {wav}: {exc.strerror or exc}", hint="pass --out PATH") from exc
+    reason = f"no audio device: {why}; " if why else ""
+    print(f"{reason}wrote {wav} ({_duration(arrangement.seconds)}) — play it where there are speakers")
+    return 0
