@@ -47,9 +47,13 @@ class Pattern:
 
     def over(self, bar_length: float, phase: float = 0.0) -> list[Hit]:
         """The hits falling inside one bar of `bar_length` quarters, the pattern tiled from `phase`
-        quarters into its cycle (so two-bar patterns continue across bars)."""
+        quarters into its cycle (so two-bar patterns continue across bars). A pattern whose cycle is not
+        a whole number of bars starts afresh in every bar, so its first hit stays on the downbeat."""
         if self.length <= 0 or not self.hits:
             return []
+        cycles = self.length / bar_length
+        if abs(cycles - round(cycles)) > 1e-6:
+            phase = 0.0
         out: list[Hit] = []
         cycle_start = -(phase % self.length)
         while cycle_start < bar_length - 1e-9:

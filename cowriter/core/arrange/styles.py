@@ -113,7 +113,7 @@ _STYLES = (
         "piano",
         "block",
         Pattern.parse("..x-x-", 3),
-        Pattern.parse("R-....5-....", 6),
+        Pattern.parse("R-..5.", 3),
         _drums(3, kick="x.....", hat="..x.x."),
         bass_program=32,
         drum_level=0.7,
