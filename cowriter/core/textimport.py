@@ -253,7 +253,15 @@ def _lines(text: str) -> list[tuple[str, int]]:
                 out.append((_chords_only(rest), number))
                 seen_chords = True
         elif _TAB_LINE.match(line) and line.count("-") >= 4:
-            out.append(("{start_of_tab}", number))
+            tab_open = "{start_of_tab}"
+            if env is not None and out and out[-1][0].startswith(f"{{start_of_{env}"):
+                label = out.pop()[0][len(f"{{start_of_{env}") :].strip(": }") or env.replace("_", " ").title()
+                tab_open = f"{{start_of_tab: {label}}}"  # `Solo:` then tablature: a labelled tab block
+                env = None
+            elif env is not None:  # environments don't nest: the section ends where its tablature starts
+                out.append((f"{{end_of_{env}}}", number))
+                env = None
+            out.append((tab_open, number))
             out.append((line, number))
             in_tab = True
         elif _LEGEND.match(line):

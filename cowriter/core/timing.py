@@ -16,15 +16,19 @@ The rule (also in docs/timing.md):
    when there are no more chords than bars, to half bars when there are at most two per bar (even
    meters), else to beats; each chord keeps at least one snap step.
 5. A line of words with no chord is a phrase too; the chord already sounding carries on through it.
+   Only words outside any section before the song's first chord (a note under the title) take no time;
+   a song with no chords at all is timed by its lines all the same.
 6. A chord-only line gives each chord one bar; written bar lines (`[C] | [G] [D] |`) are honoured: each
    `|`-separated group is a bar, its chords splitting it evenly.
 7. Grid sections are played exactly: each bar's cells share the bar evenly (4 cells in 4/4 = a beat
    each, 8 cells = half beats); `.`/`/`/`-` continue, `%`/`%%` repeat bars, `|: … :|` repeats (twice, or
    `xN` times), `xN` after a row without repeats plays the row N times.
-8. `{time}` and `{tempo}` apply from the next phrase (MeterChange/TempoChange); `{key}` and
+8. `{x_style: S}` inside a section styles that section (`SectionMark.style`); outside sections it
+   styles every section after it until changed.
+9. `{time}` and `{tempo}` apply from the next phrase (MeterChange/TempoChange); `{key}` and
    `{transpose: N}` (stacked; a bare `{transpose}` pops one level) are recorded on each span, the symbol
    itself is kept as written. Defaults: 4/4 at 100 beats per minute.
-9. Annotations (`[*Riff]`) and empty chords take no time; `NC`/`N.C`/`n.c.` spans read `N.C.`; an
+10. Annotations (`[*Riff]`) and empty chords take no time; `NC`/`N.C`/`n.c.` spans read `N.C.`; an
    optional chord `(E)` sounds as `E`; `[^]` (memorised chord) continues the chord sounding.
 
 Beats are units of the meter's denominator (6/8 has 6 beats of an eighth); seconds = beats × 60 / bpm.
@@ -132,6 +136,7 @@ class _Clock:
     marks: list[SectionMark] = field(default_factory=list)
     section: str = ""
     index: int = 0
+    preamble: bool = False  # in an unsectioned part of a song that has chords, before the first one
 
     def sync(self) -> None:
         """Record tempo/meter changes that take effect at the current position."""
@@ -199,6 +204,8 @@ def _lyric_phrase(clock: _Clock, line: LyricLine) -> None:
     text_end = max(len(line.lyrics.rstrip()), 1)
     placed: list[tuple[int, str]] = [(ref.at, s) for ref, s in refs]
     if not placed:
+        if clock.chord is None and clock.preamble:
+            return  # a note under the title, before the song's first chord: no time
         if clock.chord:
             clock.emit(0.0, total, clock.chord, line.line, line.lyrics.strip())
         clock.advance(bars)
@@ -331,9 +338,12 @@ def _states(song: Song) -> list[_State]:
     out: list[_State] = []
     for section in song.sections:
         out.append(replace(state))
+        saved = state.style
         for item in section.items if not section.recall else ():
             if isinstance(item, Directive):
                 state.apply(item)
+        if section.kind is not SectionKind.NONE:
+            state.style = saved  # `{x_style}` inside a section is that section's alone
     return out
 
 
@@ -343,6 +353,7 @@ def timeline(song: Song) -> Timeline:
     order = play_order(song)
     starts = _states(song) if flow else []
     clock = _Clock(_State())
+    has_chords = any(ref.symbol.strip() and not ref.annotation for line in song.lines for ref in line.chords)
     for index in order:
         section = song.sections[index]
         if flow:
@@ -351,7 +362,9 @@ def timeline(song: Song) -> Timeline:
             (i.value for i in section.items if isinstance(i, Directive) and i.name == "x_style"), None
         )
         clock.section, clock.index = section.title, index
+        clock.preamble = has_chords and section.kind is SectionKind.NONE
         marked = False
+        saved_style = clock.state.style
         for item in section.items:
             if isinstance(item, Directive):
                 if not section.recall:
@@ -368,6 +381,8 @@ def timeline(song: Song) -> Timeline:
             elif isinstance(item, GridRow):
                 clock.sync()
                 _grid_row(clock, item)
+        if section.kind is not SectionKind.NONE:
+            clock.state.style = saved_style
     if not clock.tempos:
         clock.tempos.append(TempoChange(0.0, clock.state.bpm))
     if not clock.meters:
