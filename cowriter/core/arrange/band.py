@@ -113,7 +113,7 @@ def arrange_timeline(
     last_style = style_of(bars[-1]) if bars else STYLES["pop"]
     if ending and sounding and stop < math.inf:
         change = changes.at(stop) or sounding[-1]
-        end = max(change.end, stop + 1.0)
+        end = min(max(change.end, stop + 1.0), timeline.beats)
         chord = change.harmony
         if last_style.comp_mode == "strum":
             bar = next((b for b in bars if b.start <= stop < b.end), bars[-1])
@@ -137,7 +137,8 @@ def arrange_timeline(
         played = (
             humanize(notes, rng_for(seed, name)) if human else sorted(notes, key=lambda n: (n.start, n.pitch))
         )
-        tracks.append(Track(name, instrument, program, channel, tuple(played)))
+        kept = tuple(_within(n, timeline.beats) for n in played if n.start < timeline.beats - 1e-6)
+        tracks.append(Track(name, instrument, program, channel, kept))
 
     if melody:
         lead = [Note(n.start, n.duration, n.pitch, 100) for n in melody]
@@ -167,6 +168,13 @@ def arrange_timeline(
     if offset:
         arrangement = shift(arrangement, offset, first_meter)
     return arrangement
+
+
+def _within(note: Note, end: float) -> Note:
+    """The note cut at the song's end (the file is as long as the song)."""
+    if note.start + note.duration <= end:
+        return note
+    return replace(note, duration=round(end - note.start, 6))
 
 
 def _tempos(timeline: Timeline, bpm: float | None) -> tuple[TempoChange, ...]:

@@ -1,0 +1,79 @@
+"""`cowriter render` and `cowriter styles` through the CLI entry point."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cowriter.cli import main
+
+SONG = "{title: Cli}\n{tempo: 110}\n{start_of_chorus}\n[C]One [Am]two [F]three [G]four\n{end_of_chorus}\n"
+
+
+@pytest.fixture
+def song(tmp_path: Path) -> Path:
+    path = tmp_path / "song.cho"
+    path.write_text(SONG)
+    return path
+
+
+def test_same_seed_gives_byte_identical_midi(song: Path, tmp_path: Path) -> None:
+    a, b, c = tmp_path / "a.mid", tmp_path / "b.mid", tmp_path / "c.mid"
+    assert main(["render", str(song), "-o", str(a), "--seed", "4"]) == 0
+    assert main(["render", str(song), "-o", str(b), "--seed", "4"]) == 0
+    assert main(["render", str(song), "-o", str(c), "--seed", "5"]) == 0
+    assert a.read_bytes() == b.read_bytes() != c.read_bytes()
+    assert a.read_bytes()[:4] == b"MThd"
+
+
+@pytest.mark.parametrize("style", ["swing", "bossa nova", "6/8"])
+def test_style_and_bpm_options(
+    song: Path, tmp_path: Path, style: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "s.mid"
+    assert main(["render", str(song), "-o", str(out), "--style", style, "--bpm", "140"]) == 0
+    assert out.stat().st_size > 100
+    assert "wrote" in capsys.readouterr().out
+
+
+def test_musicxml_output(song: Path, tmp_path: Path) -> None:
+    out = tmp_path / "lead.musicxml"
+    assert main(["render", str(song), "-o", str(out)]) == 0
+    text = out.read_text()
+    assert "<score-partwise" in text and "<harmony" in text and "<lyric" in text
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["--style", "polka"], 1, "unknown style 'polka'"),
+        (["--section", "Bridge"], 1, "no section called 'Bridge'"),
+        (["--bpm", "0"], 2, "out of range"),
+    ],
+)
+def test_errors_are_one_line(
+    song: Path, tmp_path: Path, args: list[str], code: int, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["render", str(song), "-o", str(tmp_path / "x.mid"), *args]) == code
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1
+
+
+def test_unknown_output_format(song: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["render", str(song), "-o", str(tmp_path / "x.pdf")]) == 2
+    assert ".pdf" in capsys.readouterr().err
+
+
+def test_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["render", str(tmp_path / "nope.cho"), "-o", str(tmp_path / "x.mid")]) == 1
+    assert "cannot read" in capsys.readouterr().err
+
+
+def test_styles_lists_one_line_each(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["styles"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    names = [line.split()[0] for line in lines]
+    for required in ("pop", "ballad", "folk", "waltz", "sixeight", "bossa", "swing", "funk", "halftime"):
+        assert required in names
+    assert all(len(line.split(None, 2)) == 3 for line in lines)

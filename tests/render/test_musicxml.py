@@ -1,0 +1,105 @@
+"""The lead sheet re-read with music21: chord symbols of the right kind, lyrics, rehearsal marks, key, meter."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cowriter.core.sheet import read_song
+from cowriter.render.musicxml import chord_kind, write_musicxml
+
+music21 = pytest.importorskip("music21")
+
+SONG = """{title: Flats}
+{key: Eb}
+{time: 3/4}
+{tempo: 90}
+{start_of_verse: Verse}
+[Eb]Sing in [Gb7]flats
+[Bbm7]Low and [Ab/C]slow
+{end_of_verse}
+{start_of_chorus}
+[Fm7b5]Then [N.C.]stop
+{end_of_chorus}
+"""
+
+MELODY = """{title: Tune}
+[C]Hel-lo [G]there
+{start_of_abc}
+X:1
+M:4/4
+L:1/4
+K:C
+E2 G2 | G4 |
+w: Hel-lo there
+{end_of_abc}
+"""
+
+
+def _parse(path: Path):  # type: ignore[no-untyped-def]
+    return music21.converter.parse(str(path))
+
+
+def _notes(score):  # type: ignore[no-untyped-def]
+    return list(score.recurse().getElementsByClass(music21.note.Note))
+
+
+def test_chord_symbols_round_trip(tmp_path: Path) -> None:
+    out = write_musicxml(read_song(SONG), tmp_path / "flats.musicxml")
+    score = _parse(out)
+    symbols = list(score.recurse().getElementsByClass(music21.harmony.ChordSymbol))
+    assert len(symbols) == 6
+    assert isinstance(symbols[-1], music21.harmony.NoChord)
+    got = [(s.root().name, s.chordKind, s.bass().name) for s in symbols[:-1]]
+    assert got == [
+        ("E-", "major", "E-"),
+        ("G-", "dominant-seventh", "G-"),  # music21's own parser would read "Gb7" as G
+        ("B-", "minor-seventh", "B-"),
+        ("A-", "major", "C"),
+        ("F", "half-diminished-seventh", "F"),  # music21 reads MusicXML's half-diminished so
+    ]
+
+
+def test_lyrics_marks_key_and_meter(tmp_path: Path) -> None:
+    score = _parse(write_musicxml(read_song(SONG), tmp_path / "flats.musicxml"))
+    lyrics = [n.lyric for n in _notes(score) if n.lyric]
+    assert lyrics == ["Sing in", "flats", "Low and", "slow", "Then", "stop"]
+    marks = [m.content for m in score.recurse().getElementsByClass(music21.expressions.RehearsalMark)]
+    assert marks == ["Verse", "Chorus"]
+    keys = list(score.recurse().getElementsByClass(music21.key.KeySignature))
+    assert keys[0].sharps == -3
+    meters = list(score.recurse().getElementsByClass(music21.meter.TimeSignature))
+    assert meters[0].ratioString == "3/4"
+    assert len(list(score.recurse().getElementsByClass(music21.stream.Measure))) == 6
+
+
+def test_slash_notation_without_a_melody(tmp_path: Path) -> None:
+    score = _parse(write_musicxml(read_song(SONG), tmp_path / "flats.musicxml"))
+    heads = {n.notehead for n in _notes(score)}
+    assert heads == {"slash"}
+
+
+def test_melody_with_syllables(tmp_path: Path) -> None:
+    score = _parse(write_musicxml(read_song(MELODY), tmp_path / "tune.musicxml"))
+    notes = _notes(score)
+    assert [n.pitch.midi for n in notes] == [64, 67, 67]
+    assert [(n.lyrics[0].text, n.lyrics[0].syllabic) for n in notes] == [
+        ("Hel", "begin"),
+        ("lo", "end"),
+        ("there", "single"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("intervals", "kind", "added"),
+    [
+        ((0, 4, 7), "major", []),
+        ((0, 4, 7, 10, 13), "dominant-seventh", [(9, -1)]),
+        ((0, 4, 7, 14), "major", [(9, 0)]),
+        ((0, 3, 6, 9), "diminished-seventh", []),
+        ((0, 5, 7, 10), "suspended-fourth", [(7, -1)]),
+    ],
+)
+def test_chord_kinds(intervals: tuple[int, ...], kind: str, added: list[tuple[int, int]]) -> None:
+    assert chord_kind(intervals) == (kind, added)
