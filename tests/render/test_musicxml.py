@@ -1,4 +1,4 @@
-"""The lead sheet re-read with music21: chord symbols of the right kind, lyrics, rehearsal marks, key, meter."""
+"""The lead sheet re-read with music21: chord symbols, lyrics, rehearsal marks, key and meter."""
 
 from __future__ import annotations
 
