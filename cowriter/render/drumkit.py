@@ -47,7 +47,7 @@ def snare(sr: int) -> Audio:
     t = _t(n, sr)
     tone = (np.sin(_TWO_PI * 185.0 * t) + 0.5 * np.sin(_TWO_PI * 330.0 * t)) * np.exp(-t / 0.05)
     wires = shaped_noise(n, sr, 1200.0, 11000.0, seed=38, tilt=-1.5) * np.exp(-t / 0.09)
-    return _fade((0.55 * tone + 0.42 * wires).astype(np.float32), sr)
+    return _fade((0.5 * tone + 0.28 * wires).astype(np.float32), sr)
 
 
 def side_stick(sr: int) -> Audio:

@@ -1,0 +1,164 @@
+"""The synth through its public functions: pitch, aliasing, clicks, levels, stereo, determinism, blocks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from cowriter.core.events import Arrangement, Note, Track
+from cowriter.core.timeline import TempoChange
+from cowriter.render import drumkit, instruments
+from cowriter.render.effects import Limiter
+from cowriter.render.synth import BLOCK, Engine, blocks, render, render_wav
+from cowriter.render.wavfile import read_wav
+
+PITCHED = ("piano", "epiano", "guitar", "nylon", "organ", "pad", "bass", "lead")
+CEILING = 10 ** (-1.0 / 20)
+
+
+def one_note(
+    instrument: str, pitch: int, *, seconds: float = 1.5, velocity: int = 100, pan: float = 0.0
+) -> Arrangement:
+    track = Track(
+        "t", instrument, 0, 9 if instrument == "drums" else 0, (Note(0.0, seconds, pitch, velocity),), pan=pan
+    )
+    return Arrangement((track,), seconds, (TempoChange(0.0, 60.0),))
+
+
+def harmonic_fraction(x: np.ndarray, sr: int, base: float, tolerance: float = 0.025) -> float:
+    """Share of the spectrum's energy (above 30 Hz) within `tolerance` of a multiple of `base`."""
+    seg = x[int(0.05 * sr) : int(0.05 * sr) + 16384]
+    spec = np.abs(np.fft.rfft(seg * np.hanning(seg.size))) ** 2
+    freqs = np.fft.rfftfreq(seg.size, 1.0 / sr)
+    k = np.maximum(np.round(freqs / base), 1)
+    near = np.abs(freqs - k * base) <= tolerance * k * base + 2 * sr / seg.size
+    keep = freqs > 30
+    return float(spec[near & keep].sum() / spec[keep].sum())
+
+
+@pytest.mark.parametrize("instrument", PITCHED)
+@pytest.mark.parametrize("pitch", [40, 69, 100])
+def test_pitched_voices_sound_their_note_without_aliasing(instrument: str, pitch: int) -> None:
+    x = render(one_note(instrument, pitch))[:, 0]
+    f = instruments.hz(pitch)
+    base = f / 2 if instrument == "organ" else f  # the organ's 16' stop sounds an octave below
+    # aliased partials would land between the harmonics; band-limited voices keep >= 99% on them
+    assert harmonic_fraction(x, 44100, base) > 0.99
+
+
+@pytest.mark.parametrize("instrument", PITCHED)
+def test_fundamental_is_the_strongest_low_partial(instrument: str) -> None:
+    x = render(one_note(instrument, 57))[:, 0]  # A3, 220 Hz
+    seg = x[2205 : 2205 + 32768]
+    spec = np.abs(np.fft.rfft(seg * np.hanning(seg.size)))
+    freqs = np.fft.rfftfreq(seg.size, 1 / 44100)
+    band = (freqs > 150) & (freqs < 300)
+    assert abs(freqs[band][np.argmax(spec[band])] - 220.0) < 3.0
+
+
+@pytest.mark.parametrize("instrument", PITCHED)
+def test_every_note_fades_in_and_out(instrument: str) -> None:
+    for hold in (10, 4410, 44100):
+        audio = instruments.VOICES[instrument](60, 100, hold, 44100)
+        mono = audio if audio.ndim == 1 else audio[0]
+        assert abs(float(mono[0])) < 1e-3 and float(np.abs(audio[..., -1]).max()) == 0.0
+        # it ramps up: nothing near full level in the first half millisecond
+        assert float(np.abs(mono[:22]).max()) < 0.25 * float(np.abs(mono).max())
+
+
+@pytest.mark.parametrize("note", [35, 36, 37, 38, 39, 42, 44, 45, 46, 47, 48, 49, 50, 51, 53, 70, 81])
+def test_drum_hits_fade_and_stay_in_range(note: int) -> None:
+    hit = drumkit.hit(note, 127, 44100)
+    assert hit.shape[0] == 2 and hit.shape[1] > 1000
+    assert float(np.abs(hit[:, 0]).max()) < 1e-3 and float(np.abs(hit[:, -1]).max()) < 1e-3
+    assert 0.01 < float(np.abs(hit).max()) < 1.5
+
+
+def test_drums_have_their_own_characters() -> None:
+    def centroid(note: int) -> float:
+        x = drumkit.hit(note, 100, 44100)[0]
+        spec = np.abs(np.fft.rfft(x))
+        return float((np.fft.rfftfreq(x.size, 1 / 44100) * spec).sum() / spec.sum())
+
+    assert centroid(36) < centroid(45) < centroid(38) < centroid(42)  # kick < tom < snare < hat
+
+
+def dense_song(velocity: int = 127) -> Arrangement:
+    tracks = []
+    for i, inst in enumerate((*PITCHED, "drums")):
+        notes = []
+        for bar in range(4):
+            pitches = (36, 38, 42, 49) if inst == "drums" else (48, 52, 55, 60, 64, 67)
+            notes += [Note(bar * 4.0 + b, 1.0, p, velocity) for b in range(4) for p in pitches]
+        tracks.append(Track(inst, inst, 0, i, tuple(notes)))
+    return Arrangement(tuple(tracks), 16.0, (TempoChange(0.0, 120.0),))
+
+
+def test_peak_stays_at_or_below_minus_one_dbfs() -> None:
+    x = render(dense_song())
+    assert float(np.abs(x).max()) <= CEILING
+
+
+def test_deterministic() -> None:
+    song = dense_song(90)
+    assert np.array_equal(render(song), render(song))
+
+
+def test_velocity_and_stereo_placement() -> None:
+    soft = render(one_note("piano", 60, velocity=30))
+    loud = render(one_note("piano", 60, velocity=120))
+    assert np.sqrt(np.mean(loud**2)) > 2 * np.sqrt(np.mean(soft**2))
+    left = render(one_note("piano", 60, pan=-1.0))
+    rms = np.sqrt(np.mean(left**2, axis=0))
+    assert rms[0] > 3 * rms[1]  # only the reverb reaches the right
+
+
+@pytest.mark.parametrize("rate", [44100, 48000])
+def test_sample_rates(rate: int, tmp_path: Path) -> None:
+    path = render_wav(one_note("bass", 45, seconds=1.0), tmp_path / "a.wav", sample_rate=rate)
+    x, sr = read_wav(path)
+    assert sr == rate and x.shape[1] == 2
+    seg = x[:16384, 0]
+    spec = np.abs(np.fft.rfft(seg * np.hanning(seg.size)))
+    assert abs(np.fft.rfftfreq(seg.size, 1 / rate)[np.argmax(spec)] - 110.0) < 4.0
+
+
+def test_blocks_stream_the_song_and_its_tail() -> None:
+    song = dense_song(80)
+    parts = list(blocks(song))
+    assert all(p.shape == (BLOCK, 2) for p in parts[:-1])
+    total = sum(p.shape[0] for p in parts)
+    assert song.seconds * 44100 < total < (song.seconds + 4.5) * 44100  # crash 2.6 s + reverb
+    assert float(np.abs(parts[-1][-100:]).max()) < 1e-3  # the tail has died away
+
+
+def test_a_block_renders_only_the_notes_it_needs() -> None:
+    notes = tuple(Note(float(b), 0.9, 60 + b % 12, 80 + b % 40) for b in range(400))
+    song = Arrangement((Track("p", "piano", 0, 0, notes),), 400.0, (TempoChange(0.0, 120.0),))
+    engine = Engine(44100, 1024)
+    engine.source(song)
+    engine.render()
+    assert len(engine.cache._items) <= 2  # the song's first note, not its 400
+
+
+def test_limiter_never_passes_a_peak_and_leaves_quiet_sound_alone() -> None:
+    rng = np.random.default_rng(1)
+    lim = Limiter(44100)
+    loud = (rng.standard_normal((2, 4096 * 8)) * 2).astype(np.float32)
+    out = np.concatenate([lim.process(loud[:, i : i + 4096]) for i in range(0, loud.shape[1], 4096)], axis=1)
+    assert float(np.abs(out).max()) <= lim.ceiling
+    lim = Limiter(44100)
+    quiet = (rng.standard_normal((2, 4096)) * 0.1).astype(np.float32)
+    out = lim.process(quiet)
+    assert np.allclose(out[:, lim.sub :], quiet[:, : -lim.sub])
+
+
+def test_render_wav_round_trip(tmp_path: Path) -> None:
+    song = one_note("nylon", 52)
+    path = render_wav(song, tmp_path / "n.wav")
+    x, sr = read_wav(path)
+    ref = render(song)
+    assert sr == 44100 and x.shape == ref.shape
+    assert float(np.abs(x - ref).max()) < 2 / 32768
