@@ -16,11 +16,17 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cowriter.core.song import Diagnostic, Severity, Song
 from cowriter.errors import CowriterError
+from cowriter.model.backend import Message
 from cowriter.service import workspace_ports as ports
 from cowriter.service.workspace_diff import Alternative, Change, Proposal, apply_changes, diff_changes
+
+if TYPE_CHECKING:
+    from cowriter.service.cowrite import CoWriter
+    from cowriter.session import Session
 
 __all__ = [
     "HUMAN",
@@ -34,6 +40,7 @@ __all__ = [
 ]
 
 HUMAN = "human"
+HISTORY = 12  # chat turns sent back to the model with each request
 
 Position = Callable[["PlayPosition"], None]
 
@@ -89,9 +96,12 @@ class Workspace:
     backend: ports.Backend | None = None
     settings: Settings = field(default_factory=Settings)
     authors: list[str] = field(default_factory=list)
+    history: list[Message] = field(default_factory=list)
     saved_text: str = ""
     _player: ports.Player | None = field(default=None, repr=False)
-    _session: object | None = field(default=None, repr=False)
+    notice: str = ""
+    _session: Session | None = field(default=None, repr=False)
+    _save_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def __post_init__(self) -> None:
@@ -130,10 +140,14 @@ class Workspace:
             backend=backend,
         )
         if session:
-            ws._session, stored = ports.open_session(session, ws.sessions_dir, text or None)
-            if stored is not None and not text:
-                ws.text = ws.saved_text = stored.text
-                ws.authors = list(stored.authors) or [HUMAN] * len(ws.lines)
+            opened, stored, authors = ports.open_session(session, ws.sessions_dir, text or None)
+            ws._session = opened
+            ws.notice = opened.notice
+            if stored and not text:
+                ws.text = ws.saved_text = stored
+                ws.authors = (authors + [HUMAN] * len(ws.lines))[: len(ws.lines)]
+            elif text and text != stored:
+                ports.save_session(opened, text, HUMAN, message=f"opened {file}")
         return ws
 
     # -- text and credits --------------------------------------------------------------------------------
@@ -185,33 +199,36 @@ class Workspace:
                 self.backend = ports.load_backend(self.model_spec)
             return self.backend
 
+    def _cowriter(self) -> CoWriter:
+        from cowriter.service.cowrite import CoWriter
+
+        return CoWriter(self._backend())
+
     def propose(
         self,
         prompt: str,
         *,
         on_token: Callable[[str], None] | None = None,
         cancel: threading.Event | None = None,
-        section: str | None = None,
+        task: str | None = None,
     ) -> Proposal:
         """Ask the model; stream its tokens to `on_token`; return the proposal as changes to the song.
 
-        Nothing in the song changes until `accept`. Raises CowriterError (no model, cancelled, unusable
-        reply)."""
-        backend = self._backend()
-        reply, chordpro, errors = ports.ask(backend, self.text, prompt, on_token, cancel, section)
-        if cancel is not None and cancel.is_set():
-            raise CowriterError("cancelled")
-        new_text = ports.merge(self.text, chordpro)
-        changes = diff_changes(self.text, new_text)
+        Nothing in the song changes until `accept`. Raises CowriterError (no model, cancelled, a reply
+        that could not be used even after a retry)."""
+        result = self._cowriter().propose(
+            prompt, self.text, task=task, history=tuple(self.history), on_token=on_token, cancel=cancel
+        )
+        self._remember(prompt, result.text)
         return Proposal(
             prompt=prompt,
-            reply=reply,
-            chordpro=chordpro,
+            reply=result.text,
+            chordpro=result.chordpro,
             base=self.text,
-            text=new_text,
-            changes=changes,
-            model=self.model_name,
-            errors=tuple(errors),
+            text=result.song,
+            changes=diff_changes(self.text, result.song),
+            model=result.model,
+            errors=tuple(f.message if hasattr(f, "message") else str(f) for f in result.flags),
         )
 
     def alternatives(
@@ -224,43 +241,43 @@ class Workspace:
     ) -> Proposal:
         """Other versions of line `index` (0-based), each with its syllable fit against the original."""
         lines = self.lines
-        if not 0 <= index < len(lines) or not _lyric_words(lines[index]):
+        words = _lyric_words(lines[index]) if 0 <= index < len(lines) else ""
+        if not words:
             raise CowriterError("put the cursor on a lyric line to ask for alternatives")
-        original = lines[index]
-        target = ports.syllables(_lyric_words(original))
-        prompt = (
-            f"Write {count} alternative versions of this line, one per line, keeping its chords "
-            f"and about {target} syllables:\n{original}"
+        number = sum(1 for i, line in enumerate(lines[: index + 1]) if _lyric_words(line))
+        prompt = f"{count} alternatives for line {number}"
+        result = self._cowriter().propose(
+            prompt, self.text, task="alternatives", on_token=on_token, cancel=cancel
         )
-        backend = self._backend()
-        reply, _, errors = ports.ask(backend, self.text, prompt, on_token, cancel, None)
-        if cancel is not None and cancel.is_set():
-            raise CowriterError("cancelled")
-        alts: list[Alternative] = []
-        for raw in reply.splitlines():
-            line = raw.strip().lstrip("-*0123456789.) ").strip()
-            words = _lyric_words(line)
-            if not words or line.startswith(("{", "#")) or line == original:
-                continue
-            alts.append(Alternative(line, ports.syllables(words), target))
-            if len(alts) == count:
-                break
+        target = ports.syllables(words)
+        alts = tuple(
+            Alternative(text, ports.syllables(_lyric_words(text)), target)
+            for text in result.alternatives
+            if text.strip() and text != lines[index]
+        )
         if not alts:
             raise CowriterError("the model gave no usable alternative", hint="try again or rephrase")
-        first = alts[0].text
-        new_text = "\n".join([*lines[:index], first, *lines[index + 1 :]])
-        return Proposal(
+        proposal = Proposal(
             prompt=prompt,
-            reply=reply,
-            chordpro=first,
+            reply=result.text,
+            chordpro=result.chordpro,
             base=self.text,
-            text=new_text,
-            changes=diff_changes(self.text, new_text),
-            model=self.model_name,
-            errors=tuple(errors),
-            alternatives=tuple(alts),
+            text=self.text,
+            changes=(),
+            model=result.model,
+            alternatives=alts,
             line=index,
         )
+        return proposal.choose(0)
+
+    def _remember(self, prompt: str, reply: str) -> None:
+        from cowriter.model.backend import Message
+
+        self.history.extend([Message("user", prompt), Message("assistant", reply)])
+        del self.history[:-HISTORY]
+        if self._session is not None:
+            with self._save_lock:
+                ports.record_chat(self._session, prompt, reply, self.model_name)
 
     def accept(self, proposal: Proposal, change_ids: Sequence[int] | None = None) -> Proposal:
         """Put the chosen changes (all when None) into the song, crediting the lines they bring to the
@@ -367,16 +384,26 @@ class Workspace:
     def save_text(self, text: str, message: str = "") -> str:
         """Write `text` (a snapshot of the song; safe from a worker thread)."""
         where: list[str] = []
-        if self._session is not None:
-            ports.save_session(self._session, text, HUMAN, message, list(self.authors))
-            where.append(f"session {self.session_name}")
-        if self.path is not None:
-            ports.write_atomic(self.path, text)
-            where.append(str(self.path))
+        with self._save_lock:
+            if self._session is not None:
+                ports.save_session(self._session, text, HUMAN, message or "edits")
+                where.append(f"session {self.session_name}")
+            if self.path is not None:
+                ports.write_atomic(self.path, text)
+                where.append(str(self.path))
         if not where:
             raise CowriterError("nowhere to save", hint="export to a file (ctrl+o) or open a session")
         self.saved_text = text
         return ", ".join(where)
+
+    def record_accept(self, before: str, after: str, model: str, prompt: str) -> None:
+        """Record an accepted proposal in the session: the writer's text as it was, then the same with the
+        model's lines, so the store credits exactly those lines to the model (and the prompt behind them)."""
+        if self._session is None:
+            return
+        with self._save_lock:
+            ports.save_session(self._session, before, HUMAN, "edits")
+            ports.save_session(self._session, after, f"model:{model}", "accepted proposal", prompt)
 
     def suggested_export(self) -> str:
         if self.path is not None:

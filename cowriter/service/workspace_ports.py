@@ -9,17 +9,17 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import tempfile
-import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from cowriter.core.song import Diagnostic, Song
 from cowriter.errors import CowriterError
 from cowriter.model.backend import Backend as Backend
-from cowriter.model.backend import Message
+
+if TYPE_CHECKING:
+    from cowriter.session import Session
 
 OnPosition = Callable[[int, float, int], None]
 
@@ -111,130 +111,15 @@ def load_backend(spec: str | None) -> Backend:
     return open_backend(resolve(spec))
 
 
-SYSTEM = (
-    "You are a songwriting partner. You suggest; the writer decides. Answer with ChordPro only: "
-    "sections as {start_of_verse: Label} ... {end_of_verse}, chords inline like [G]word."
-)
-
-
-def _extract_chordpro(reply: str) -> str:
-    from cowriter.model.replies import extract_chordpro
-
-    return extract_chordpro(reply)
-
-
-def ask(
-    backend: Backend,
-    song_text: str,
-    prompt: str,
-    on_token: Callable[[str], None] | None,
-    cancel: threading.Event | None,
-    section: str | None,
-) -> tuple[str, str, list[str]]:
-    """Stream the model's answer; return (reply, chordpro part, problems found)."""
-    messages = [
-        Message("system", SYSTEM),
-        Message("user", f"The song so far:\n{song_text}\n\n{prompt}"),
-    ]
-    pieces: list[str] = []
-    try:
-        for piece in backend.stream(messages, cancel=cancel):
-            pieces.append(piece)
-            if on_token is not None:
-                on_token(piece)
-    except CowriterError:
-        raise
-    except Exception as exc:
-        raise CowriterError(f"model: {exc}") from exc
-    reply = "".join(pieces)
-    chordpro = _extract_chordpro(reply)
-    problems: list[str] = []
-    if chordpro:
-        _, diags = parse(chordpro)
-        problems = [f"line {d.line}: {d.message}" for d in diags]
-    return reply, chordpro, problems
-
-
-_START = re.compile(r"^\s*\{\s*(start_of_\w+|so[cvbtg])\s*(?::\s*(.*?))?\s*\}\s*$", re.IGNORECASE)
-_END = re.compile(r"^\s*\{\s*(end_of_\w+|eo[cvbtg])\s*\}\s*$", re.IGNORECASE)
-
-
-def _blocks(lines: list[str]) -> Iterable[tuple[str, int, int]]:
-    """(label, first, last+1) of each labelled section block."""
-    i = 0
-    while i < len(lines):
-        m = _START.match(lines[i])
-        if m:
-            label = (m.group(2) or m.group(1)).strip().lower()
-            j = i + 1
-            while j < len(lines) and not _END.match(lines[j]):
-                j += 1
-            yield label, i, min(j + 1, len(lines))
-            i = j
-        i += 1
-
-
-def merge(song_text: str, chordpro: str) -> str:
-    """The song with the proposal in place: a section with the label of an existing one replaces it;
-    anything else is added at the end. The writer accepts or rejects each resulting change."""
-    if not chordpro.strip():
-        return song_text
-    lines = song_text.split("\n") if song_text else []
-    new = chordpro.strip("\n").split("\n")
-    existing = {label: (a, b) for label, a, b in _blocks(lines)}
-    proposed = list(_blocks(new))
-    if proposed and all(label in existing for label, _, _ in proposed):
-        out = list(lines)
-        for label, a, b in sorted(proposed, key=lambda p: existing[p[0]][0], reverse=True):
-            s, e = existing[label]
-            out[s:e] = new[a:b]
-        return "\n".join(out)
-    body = list(lines)
-    while body and not body[-1].strip():
-        body.pop()
-    if body:
-        body.append("")
-    return "\n".join([*body, *new, ""])
-
-
 # -- playback --------------------------------------------------------------------------------------------
 
 
-class _ClockPlayer:
-    """Walks the song's timeline in real time without sound (used when no synth is installed)."""
-
-    route = "silent (no synth in this build)"
-
-    def __init__(self, song: Song, bpm: float | None, loop: bool, on_position: OnPosition | None) -> None:
-        from cowriter.core.timing import timeline
-
-        self._timeline = timeline(song)
-        self._bpm = bpm
-        self._loop = loop
-        self._on_position = on_position
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="cowriter-clock", daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        tl = self._timeline
-        while not self._stop.is_set():
-            for span in tl.spans:
-                bpm = self._bpm or (tl.tempos[0].bpm if tl.tempos else 100.0)
-                if self._on_position:
-                    self._on_position(span.bar, span.beat, span.line)
-                if self._stop.wait(span.duration * 60.0 / bpm):
-                    return
-            if not self._loop:
-                break
-        self._stop.set()
-
-    @property
-    def active(self) -> bool:
-        return not self._stop.is_set()
-
-    def stop(self) -> None:
-        self._stop.set()
+def preview_wav() -> Path:
+    """Where the TUI writes sound when it cannot play it (SSH, no device)."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    folder = Path(base) / "cowriter"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / "preview.wav"
 
 
 def start_player(
@@ -246,26 +131,40 @@ def start_player(
     loop: bool,
     audio: str | None,
     on_position: OnPosition | None,
+    wav_path: Path | None = None,
 ) -> Player:
+    """Arrange the song and start playing it. With `--audio none` the play head still moves in real time
+    (a clocked silent output), so the writer can follow the sheet."""
+    from cowriter.core.arrange import ArrangeError, arrange
+    from cowriter.core.timing import timeline
+    from cowriter.render.audio import NullOutput, decide_route, open_output
+    from cowriter.render.player import Player as RenderPlayer
+    from cowriter.render.player import Position
+
     try:
-        from cowriter.core.arrange import arrange
-        from cowriter.render import player as player_mod
-    except ImportError:
-        try:
-            return _ClockPlayer(song, bpm, loop, on_position)
-        except ImportError as exc:
-            raise CowriterError("playback is not available in this build") from exc
+        arrangement = arrange(song, style=style, bpm=bpm, seed=0)
+        timed = timeline(song)
+    except ArrangeError as exc:
+        raise CowriterError(f"cannot play: {exc}") from exc
     try:
-        arrangement = arrange(song, style=style, bpm=bpm, seed=0, section=section)
-        p: Any = player_mod.Player(arrangement, output=audio, on_position=on_position)
-        if loop and hasattr(p, "loop"):
-            p.loop(True)
-        p.start()
-        return p  # type: ignore[no-any-return]
-    except CowriterError:
-        raise
-    except Exception as exc:
-        raise CowriterError(f"playback: {exc}", hint="try --audio wav or --audio none") from exc
+        if decide_route(audio).kind == "none":
+            output: Any = NullOutput(clocked=True)
+        else:
+            output, _why = open_output(audio, wav_path=wav_path or preview_wav())
+    except (OSError, ValueError) as exc:
+        raise CowriterError(f"no audio: {exc}", hint="try --audio wav or --audio none") from exc
+
+    def moved(pos: Position) -> None:
+        if on_position is not None:
+            on_position(pos.bar, pos.beat, pos.line)
+
+    player = RenderPlayer(arrangement, output, timeline=timed, on_position=moved)
+    try:
+        player.start(section=section, loop=loop)
+    except KeyError as exc:
+        player.stop()
+        raise CowriterError(f"cannot play: {exc.args[0] if exc.args else exc}") from exc
+    return player
 
 
 def styles() -> tuple[str, ...]:
@@ -292,50 +191,34 @@ def player_route(player: Player) -> str:
 
 
 def player_active(player: Player) -> bool:
-    value = getattr(player, "active", None)
-    if value is None:
-        value = getattr(player, "playing", True)
-    return bool(value() if callable(value) else value)
+    return bool(getattr(player, "playing", False))
 
 
 # -- saving ----------------------------------------------------------------------------------------------
 
 
-class StoredSong(Protocol):
-    text: str
-    authors: list[str]
+def open_session(name: str, folder: Path | None, text: str | None) -> tuple[Session, str, list[str]]:
+    """The session (created from `text` when new), its current text and the author of each line."""
+    from cowriter.session import SessionStore, default_store
+
+    store = SessionStore(default_store(folder))
+    session = store.open(name) if store.exists(name) else store.create(name, text or "", author="human")
+    current = session.text()
+    authors = [c.author if c.author != "edited" else f"edited:{c.origin}" for c in session.credits().credits]
+    return session, current, authors
 
 
-def open_session(name: str, folder: Path | None, text: str | None) -> tuple[object, StoredSong | None]:
-    try:
-        from cowriter import session as session_mod
-    except ImportError as exc:
-        raise CowriterError("sessions are not available in this build") from exc
-    store_cls = getattr(session_mod, "SessionStore", None)
-    if store_cls is None:
-        raise CowriterError("sessions are not available in this build")
-    store = store_cls(folder) if folder else store_cls()
-    session = store.open(name, create=True) if hasattr(store, "open") else store.session(name)
-    stored_text = getattr(session, "text", None)
-    if callable(stored_text):
-        stored_text = stored_text()
-    if stored_text is None:
-        return session, None
-
-    class _Stored:
-        pass
-
-    stored = _Stored()
-    stored.text = str(stored_text)  # type: ignore[attr-defined]
-    stored.authors = []  # type: ignore[attr-defined]
-    return session, stored  # type: ignore[return-value]
+def save_session(
+    session: Session, text: str, author: str, message: str = "", prompt: str | None = None
+) -> None:
+    if text != session.text():
+        session.save_version(text, author, message=message, prompt=prompt)
 
 
-def save_session(session: object, text: str, author: str, message: str, authors: list[str]) -> None:
-    save = getattr(session, "save_version", None)
-    if save is None:
-        raise CowriterError("this session store cannot save versions")
-    save(text, author=author, message=message)
+def record_chat(session: Session, prompt: str, reply: str, model: str) -> None:
+    if not session.readonly:
+        session.add_message("user", prompt)
+        session.add_message("assistant", reply, model=model)
 
 
 def write_atomic(path: Path, text: str) -> None:

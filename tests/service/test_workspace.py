@@ -30,11 +30,11 @@ SONG = """{title: Test Song}
 VERSE2 = """{start_of_verse: Verse 2}
 [C]Running through the [G]rain
 [Am]Calling out your [F]name
+[C]Standing in the [G]cold
+[Am]Waiting to be [F]told
 {end_of_verse}"""
 
-CHORUS = """{start_of_chorus}
-[F]Sing it [G]proud
-{end_of_chorus}"""
+CHORUS = "[F]Sing it [G]proud\n"  # a rewrite of the chorus's one line
 
 
 def make(text: str = SONG, *replies: str, path: Path | None = None) -> Workspace:
@@ -71,6 +71,7 @@ def test_propose_streams_and_changes_nothing_until_accepted() -> None:
     proposal = ws.propose("write verse 2", on_token=pieces.append)
     assert len(pieces) > 3 and "".join(pieces) == proposal.reply
     assert ws.text == SONG
+    assert len(ws.history) == 2  # the turn is remembered for the next request
     added = [line for c in proposal.changes for line in c.new]
     assert "[C]Running through the [G]rain" in added
     assert all(c.section == "Verse 2" for c in proposal.changes if c.new and "Running" in c.new[0])
@@ -89,7 +90,7 @@ def test_accept_all_puts_lines_in_and_credits_the_model() -> None:
 
 def test_accept_one_line_leaves_the_rest_to_decide() -> None:
     ws = make(SONG, CHORUS)
-    proposal = ws.propose("a prouder chorus")
+    proposal = ws.propose("rewrite the chorus")
     assert [c.kind for c in proposal.changes] == ["replace"]
     (change,) = proposal.changes
     rest = ws.accept(proposal, [change.id])
@@ -106,18 +107,18 @@ def test_reject_leaves_the_song_untouched() -> None:
 
 
 def test_accept_by_section() -> None:
-    ws = make(SONG, VERSE2 + "\n\n" + CHORUS)
-    proposal = ws.propose("more")
-    verse_ids = proposal.ids_in_section("Verse 2")
-    assert verse_ids
-    ws.accept(proposal, verse_ids)
+    ws = make(SONG)
+    proposed = SONG.replace("Sing it [G]loud", "Sing it [G]proud") + "\n" + VERSE2 + "\n"
+    proposal = Proposal("", "", "", SONG, proposed, diff_changes(SONG, proposed), model="scripted")
+    assert set(proposal.sections) >= {"Chorus", "Verse 2"}
+    ws.accept(proposal, proposal.ids_in_section("Verse 2"))
     assert "[C]Running through the [G]rain" in ws.lines
     assert "[F]Sing it [G]loud" in ws.lines  # the chorus change was not accepted
 
 
 def test_accept_follows_the_writer_typing_meanwhile() -> None:
     ws = make(SONG, CHORUS)
-    proposal = ws.propose("a prouder chorus")
+    proposal = ws.propose("rewrite the chorus")
     ws.set_text("{subtitle: new}\n" + ws.text)
     ws.accept(proposal)
     assert ws.lines[0] == "{subtitle: new}"
@@ -135,7 +136,7 @@ def test_editing_a_model_line_is_credited_as_edited() -> None:
 
 
 def test_alternatives_report_syllable_fit() -> None:
-    reply = "1. [C]Strolling down the [G]road at night\n2. [C]Walking [G]home\n"
+    reply = "[C]Strolling down the [G]road at night\n[C]Walking [G]home\n"
     ws = make(SONG, reply)
     proposal = ws.alternatives(4, count=2)
     texts = [a.text for a in proposal.alternatives]
@@ -154,7 +155,9 @@ def test_alternatives_need_a_lyric_line() -> None:
 
 
 def test_model_failure_is_a_cowriter_error() -> None:
-    ws = make(SONG, ScriptedReply("boom", error=RuntimeError("disk on fire")))  # type: ignore[arg-type]
+    from cowriter.model.backend import ModelError
+
+    ws = make(SONG, ScriptedReply("boom", error=ModelError("disk on fire")))  # type: ignore[arg-type]
     with pytest.raises(CowriterError, match="disk on fire"):
         ws.propose("anything")
     assert ws.text == SONG

@@ -90,6 +90,10 @@ class MainScreen(Screen[None]):
         self.status.saved = self._saved_label()
         self.transport.style = self.ws.settings.style
         self._schedule_check(0)
+        self.chat.add("model", "Ask for a verse, a chorus, other lines, chords… (F2). "
+                      "Proposals appear above; nothing changes until you accept.")
+        if self.ws.notice:
+            self.notify(self.ws.notice, title="Session", severity="warning", timeout=10)
 
     # -- the song text -----------------------------------------------------------------------------------
 
@@ -232,20 +236,34 @@ class MainScreen(Screen[None]):
     def _decided(self, event: ProposalView.Decided) -> None:
         ids = list(event.ids) if event.ids is not None else None
         if event.accept:
+            before = self.ws.text
             rest = self.ws.accept(event.proposal, ids)
-            self._replace_text(self.ws.text)
+            self._accepted(before, event.proposal)
             n = len(ids) if ids is not None else len(event.proposal.changes)
             self.notify(f"Accepted {n} line{'s' * (n != 1)} from {event.proposal.model}.")
-            self._schedule_save()
         else:
             rest = self.ws.reject(event.proposal, ids)
         self._show_proposal(rest)
 
     @on(ProposalView.Chosen)
     def _chosen(self, event: ProposalView.Chosen) -> None:
+        before = self.ws.text
         self.ws.accept(event.proposal.choose(event.index))
-        self._replace_text(self.ws.text)
+        self._accepted(before, event.proposal)
         self._show_proposal(None)
+
+    def _accepted(self, before: str, proposal: Proposal) -> None:
+        """The song took the model's lines: show them, and record the version credited to the model."""
+        self._replace_text(self.ws.text)
+        ws, after = self.ws, self.ws.text
+
+        def work() -> None:
+            try:
+                ws.record_accept(before, after, proposal.model, proposal.prompt)
+            except CowriterError as exc:
+                self.post_message(m.Saved("", after, str(exc)))
+
+        self.run_worker(work, thread=True, group="save", exit_on_error=False)
         self._schedule_save()
 
     @on(ProposalView.PlayRequested)
@@ -298,13 +316,12 @@ class MainScreen(Screen[None]):
 
     def action_play(self) -> None:
         if self.transport.playing:
-            self.ws.stop()
+            self.run_worker(self.ws.stop, thread=True, group="stop", exit_on_error=False)
             self._stopped()
             return
         self._play()
 
     def _play(self, text: str | None = None) -> None:
-        self.ws.stop()
         self._playing_song = text is None
         ws = self.ws
         section = self.transport.loop or None

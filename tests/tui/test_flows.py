@@ -1,0 +1,257 @@
+"""The editor driven by Pilot with a scripted model and no sound: what a writer does, end to end."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cowriter.errors import CowriterError
+from cowriter.lyrics import syllables
+from cowriter.service import workspace_ports
+from cowriter.tui import messages as m
+from cowriter.tui.commands import ACTIONS
+from cowriter.tui.screens.help import HelpScreen
+from cowriter.tui.screens.main import OSC52_LIMIT, MainScreen
+from cowriter.tui.widgets.chat import ChatView
+
+from .conftest import SONG, VERSE2, Recorder, make_app, settle, wait_for
+
+
+def toasts(app: object) -> list[str]:
+    """The notifications shown (Textual keeps them on the app while they are on screen)."""
+    return [str(n.message) for n in app._notifications]  # type: ignore[attr-defined]
+
+
+async def test_typing_a_line_updates_its_syllable_count(song_file: Path) -> None:
+    app = make_app(song_file)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        editor = screen.editor
+        row = 6  # "Coming for to carry me [A7]home"
+        before = editor.lyrics_at(row)
+        assert before is not None and before.syllables == syllables("Coming for to carry me home")
+        editor.cursor_location = (row, len(editor.document.get_line(row)))
+        await pilot.press(*" and rest")
+        await settle(pilot)
+        after = editor.lyrics_at(row)
+        assert after is not None
+        assert after.syllables == syllables("Coming for to carry me home and rest") > before.syllables
+        assert app.workspace.lines[row].endswith("home and rest")
+        assert app.workspace.authors[row] == "human"
+
+
+async def test_a_parse_error_is_marked_at_its_line(song_file: Path) -> None:
+    app = make_app(song_file)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        editor = app.screen.editor  # type: ignore[attr-defined]
+        editor.cursor_location = (editor.document.line_count - 1, 0)
+        await pilot.press(*"{end_of_chorus}")
+        await settle(pilot)
+        line = editor.document.line_count - 1
+        assert editor.diagnostics_at(line), "the stray end_of_chorus is marked on its own line"
+        assert app.screen.status.problems + len(editor.diagnostics_at(line)) > 0  # type: ignore[attr-defined]
+
+
+async def test_ask_streams_then_accept_credits_the_model(song_file: Path) -> None:
+    app = make_app(song_file, VERSE2, delay=0.002)
+    rec = Recorder()
+    async with app.run_test(size=(120, 40), message_hook=rec) as pilot:
+        await settle(pilot)
+        await pilot.press("f2", *"write verse 2", "enter")
+        screen = app.screen
+        assert await wait_for(pilot, lambda: screen.proposal is not None)  # type: ignore[attr-defined]
+        streamed = rec.of(m.TokenStreamed)
+        assert streamed, "tokens were streamed to the chat"
+        assert streamed[-1].text.strip() == VERSE2.strip()  # type: ignore[attr-defined]
+        assert screen.proposal_view.has_class("-open")  # type: ignore[attr-defined]
+        assert app.workspace.text == SONG  # nothing changes before the writer says so
+        await pilot.press("A")
+        await settle(pilot)
+        ws = app.workspace
+        new_line = "[D]A band of angels [G]coming after [D]me"
+        assert new_line in ws.lines
+        assert ws.authors[ws.lines.index(new_line)] == "model:scripted"
+        assert screen.editor.text == ws.text  # type: ignore[attr-defined]
+        assert screen.proposal is None  # type: ignore[attr-defined]
+
+
+async def test_accept_one_line_then_reject_the_rest(song_file: Path) -> None:
+    app = make_app(song_file, VERSE2)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f2", *"verse 2", "enter")
+        screen = app.screen
+        assert await wait_for(pilot, lambda: screen.proposal is not None)  # type: ignore[attr-defined]
+        total = len(screen.proposal.changes)  # type: ignore[attr-defined]
+        await pilot.press("a")
+        await settle(pilot)
+        assert len(screen.proposal.changes) == total - 1  # type: ignore[attr-defined]
+        changed = app.workspace.text
+        assert changed != SONG
+        await pilot.press("R")
+        await settle(pilot)
+        assert screen.proposal is None  # type: ignore[attr-defined]
+        assert app.workspace.text == changed
+
+
+async def test_reject_leaves_the_song_untouched(song_file: Path) -> None:
+    app = make_app(song_file, VERSE2)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f2", *"verse 2", "enter")
+        assert await wait_for(pilot, lambda: app.screen.proposal is not None)  # type: ignore[attr-defined]
+        await pilot.press("R")
+        await settle(pilot)
+        assert app.workspace.text == SONG
+        assert app.screen.editor.text == SONG  # type: ignore[attr-defined]
+        assert set(app.workspace.authors) == {"human"}
+    assert song_file.read_text() == SONG
+
+
+async def test_escape_cancels_a_streaming_reply(song_file: Path) -> None:
+    app = make_app(song_file, " ".join(["la"] * 400), delay=0.01)
+    rec = Recorder()
+    async with app.run_test(size=(80, 24), message_hook=rec) as pilot:
+        await settle(pilot)
+        await pilot.press("f2", *"sing", "enter")
+        assert await wait_for(pilot, lambda: bool(rec.of(m.TokenStreamed)))
+        await pilot.press("escape")
+        assert await wait_for(pilot, lambda: bool(rec.of(m.ModelFailed)))
+        failed = rec.of(m.ModelFailed)[0]
+        assert failed.cancelled  # type: ignore[attr-defined]
+        assert app.screen.proposal is None  # type: ignore[attr-defined]
+        assert app.workspace.text == SONG
+
+
+async def test_streaming_redraws_are_bounded(song_file: Path) -> None:
+    reply = " ".join(f"word{i}" for i in range(600))
+    app = make_app(song_file, reply)
+    rec = Recorder()
+    async with app.run_test(size=(80, 24), message_hook=rec) as pilot:
+        await settle(pilot)
+        await pilot.press("f2", *"go", "enter")
+        assert await wait_for(pilot, lambda: bool(rec.of(m.ProposalReady) or rec.of(m.ModelFailed)))
+        chat = app.screen.query_one(ChatView)
+        assert chat.repaints < 100 < 600  # far fewer repaints than tokens
+
+
+async def test_play_moves_the_play_head(song_file: Path) -> None:
+    app = make_app(song_file)
+    app.workspace.settings.bpm = 600.0
+    rec = Recorder()
+    async with app.run_test(size=(80, 24), message_hook=rec) as pilot:
+        await settle(pilot)
+        await pilot.press("f5")
+        assert await wait_for(pilot, lambda: len({(p.position.bar, p.position.line)  # type: ignore[attr-defined]
+                                                  for p in rec.of(m.PlayheadMoved)}) >= 2)
+        bars = [p.position.bar for p in rec.of(m.PlayheadMoved)]  # type: ignore[attr-defined]
+        assert max(bars) > min(bars)
+        screen = app.screen
+        assert screen.transport.bar >= 1  # type: ignore[attr-defined]
+        await pilot.press("f5")
+        await settle(pilot)
+        assert not screen.transport.playing  # type: ignore[attr-defined]
+        assert screen.editor.play_line is None  # type: ignore[attr-defined]
+
+
+async def test_missing_model_is_a_notification(song_file: Path, tmp_path: Path) -> None:
+    from cowriter.service.workspace import Workspace
+    from cowriter.tui.app import CowriterApp
+
+    ws = Workspace.open(song_file, model=str(tmp_path / "missing.gguf"), audio="none")
+    app = CowriterApp(ws)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f2", *"hello", "enter")
+        assert await wait_for(pilot, lambda: any("not found" in t for t in toasts(app)))
+        assert app.is_running and app.workspace.text == SONG
+
+
+async def test_no_audio_is_a_notification(song_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_device(*args: object, **kwargs: object) -> None:
+        raise CowriterError("no audio device", hint="try --audio wav")
+
+    monkeypatch.setattr(workspace_ports, "start_player", no_device)
+    app = make_app(song_file)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f5")
+        assert await wait_for(pilot, lambda: any("no audio device" in t for t in toasts(app)))
+        assert app.is_running and not app.screen.transport.playing  # type: ignore[attr-defined]
+
+
+async def test_help_screen_lists_every_key(song_file: Path) -> None:
+    app = make_app(song_file)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+
+
+def test_every_palette_action_exists() -> None:
+    for action in ACTIONS:
+        name = action.action.split("(")[0]
+        owner = "app" if name.startswith("app.") else "screen"
+        method = f"action_{name.removeprefix('app.')}"
+        target = type(make_app(None)) if owner == "app" else MainScreen
+        assert hasattr(target, method), f"{action.title}: {method} missing on {owner}"
+
+
+async def test_copy_uses_osc52_with_a_size_guard(song_file: Path) -> None:
+    app = make_app(song_file)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+b")
+        await pilot.pause()
+        assert app.clipboard == SONG
+    big = "[C]la la la\n" * (OSC52_LIMIT // 8)
+    app = make_app(None, text=big)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+b")
+        await pilot.pause()
+        assert app.clipboard != big
+        assert any("Too large" in t for t in toasts(app))
+
+
+async def test_export_writes_the_song(song_file: Path, tmp_path: Path) -> None:
+    app = make_app(song_file)
+    target = tmp_path / "out.cho"
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        field = app.screen.query_one("#export-path")
+        field.value = str(target)  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await settle(pilot)
+    assert target.read_text() == SONG
+
+
+async def test_transpose_key_up(song_file: Path) -> None:
+    app = make_app(song_file)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f8")
+        await settle(pilot)
+        assert "{key: Eb}" in app.workspace.lines
+        assert app.screen.editor.text == app.workspace.text  # type: ignore[attr-defined]
+        assert app.screen.transport.transpose == 1  # type: ignore[attr-defined]
+
+
+async def test_edits_are_saved_after_a_pause(song_file: Path) -> None:
+    app = make_app(song_file)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        app.screen.editor.cursor_location = (0, 0)  # type: ignore[attr-defined]
+        await pilot.press(*"# draft", "enter")
+        assert await wait_for(pilot, lambda: song_file.read_text().startswith("# draft"), timeout=10)
