@@ -13,7 +13,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Final
 
-from cowriter.core.pitch import LETTER_PC, NoteError, note_name, scan_note, spell_above, spell_pitch_class
+from cowriter.core.pitch import (
+    LETTER_INDEX,
+    LETTER_PC,
+    LETTERS,
+    NoteError,
+    note_name,
+    scan_note,
+    spell_pitch_class,
+)
 from cowriter.core.qualities import MODIFIERS, QUALITIES, QUALITY_SPELLINGS, SUGGESTABLE, Modifier
 
 if TYPE_CHECKING:
@@ -82,14 +90,20 @@ def _degree_text(number: int, alter: int) -> str:
     return ("#" * alter if alter >= 0 else "b" * -alter) + str(number)
 
 
-@dataclass(frozen=True, slots=True)
 class _Suffix:
-    quality: str  # canonical head name
-    modifiers: tuple[Modifier, ...]
-    degrees: tuple[tuple[int, int], ...]  # sorted by semitones
+    """A suffix read onto the table, with what spelling needs precomputed (letter steps, semitones)."""
 
-    @property
-    def canonical(self) -> str:
+    __slots__ = ("canonical", "degrees", "modifiers", "quality", "semis", "steps")
+
+    def __init__(self, quality: str, modifiers: tuple[Modifier, ...], degrees: tuple[tuple[int, int], ...]):
+        self.quality = quality  # canonical head name
+        self.modifiers = modifiers
+        self.degrees = degrees  # sorted by semitones
+        self.steps = tuple(number - 1 for number, _ in degrees)
+        self.semis = tuple(_semitones(*d) for d in degrees)
+        self.canonical = self._canonical()
+
+    def _canonical(self) -> str:
         head = "" if self.quality == "maj" else self.quality
         if not self.modifiers:
             return head
@@ -194,9 +208,14 @@ def _apply(quality: str, mods: list[tuple[Modifier, int]]) -> tuple[tuple[int, i
     return tuple(sorted(degrees, key=lambda d: _semitones(*d)))
 
 
-@lru_cache(maxsize=4096)
 def _parse_suffix(suffix: str) -> _Suffix | _Fail:
     """The suffix (after the root, before any bass) onto the table; `_Fail` offsets are into `suffix`."""
+    head_only = _HEAD_ONLY.get(suffix)
+    return head_only if head_only is not None else _read_suffix(suffix)
+
+
+@lru_cache(maxsize=4096)
+def _read_suffix(suffix: str) -> _Suffix | _Fail:
     best: _Fail | None = None
     for length in range(min(_MAX_HEAD, len(suffix)), -1, -1):
         name = QUALITY_SPELLINGS.get(suffix[:length])
@@ -212,6 +231,15 @@ def _parse_suffix(suffix: str) -> _Suffix | _Fail:
                 best = fail
     assert best is not None  # the empty head always exists
     return best
+
+
+#: Every head spelling on its own (the common case: `m7`, `maj7`, `sus4`) read once, at import.
+_HEAD_ONLY: Final[dict[str, _Suffix]] = {}
+for _quality in QUALITIES.values():
+    _entry = _Suffix(_quality.name, (), _apply(_quality.name, []))
+    for _spelling in _quality.spellings:
+        _HEAD_ONLY[_spelling] = _entry
+_ACC_TEXT: Final = {-2: "bb", -1: "b", 0: "", 1: "#", 2: "##"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -321,12 +349,6 @@ def _root_error(symbol: str, offset: int) -> ChordError:
     return _fail(symbol, offset + 1, f"expected a note A-G, found {ch!r}")
 
 
-def _note(letter: str, alter: int) -> str:
-    if -2 <= alter <= 2:
-        return note_name(letter, alter)
-    return spell_pitch_class(LETTER_PC[letter] + alter, flats=alter < 0)  # beyond double accidentals
-
-
 @lru_cache(maxsize=8192)
 def _parse(symbol: str) -> Chord:
     text = symbol.strip()
@@ -363,12 +385,21 @@ def _parse(symbol: str) -> Chord:
             )
         bass = note_name(b_letter, b_alter)
         bass_pc = (LETTER_PC[b_letter] + b_alter) % 12
-    root_pc = (LETTER_PC[letter] + alter) % 12
+    root_pc = LETTER_PC[letter] + alter
+    letter_at = LETTER_INDEX[letter]
     notes = []
-    for number, d_alter in parsed.degrees:
-        n_letter, n_alter = spell_above(letter, alter, number - 1, _semitones(number, d_alter))
-        notes.append(_note(n_letter, n_alter))
-    intervals = tuple(_semitones(*d) for d in parsed.degrees)
+    for step, semis in zip(parsed.steps, parsed.semis, strict=True):
+        n_letter = LETTERS[(letter_at + step) % 7]
+        diff = (root_pc + semis - LETTER_PC[n_letter]) % 12
+        if diff > 6:
+            diff -= 12
+        acc = _ACC_TEXT.get(diff)
+        if acc is None:  # beyond a double accidental (a chord on A##): the plain name
+            notes.append(spell_pitch_class(root_pc + semis, flats=diff < 0))
+        else:
+            notes.append(n_letter + acc)
+    intervals = parsed.semis
+    root_pc %= 12
     return Chord(
         symbol=symbol,
         root=root,
@@ -403,4 +434,4 @@ def is_chord(text: str) -> bool:
 def clear_caches() -> None:
     """Forget cached parses (benchmarks use it to measure cold parsing honestly)."""
     _parse.cache_clear()
-    _parse_suffix.cache_clear()
+    _read_suffix.cache_clear()
