@@ -97,12 +97,36 @@ def split_spelling(word: str, count: int) -> list[str]:
         size = max(1, len(word) // count)
         pieces = [word[i * size : (i + 1) * size] for i in range(count - 1)]
         return [*pieces, word[(count - 1) * size :]]
-    cuts = []
-    for (_, end), (start, _) in itertools.pairwise(groups):
-        consonants = start - end
-        cuts.append(end + (consonants // 2 if consonants > 1 else 0))
+    cuts = [_cut(word.lower(), end, start) for (_, end), (start, _) in itertools.pairwise(groups)]
     bounds = [0, *cuts, len(word)]
     return [word[a:b] for a, b in itertools.pairwise(bounds)]
+
+
+_DIGRAPHS = ("th", "sh", "ch", "ph", "wh", "gh", "ck", "ng", "qu")
+_ONSETS = frozenset(
+    "bl br cl cr dr fl fr gl gr pl pr sc sk sl sm sn sp st sw tr tw thr str spr scr spl shr".split()  # noqa: SIM905
+)
+
+
+def _cut(word: str, end: int, start: int) -> int:
+    """Where to cut the consonants between two vowel groups (`word[end:start]`): a lone consonant (or
+    digraph) starts the next syllable ("mo-ther"), except ng/ck/x which close the one before ("sing-er");
+    in a cluster the longest onset English allows goes to the next syllable ("De-troit", "north-bound")."""
+    tokens: list[str] = []
+    i = end
+    while i < start:
+        pair = word[i : i + 2]
+        size = 2 if pair in _DIGRAPHS and i + 2 <= start else 1
+        tokens.append(word[i : i + size])
+        i += size
+    if len(tokens) <= 1:
+        return start - len(tokens[0]) if tokens and tokens[0] not in ("ng", "ck", "x") else start
+    if tokens[-1] == "l" and re.fullmatch(r"(e|es|ed)", word[start:]):  # "lit-tle", "bub-bles"
+        return start - len(tokens[-1]) - len(tokens[-2])
+    for take in (3, 2):
+        if take <= len(tokens) and "".join(tokens[-take:]) in _ONSETS and take < len(tokens) + 1:
+            return start - len("".join(tokens[-take:]))
+    return start - len(tokens[-1])
 
 
 @lru_cache(maxsize=4096)

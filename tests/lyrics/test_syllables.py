@@ -60,3 +60,19 @@ def test_split_spelling_keeps_every_letter(word: str, count: int) -> None:
     pieces = split_spelling(word, count)
     assert "".join(pieces) == word
     assert len(pieces) <= max(count, 1)
+
+
+@pytest.mark.parametrize(
+    ("word", "pieces"),
+    [
+        ("mother", ["mo", "ther"]),  # a digraph starts the next syllable
+        ("northbound", ["north", "bound"]),
+        ("Detroit", ["De", "troit"]),  # an onset cluster moves whole
+        ("counting", ["coun", "ting"]),
+        ("singer", ["sing", "er"]),  # ng closes its syllable
+        ("little", ["lit", "tle"]),
+        ("interstate", ["in", "ter", "state"]),
+    ],
+)
+def test_syllable_pieces(word: str, pieces: list[str]) -> None:
+    assert [s.text for s in syllabify(word)] == pieces
