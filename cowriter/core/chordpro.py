@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 from cowriter.core.directives import META_NAMES, VERBATIM_ENVIRONMENTS, attributes, read_directive
 from cowriter.core.grid import parse_grid_row
@@ -368,6 +369,7 @@ def _is_new_song(line: str) -> bool:
     return bool(_NEW_SONG.match(line))
 
 
+@lru_cache(maxsize=1)
 def default_check() -> ChordCheck | None:
     """The chord checker from `cowriter.core.chords` (unknown chords become warnings)."""
     try:

@@ -28,11 +28,12 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import replace
+from functools import lru_cache
 
 from cowriter.core import chordpro
 from cowriter.core.song import Directive, Item, Song
 
-__all__ = ["has_chord_lines", "import_text", "is_chord_line", "is_header", "to_chordpro"]
+__all__ = ["clear_caches", "has_chord_lines", "import_text", "is_chord_line", "is_header", "to_chordpro"]
 
 _SECTION_WORDS = (
     "verse|chorus|pre-chorus|pre chorus|prechorus|post-chorus|bridge|intro|outro|solo|interlude|"
@@ -69,7 +70,22 @@ def _chord_test() -> Callable[[str], bool]:
     return is_chord
 
 
-_IS_CHORD = _chord_test()
+_CHORD_TEST = _chord_test()
+# A cheap first look: a root letter, then nothing or the start of a known suffix. Words like "Bad",
+# "Day", "Cause" stop here without a full parse (which would look for suggestions).
+_MAYBE_CHORD = re.compile(
+    r"^[A-G](?:#|b|♯|♭)?(?:$|maj|min|mi|ma|m|M|dim|aug|sus|add|alt|o|ø|°|Δ|△|\+|-|\d|\(|/|\^|j|h|\*)"
+)
+
+
+@lru_cache(maxsize=8192)
+def _IS_CHORD(token: str) -> bool:
+    return bool(_MAYBE_CHORD.match(token)) and _CHORD_TEST(token)
+
+
+def clear_caches() -> None:
+    """Forget cached token tests (benchmarks measure cold imports)."""
+    _IS_CHORD.cache_clear()
 
 
 def _split_tokens(line: str) -> list[tuple[int, str]]:

@@ -37,7 +37,9 @@ Beats are units of the meter's denominator (6/8 has 6 beats of an eighth); secon
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from cowriter.core.grid import CONTINUE, play_row
 from cowriter.core.song import ChordRef, Directive, GridRow, LyricLine, Section, SectionKind, Song
@@ -73,6 +75,10 @@ def _tempo(text: str | None) -> float | None:
     return bpm if 1.0 <= bpm <= 1000.0 else None
 
 
+_WORD = re.compile(r"[^\W_]")
+
+
+@lru_cache(maxsize=4096)
 def _sounding(symbol: str) -> str | None:
     """The chord a symbol sounds as for timing, or None when it takes no time."""
     text = symbol.strip()
@@ -141,6 +147,8 @@ class _Clock:
     def sync(self) -> None:
         """Record tempo/meter changes that take effect at the current position."""
         bpm, meter = self.state.bpm, self.state.meter
+        if self.tempos and self.meters and self.tempos[-1].bpm == bpm and self.meters[-1].meter == meter:
+            return
         if not self.tempos or self.tempos[-1].bpm != bpm:
             if self.tempos and self.tempos[-1].start == self.pos:
                 self.tempos[-1] = TempoChange(self.pos, bpm)
@@ -153,21 +161,21 @@ class _Clock:
                 self.meters.append(MeterChange(self.pos, self.bar, meter))
 
     def emit(self, onset: float, duration: float, chord: str, line: int, lyric: str) -> None:
-        beats = self.state.meter.beats
-        whole, rest = divmod(onset, beats)
+        state = self.state
+        whole, rest = divmod(onset, state.meter.beats)
         self.spans.append(
             ChordSpan(
                 bar=self.bar + int(whole),
-                beat=round(rest + 1, 6),
-                start=round(self.pos + onset, 6),
-                duration=round(duration, 6),
+                beat=rest + 1.0,
+                start=self.pos + onset,
+                duration=duration,
                 chord=chord,
                 section=self.section,
                 section_index=self.index,
                 line=line,
                 lyric=lyric,
-                key=self.state.key,
-                transpose=self.state.semitones,
+                key=state.key,
+                transpose=state.transpose[-1] if state.transpose else 0,
             )
         )
         self.chord = chord
@@ -191,11 +199,10 @@ def _snap(points: list[float], total: float, step: float) -> list[float]:
 def _lyric_phrase(clock: _Clock, line: LyricLine) -> None:
     beats = clock.state.meter.beats
     refs = [(ref, s) for ref in line.chords if not ref.annotation and (s := _sounding(ref.symbol))]
-    memorised = any(ref.symbol.strip() == "^" for ref in line.chords)
-    if not line.has_words:
+    if not _WORD.search(line.lyrics):
         if refs:
             _chord_only(clock, line, refs)
-        elif memorised and clock.chord:
+        elif clock.chord and any(ref.symbol.strip() == "^" for ref in line.chords):
             clock.emit(0.0, beats, clock.chord, line.line, "")
             clock.advance(1)
         return
@@ -270,7 +277,7 @@ def _grid_row(clock: _Clock, row: GridRow) -> None:
             onset, chord = open_span
             saved = (clock.pos, clock.bar)
             clock.pos, clock.bar = row_start_pos, row_start_bar
-            clock.emit(onset, at - onset, chord, row.line, "")
+            clock.emit(round(onset, 6), round(at - onset, 6), chord, row.line, "")
             clock.pos, clock.bar = saved
             open_span = None
 
