@@ -31,6 +31,7 @@ MODEL_PREFIX = "model:"
 _CHORD = re.compile(r"\[([^\]\n]*)\]")
 _MODEL_NAME = re.compile(r"^[^\s\x00-\x1f\x7f]{1,200}$")
 _SIMILAR = 0.5  # a changed line at least this similar to an old one is an edit of it
+_SHORT_LINE = 24  # lines up to this many characters are compared character by character
 _PAIRING_LIMIT = 60  # replaced blocks larger than this (either side) pair lines by position
 
 
@@ -124,21 +125,35 @@ def _edit(old: str, new: str, was: LineCredit, author: str, prompt: int | None, 
     return LineCredit(words_author, words_prompt, origin, chords_author, chords_prompt, since)
 
 
+def _tokens(words: str) -> list[str]:
+    """Words, or characters for a short line (where one changed word would say too little)."""
+    return list(words) if len(words) <= _SHORT_LINE else words.split()
+
+
 def _pair(old: Sequence[str], new: Sequence[str]) -> dict[int, int]:
-    """For a replaced block: new line index → the old line it edits (most similar, in order)."""
+    """For a replaced block: new line index → the old line it edits (most similar, in order).
+
+    Similarity is difflib's ratio over words (over characters for short lines): a line keeping at least
+    half of its words is an edit of the old one, otherwise a new line."""
     if len(old) > _PAIRING_LIMIT or len(new) > _PAIRING_LIMIT:
         return {j: j for j in range(min(len(old), len(new)))}
     pairs: dict[int, int] = {}
     start = 0
     old_words = [split_chords(line)[0] for line in old]
+    old_tokens = [_tokens(w) for w in old_words]
+    sm: SequenceMatcher[str] = SequenceMatcher(None, autojunk=False)
     for j, line in enumerate(new):
         words = split_chords(line)[0]
         best, best_i = _SIMILAR, -1
+        sm.set_seq2(_tokens(words))  # difflib indexes seq2 once; each old line is then cheap to compare
         for i in range(start, len(old)):
-            sm = SequenceMatcher(None, old_words[i], words, autojunk=False)
+            if old_words[i] == words:
+                best, best_i = 1.0, i
+                break
+            sm.set_seq1(old_tokens[i])
             if sm.real_quick_ratio() < best or sm.quick_ratio() < best:
                 continue
-            ratio = 1.0 if old[i] == line or old_words[i] == words else sm.ratio()
+            ratio = sm.ratio()
             if ratio >= best and (best_i < 0 or ratio > best):
                 best, best_i = ratio, i
         if best_i >= 0:

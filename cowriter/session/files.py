@@ -32,11 +32,11 @@ def private_dir(folder: Path) -> None:
     os.chmod(folder, 0o700)  # mkdir's mode passes through the umask
 
 
-def write_atomic(path: Path, data: bytes, mode: int = 0o600) -> None:
-    """Replace `path` with `data` so that a crash leaves the old file or the new one, never a mix.
+def stage(path: Path, data: bytes, mode: int = 0o600) -> Path:
+    """First half of an atomic replace: `data` in a new temp file beside `path` (O_EXCL, `mode`), fsynced.
 
-    Temp file in the same folder (O_EXCL, `mode`), write, fsync, rename over `path`, fsync the folder.
-    """
+    Returns the temp file; `publish` moves it into place. Staging may run in another thread while the
+    database commits, so the two fsyncs overlap."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}{TMP_SUFFIX}")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC | os.O_NOFOLLOW, mode)
     try:
@@ -47,11 +47,28 @@ def write_atomic(path: Path, data: bytes, mode: int = 0o600) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return tmp
+
+
+def publish(tmp: Path, path: Path) -> None:
+    """Second half: rename the staged file over `path`, then fsync the folder so the rename is durable."""
+    try:
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
     fsync_dir(path.parent)
+
+
+def write_atomic(path: Path, data: bytes, mode: int = 0o600) -> None:
+    """Replace `path` with `data` so that a crash leaves the old file or the new one, never a mix.
+
+    Temp file in the same folder, write, fsync, rename over `path`, fsync the folder.
+    """
+    publish(stage(path, data, mode), path)
 
 
 def remove_stale_temps(folder: Path, name: str) -> int:

@@ -9,12 +9,14 @@ so a UI may call them from worker threads. Every write is durable when the metho
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import hashlib
 import json
 import sqlite3
 import threading
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +68,7 @@ class Session:
         self._current = 0
         self._data_version = -1
         self._cached: tuple[int, str, list[LineCredit]] | None = None
+        self._pool: ThreadPoolExecutor | None = None
         self.refresh()
         if not self.readonly:
             self._recover_mirror()
@@ -81,6 +84,9 @@ class Session:
     def close(self) -> None:
         with self._mutex:
             try:
+                if self._pool is not None:
+                    self._pool.shutdown(wait=True)
+                    self._pool = None
                 self._conn.close()
             finally:
                 self._lock.release()
@@ -165,6 +171,7 @@ class Session:
             sha = sha256_text(text)
             created = files.now_iso()
             conn = self._conn
+            staged = self._stager().submit(files.stage, self.song_path, text.encode("utf-8"))
             conn.execute("BEGIN IMMEDIATE")
             try:
                 prompt_id = self._prompt_id(prompt, created) if prompt else None
@@ -181,13 +188,15 @@ class Session:
             except BaseException:
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
+                with contextlib.suppress(Exception):
+                    staged.result().unlink(missing_ok=True)
                 raise
             made = Version(new_id, base.id, author, message, created, None, prompt, sha)
             self._versions[new_id] = made
             self._current = new_id
             self._cached = (new_id, text, credits)
             self._data_version = int(conn.execute("PRAGMA data_version").fetchone()[0])
-            self._mirror(text)
+            self._mirror(text, staged)
             return made
 
     def branch_from(self, ref: int | str) -> Version:
@@ -312,9 +321,16 @@ class Session:
             self._cached = (version_id, row[0], credits)
             return row[0], credits
 
-    def _mirror(self, text: str) -> None:
+    def _stager(self) -> ThreadPoolExecutor:
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cowriter-mirror")
+        return self._pool
+
+    def _mirror(self, text: str, staged: Future[Path] | None = None) -> None:
+        """Make `song.cho` the given text, durably (publishing a file staged while the database committed)."""
         try:
-            files.write_atomic(self.song_path, text.encode("utf-8"))
+            tmp = staged.result() if staged is not None else files.stage(self.song_path, text.encode("utf-8"))
+            files.publish(tmp, self.song_path)
         except OSError as exc:
             raise CowriterError(
                 f"session {self.name!r}: version saved, but {self.song_path} could not be written: {exc}"

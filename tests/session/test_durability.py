@@ -32,6 +32,7 @@ TRIALS = 100
 
 
 def _run_and_kill(store: Path, name: str, seed: int, rng: random.Random) -> list[str]:
+    """Run the child, let it acknowledge 0-4 steps, then SIGKILL it a random 0-10 ms later."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     child = subprocess.Popen(
         [sys.executable, str(HERE / "editor_child.py"), str(store), name, "loop", str(seed)],
@@ -41,12 +42,16 @@ def _run_and_kill(store: Path, name: str, seed: int, rng: random.Random) -> list
         env=env,
     )
     assert child.stdout is not None
-    first = child.stdout.readline()
-    assert first.strip() == "ready", (first, child.stderr.read() if child.stderr else "")
-    time.sleep(rng.uniform(0.0, 0.03))
+    seen = [child.stdout.readline()]
+    assert seen[0].strip() == "ready", (seen, child.stderr.read() if child.stderr else "")
+    for _ in range(rng.randint(0, 4)):
+        seen.append(child.stdout.readline())
+        assert seen[-1].endswith("\n"), (seen, child.stderr.read() if child.stderr else "")
+    time.sleep(rng.uniform(0.0, 0.01))
     child.send_signal(signal.SIGKILL)
     out, err = child.communicate(timeout=30)
     assert child.returncode == -signal.SIGKILL, err
+    out = "".join(seen[1:]) + out
     lines = out.splitlines()
     if lines and not out.endswith("\n"):
         lines.pop()  # a half-printed acknowledgement is not an acknowledgement
@@ -85,7 +90,7 @@ def test_kill_9_loses_no_acknowledged_change(tmp_path: Path) -> None:
             assert s.get_state("step", 0) >= last_state
             mirror = (folder / "song.cho").read_bytes()
             assert hashlib.sha256(mirror).hexdigest() in shas, "song.cho is not a whole version"
-    assert len(acked) >= TRIALS  # the kills did land during saving, not only before it
+    assert len(acked) >= TRIALS // 2  # the children did save: the kills landed mid-session
     with SessionStore(tmp_path).open(name) as s:
         assert not s.readonly
         assert (folder / "song.cho").read_text(encoding="utf-8") == s.text()
