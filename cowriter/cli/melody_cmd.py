@@ -1,0 +1,79 @@
+"""`cowriter melody FILE [--section S] [--line N] [--alternatives K] [--seed N] [--json] [--write]`.
+
+Prints melody sketches as ABC (one tune per alternative, best first, each headed by a `%` comment that
+explains its score); `--json` prints the contract's list of alternatives; `--write` stores the best one in
+the song as an ABC block (for `-`, the updated song goes to stdout).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+
+from cowriter.errors import CowriterError
+
+VOICE_NAMES = ("soprano", "alto", "tenor", "baritone", "bass")
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("melody", help="sketch melodies for lyric lines, as ABC")
+    p.add_argument("file", metavar="FILE", help="a ChordPro or chords-over-lyrics file (- for stdin)")
+    p.add_argument("--section", metavar="S", help='a section by label or kind ("Verse 2", "chorus")')
+    p.add_argument("--line", metavar="N", type=int, help="the Nth lyric line of the song (from 1)")
+    p.add_argument("--alternatives", metavar="K", type=int, default=3, help="how many sketches (default 3)")
+    p.add_argument("--seed", metavar="N", type=int, default=0, help="the same seed gives the same sketches")
+    p.add_argument("--voice", choices=VOICE_NAMES, default="alto", help="the singer's range (default alto)")
+    p.add_argument("--json", action="store_true", help="a JSON list of alternatives")
+    p.add_argument("--write", action="store_true", help="store the best sketch in the song as an ABC block")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from cowriter.core.abc import format_abc
+    from cowriter.core.sheet import read_song
+    from cowriter.service.melody import sketch_song, to_json, write_block
+    from cowriter.songio import read_text
+
+    if args.alternatives < 1:
+        raise CowriterError("--alternatives must be at least 1")
+    text = read_text(args.file)
+    song = read_song(text)
+    label = "<stdin>" if args.file == "-" else args.file
+    result = sketch_song(song, args.section, args.line, args.alternatives, args.seed, args.voice)
+    if args.write:
+        updated = write_block(text, song, result, 0)
+        if args.file == "-":
+            sys.stdout.write(updated)
+        else:
+            _write_atomic(Path(args.file), updated)
+            best = result.sketches[0].score
+            print(
+                f"{label}: stored the melody for {result.target.label} (score {best.total})", file=sys.stderr
+            )
+        return 0
+    if args.json:
+        print(json.dumps(to_json(result), indent=None))
+        return 0
+    chunks = []
+    for k, (sketch, tune) in enumerate(zip(result.sketches, result.tunes, strict=True), 1):
+        head = f"% {k}. score {sketch.score.total}: {sketch.score.explain()}\n"
+        chunks.append(head + format_abc(replace(tune, number=k)))
+    sys.stdout.write("\n".join(chunks))
+    return 0
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise CowriterError(f"{path}: cannot write ({exc.strerror or exc})") from None

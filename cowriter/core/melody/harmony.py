@@ -1,0 +1,51 @@
+"""From timeline spans to what the melody needs: sounding chord tones per window, and the key."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from cowriter.core.chords import try_parse_chord
+from cowriter.core.keys import Key, KeyError_, parse_key, transpose_key
+from cowriter.core.melody.types import ChordWindow
+from cowriter.core.timeline import ChordSpan
+
+__all__ = ["key_for", "windows"]
+
+
+def windows(spans: Sequence[ChordSpan]) -> tuple[ChordWindow, ...]:
+    """Each span as a window of sounding pitch classes (with `{transpose}` applied; N.C. and unreadable
+    symbols give an empty set: anything in the key goes there)."""
+    out = []
+    for span in spans:
+        chord = try_parse_chord(span.chord)
+        if chord is None or chord.is_no_chord:
+            out.append(ChordWindow(span.start, span.duration, span.chord))
+            continue
+        shift = span.transpose
+        pcs = frozenset((pc + shift) % 12 for pc in chord.pitch_classes)
+        out.append(
+            ChordWindow(span.start, span.duration, span.chord, pcs, (chord.root_pitch_class + shift) % 12)
+        )
+    return tuple(out)
+
+
+def key_for(spans: Sequence[ChordSpan], song_key: str | None = None) -> Key:
+    """The sounding key: the `{key}` in force (transposed), else the song's, else the first chord's root
+    (minor for a minor chord), else C."""
+    for span in spans:
+        if span.key:
+            try:
+                return transpose_key(parse_key(span.key), span.transpose)
+            except KeyError_:
+                break
+    if song_key:
+        try:
+            return parse_key(song_key)
+        except KeyError_:
+            pass
+    for span in spans:
+        chord = try_parse_chord(span.chord)
+        if chord is not None and not chord.is_no_chord:
+            tonic = transpose_key(Key("C"), (chord.root_pitch_class + span.transpose) % 12).tonic
+            return Key(tonic, "minor" if chord.is_minor else "major")
+    return Key("C")

@@ -1,0 +1,187 @@
+"""Where each syllable falls: a dynamic programme over the positions of the phrase.
+
+Every syllable takes one position on a grid (half beats, or eighths in compound meters; finer only when a
+line has too many syllables for it). A placement earns points for stressed syllables on strong beats and
+unstressed ones off them, for the phrase starting with its first chord (words before the first chord are
+a pickup), for note lengths that sing (no long notes inside a word, longer notes on the rhyme word and the
+last syllable, a breath before the next line), and for following a template rhythm (a motif shared by the
+lines of a section, or the first verse's rhythm in the second). The best-scoring placement wins.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from cowriter.core.melody.meter import grid_step, is_compound, weight
+from cowriter.core.melody.types import SungSyllable
+from cowriter.core.timeline import Meter
+
+__all__ = ["RhythmStyle", "breath", "place"]
+
+_NEG = float("-inf")
+_STRESSED = {3: 3.0, 2: 2.5, 1: 0.5, 0: -2.5, -1: -4.0}
+_UNSTRESSED = {3: -2.5, 2: -1.5, 1: 0.3, 0: 0.3, -1: -0.5}
+
+
+@dataclass(frozen=True, slots=True)
+class RhythmStyle:
+    """`pulse`: the note length the line leans towards (beats); `pickup`: whether light first syllables may
+    come before the downbeat."""
+
+    pulse: float = 1.0
+    pickup: bool = True
+
+
+def breath(meter: Meter) -> float:
+    """The rest left at the end of a phrase (about a quarter of a bar, on the grid)."""
+    step = grid_step(meter)
+    return max(step, round(meter.beats / 4 / step) * step)
+
+
+def place(
+    syllables: tuple[SungSyllable, ...],
+    start: float,
+    end: float,
+    meter: Meter,
+    lead_in: int = 0,
+    style: RhythmStyle = RhythmStyle(),
+    template: tuple[float, ...] = (),
+) -> tuple[float, ...]:
+    """Onsets (song beats) for the syllables of a phrase from `start` (a downbeat) to `end`."""
+    return _place(syllables, start, end, meter, lead_in, style, template)
+
+
+@lru_cache(maxsize=512)
+def _place(
+    syllables: tuple[SungSyllable, ...],
+    start: float,
+    end: float,
+    meter: Meter,
+    lead_in: int,
+    style: RhythmStyle,
+    template: tuple[float, ...],
+) -> tuple[float, ...]:
+    n = len(syllables)
+    if n == 0:
+        return ()
+    step = grid_step(meter)
+    rest = breath(meter)
+    light_start = 0
+    while light_start < min(n, 2) and syllables[light_start].stress == 0:
+        light_start += 1
+    max_pickup = lead_in if lead_in else (light_start if style.pickup else 0)
+    room = max(meter.beats / 2, max_pickup * step) if max_pickup else 0.0
+    room = min(room, max(start, 0.0))  # nothing before the song's first beat
+    for _ in range(3):
+        last = end - rest - step
+        positions = _grid(start - room, last, step)
+        if len(positions) >= n:
+            break
+        step /= 2
+        room = min(room, max_pickup * step)
+    else:
+        span = max(end - start, 1e-3)
+        return tuple(start + span * i / n for i in range(n))
+    return _best(syllables, positions, start, end - rest, meter, lead_in, max_pickup, style, template, step)
+
+
+def _grid(first: float, last: float, step: float) -> list[float]:
+    out = []
+    k = 0
+    while first + k * step <= last + 1e-9:
+        out.append(first + k * step)
+        k += 1
+    return out
+
+
+def _best(
+    syllables: tuple[SungSyllable, ...],
+    positions: list[float],
+    start: float,
+    stop: float,
+    meter: Meter,
+    lead_in: int,
+    max_pickup: int,
+    style: RhythmStyle,
+    template: tuple[float, ...],
+    step: float,
+) -> tuple[float, ...]:
+    n, m = len(syllables), len(positions)
+    pulse = 3.0 if is_compound(meter) else 1.0
+    bar = float(meter.beats)
+    max_gap = round(4 * pulse / step)
+    weights = [weight(t - start, meter) for t in positions]
+    template_set = {round(t, 6) for t in template}
+
+    def node(i: int, j: int) -> float:
+        t = positions[j]
+        syl = syllables[i]
+        w = weights[j]
+        val = _STRESSED[w] if syl.stress else _UNSTRESSED[w]
+        if t < start - 1e-9:
+            if i >= max_pickup:
+                return _NEG
+            val += 0.5 if i < lead_in else -0.3
+        elif i < lead_in:
+            val -= 4.0
+        if i == lead_in and abs(t - start) < 1e-9:
+            val += 0.5
+        if template:
+            rel = round(t - start, 6)
+            if i < len(template) and abs(template[i] - rel) < 1e-6:
+                val += 1.5
+            elif rel in template_set:
+                val += 0.5
+        if i == n - 1:
+            length = stop - t
+            val += 0.6 * min(length, 4 * pulse) / pulse
+            if length > bar:
+                val -= (length - bar) * 0.6
+            if w >= 2:
+                val += 1.0
+        return val
+
+    def edge(i: int, gap: float) -> float:
+        """The cost of syllable i lasting `gap` beats (until the next one starts)."""
+        syl = syllables[i]
+        val = -0.25 * abs(gap - style.pulse)
+        if gap > 2 * pulse:
+            val -= (gap - 2 * pulse) * 0.8
+        if gap > step and round(gap / step) % 2 == 1:
+            val -= 0.2
+        if not syl.word_end and gap > pulse:
+            val -= 0.4 * (gap - pulse)
+        if syl.rhyme:
+            val += 0.4 * min(gap, 2 * pulse)
+        return val
+
+    best = [[_NEG] * m for _ in range(n)]
+    back = [[-1] * m for _ in range(n)]
+    for j in range(m - n + 1):
+        best[0][j] = node(0, j)
+    for i in range(1, n):
+        row, prev = best[i], best[i - 1]
+        for j in range(i, m - (n - 1 - i)):
+            score = node(i, j)
+            if score == _NEG:
+                continue
+            top, arg = _NEG, -1
+            for k in range(max(i - 1, j - max_gap), j):
+                if prev[k] == _NEG:
+                    continue
+                cand = prev[k] + edge(i - 1, positions[j] - positions[k])
+                if cand > top:
+                    top, arg = cand, k
+            if arg >= 0:
+                row[j] = top + score
+                back[i][j] = arg
+    j = max(range(m), key=lambda k: best[n - 1][k])
+    if best[n - 1][j] == _NEG:  # nothing fits the gap limits: spread evenly
+        span = stop - start
+        return tuple(start + span * i / n for i in range(n))
+    onsets = [0.0] * n
+    for i in range(n - 1, -1, -1):
+        onsets[i] = positions[j]
+        j = back[i][j]
+    return tuple(onsets)

@@ -1,0 +1,347 @@
+"""Melody sketches for a song: choose lines, analyse their lyrics, run the generator, write ABC.
+
+The lyrics package gives each line's syllables and stresses; the timeline gives each line's phrase and the
+chords under it; `cowriter.core.melody` turns those into ranked alternatives; `cowriter.core.abc` writes
+them as ABC. `write_block` stores the chosen one in the song text as a ChordPro ABC block.
+
+Which lines: `--line N` (the Nth lyric line of the song, counting lines with words from 1; grid rows,
+directives and a recalled chorus do not count), `--section S` (a section by its label or kind, e.g.
+"Verse 2" or "chorus": the first that matches), or else every lyric line of the song. A section whose kind
+and lines match an earlier one (a second verse) sings that section's tune, adapted to its own syllables.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from cowriter.core.abc import AbcChord, AbcNote, AbcTune, format_abc, format_abc_block
+from cowriter.core.keys import Key
+from cowriter.core.melody import VOICES, MelodyLine, Sketch, SungSyllable, Voice, key_for, sketch, windows
+from cowriter.core.song import LyricLine, Section, SectionKind, Song
+from cowriter.core.timeline import ChordSpan, Meter, Timeline
+from cowriter.core.timing import PHRASE_BARS, timeline
+from cowriter.errors import CowriterError
+from cowriter.lyrics import syllabify
+
+__all__ = ["MelodyResult", "Target", "lyric_lines", "sketch_song", "to_json", "write_block"]
+
+
+@dataclass(frozen=True)
+class Target:
+    """The lines to set: (section index, line) pairs, and a label naming them."""
+
+    lines: tuple[tuple[int, LyricLine], ...]
+    label: str
+    section_index: int | None = None  # the one section asked for, if any
+
+
+@dataclass(frozen=True)
+class MelodyResult:
+    sketches: tuple[Sketch, ...]
+    tunes: tuple[AbcTune, ...]
+    target: Target
+    key: Key
+    meter: Meter
+
+
+def lyric_lines(song: Song) -> list[tuple[int, LyricLine]]:
+    """Every lyric line with words, in source order, as (section index, line); recalls excluded."""
+    return [
+        (i, line)
+        for i, section in enumerate(song.sections)
+        if not section.recall and section.kind not in (SectionKind.ABC, SectionKind.TAB, SectionKind.GRID)
+        for line in section.lines
+        if line.has_words
+    ]
+
+
+def select(song: Song, section: str | None = None, line: int | None = None) -> Target:
+    lines = lyric_lines(song)
+    if not lines:
+        raise CowriterError("the song has no lyric lines to sing", hint="add a line of words")
+    if line is not None:
+        if not 1 <= line <= len(lines):
+            raise CowriterError(
+                f"--line {line} is out of range",
+                hint=f"the song has {len(lines)} lyric lines (1-{len(lines)})",
+            )
+        index, chosen = lines[line - 1]
+        if section is not None and not _matches(song.sections[index], section):
+            raise CowriterError(f"line {line} is not in section {section!r}")
+        return Target(((index, chosen),), f"line {line}", index)
+    if section is not None:
+        wanted = [i for i, s in enumerate(song.sections) if not s.recall and _matches(s, section)]
+        with_words = [i for i in wanted if any(ln.has_words for ln in song.sections[i].lines)]
+        if not with_words:
+            names = sorted({s.title for s in song.sections if s.title and s.lines})
+            raise CowriterError(
+                f"no section {section!r} with lyrics", hint="sections: " + (", ".join(names) or "none")
+            )
+        index = with_words[0]
+        return Target(
+            tuple((i, ln) for i, ln in lines if i == index), song.sections[index].title or section, index
+        )
+    return Target(tuple(lines), song.title or "song")
+
+
+def _matches(section: Section, wanted: str) -> bool:
+    w = wanted.strip().casefold()
+    return w in (
+        section.title.casefold(),
+        section.label.casefold(),
+        section.name.casefold(),
+        section.kind.value,
+    )
+
+
+def _occurrence(spans: Sequence[ChordSpan], source_line: int) -> list[ChordSpan]:
+    """The spans of a line's first performance (a recalled chorus plays its lines again later)."""
+    group: list[ChordSpan] = []
+    for span in spans:
+        if span.line != source_line:
+            if group:
+                break
+            continue
+        if group and span.start > group[-1].start + group[-1].duration + 1e-6:
+            break
+        group.append(span)
+    return group
+
+
+def _meter_at(timed: Timeline, beat: float) -> Meter:
+    meter = timed.meters[0].meter if timed.meters else Meter()
+    for change in timed.meters:
+        if change.start <= beat + 1e-9:
+            meter = change.meter
+    return meter
+
+
+def _syllables(text: str) -> tuple[SungSyllable, ...]:
+    sylls = syllabify(text)
+    if not sylls:
+        return ()
+    last_word = sylls[-1].word_index
+    in_last = [k for k, s in enumerate(sylls) if s.word_index == last_word]
+    stressed = [k for k in in_last if sylls[k].stress] or in_last[-1:]
+    rhyme_from = stressed[-1]
+    return tuple(
+        SungSyllable(s.text, s.stress, s.word_end, rhyme=k >= rhyme_from) for k, s in enumerate(sylls)
+    )
+
+
+def _lead_in(line: LyricLine, sylls: Sequence[SungSyllable]) -> int:
+    """Syllables of the words before the first chord: sung as a pickup (timing rule 3)."""
+    chords = [c for c in line.chords if not c.annotation]
+    if not chords or chords[0].at <= 0:
+        return 0
+    at = chords[0].at
+    text_end = max(len(line.lyrics.rstrip()), 1)
+    if not line.lyrics[:at].strip() or at * 4 > text_end:
+        return 0
+    before = syllabify(line.lyrics[:at])
+    # a word cut by the chord ("lo[G]ve") counts as after it
+    if before and line.lyrics[at - 1 : at].isalnum() and line.lyrics[at : at + 1].isalnum():
+        last = before[-1].word_index
+        before = [s for s in before if s.word_index != last]
+    return min(len(before), len(sylls))
+
+
+def melody_lines(song: Song, timed: Timeline, target: Target) -> tuple[list[MelodyLine], Meter]:
+    lines: list[MelodyLine] = []
+    cursor = 0.0
+    meter = _meter_at(timed, 0.0)
+    for pos, (section_index, line) in enumerate(target.lines):
+        spans = _occurrence(timed.spans, line.line)
+        if spans:
+            first = spans[0]
+            start = first.start - (first.beat - 1)
+            end = spans[-1].start + spans[-1].duration
+            meter = _meter_at(timed, start)
+        else:  # no chord anywhere before it: a phrase of its own after the previous one
+            meter = _meter_at(timed, cursor)
+            start, end = cursor, cursor + PHRASE_BARS * meter.beats
+        cursor = end
+        sylls = _syllables(line.lyrics)
+        next_section = target.lines[pos + 1][0] if pos + 1 < len(target.lines) else None
+        lines.append(
+            MelodyLine(
+                syllables=sylls,
+                start=start,
+                end=end,
+                chords=windows(spans),
+                lead_in=_lead_in(line, sylls),
+                closing=next_section != section_index,
+                source_line=line.line,
+                section=section_index,
+            )
+        )
+    return lines, meter
+
+
+def _follows(song: Song, target: Target) -> list[int | None]:
+    """For each target line, the index of the earlier target line whose tune it sings: the same line of
+    the first earlier section of the same kind and label stem ("Verse 2" follows "Verse 1")."""
+    by_section: dict[int, list[int]] = {}
+    for k, (section_index, _) in enumerate(target.lines):
+        by_section.setdefault(section_index, []).append(k)
+    out: list[int | None] = [None] * len(target.lines)
+    order = list(by_section)
+    for n, index in enumerate(order):
+        section = song.sections[index]
+        for earlier in order[:n]:
+            other = song.sections[earlier]
+            if other.kind is section.kind and _stem(other) == _stem(section):
+                for j, k in enumerate(by_section[index]):
+                    if j < len(by_section[earlier]):
+                        out[k] = by_section[earlier][j]
+                break
+    return out
+
+
+def _stem(section: Section) -> str:
+    return re.sub(r"[\s\d]+$", "", section.title.casefold()) or section.kind.value
+
+
+def sketch_song(
+    song: Song,
+    section: str | None = None,
+    line: int | None = None,
+    alternatives: int = 3,
+    seed: int = 0,
+    voice: str | Voice = "alto",
+) -> MelodyResult:
+    """Ranked melody sketches for the chosen lines of a song."""
+    if alternatives < 1:
+        raise CowriterError("--alternatives must be at least 1")
+    chosen_voice = VOICES.get(voice) if isinstance(voice, str) else voice
+    if chosen_voice is None:
+        raise CowriterError(f"unknown voice {voice!r}", hint="voices: " + ", ".join(VOICES))
+    target = select(song, section, line)
+    timed = timeline(song)
+    lines, meter = melody_lines(song, timed, target)
+    spans = [s for ln in target.lines for s in _occurrence(timed.spans, ln[1].line)] or list(timed.spans)
+    key = key_for(spans, song.key)
+    follows = _follows(song, target) if line is None else []
+    if line is not None and song.sections[target.lines[0][0]].lines:
+        lines = [_closing(lines[0], target, song)]
+    sketches = sketch(lines, key, meter, chosen_voice, alternatives, seed, follows=follows)
+    tunes = tuple(_tune(s, lines, key, meter, timed, song, target) for s in sketches)
+    return MelodyResult(tuple(sketches), tunes, target, key, meter)
+
+
+def _closing(line: MelodyLine, target: Target, song: Song) -> MelodyLine:
+    """A single line closes (ends on the tonic) when it is the last line with words of its section."""
+    index, chosen = target.lines[0]
+    with_words = [ln for ln in song.sections[index].lines if ln.has_words]
+    closing = bool(with_words) and with_words[-1] is chosen
+    return MelodyLine(
+        line.syllables,
+        line.start,
+        line.end,
+        line.chords,
+        line.lead_in,
+        closing,
+        line.source_line,
+        line.section,
+    )
+
+
+def _tune(
+    result: Sketch,
+    lines: Sequence[MelodyLine],
+    key: Key,
+    meter: Meter,
+    timed: Timeline,
+    song: Song,
+    target: Target,
+) -> AbcTune:
+    phrase = lines[0].start if lines else 0.0
+    first = result.notes[0].start if result.notes else phrase
+    offset = min(first, phrase)
+    pickup = phrase - offset
+    chords: list[AbcChord] = []
+    for ln in lines:
+        for window in ln.chords:
+            at = max(window.start, offset) - offset
+            if not chords or chords[-1].symbol != window.symbol:  # a repeated chord is not written again
+                chords.append(AbcChord(round(at, 6), window.symbol))
+    notes = tuple(
+        AbcNote(round(n.start - offset, 6), round(n.duration, 6), n.pitch, n.syllable, n.hyphen)
+        for n in result.notes
+    )
+    tempo = timed.tempos[0].bpm if timed.tempos else None
+    for change in timed.tempos:
+        if change.start <= offset + 1e-9:
+            tempo = change.bpm
+    title = f"{song.title} - {target.label}" if song.title and song.title != target.label else target.label
+    return AbcTune(
+        notes=notes,
+        meter=meter,
+        key=key.tonic + ("m" if key.is_minor else ""),
+        title=title,
+        tempo=tempo,
+        offset=round(offset, 6),
+        pickup=round(pickup, 6),
+        chords=tuple(chords),
+    )
+
+
+def to_json(result: MelodyResult) -> list[dict[str, object]]:
+    """The `--json` contract: a list of `{"abc","score","notes":[{"pitch","start","duration","syllable"}]}`
+    (start and duration in beats on the song's clock)."""
+    return [
+        {
+            "abc": format_abc(tune),
+            "score": s.score.total,
+            "notes": [
+                {
+                    "pitch": n.pitch,
+                    "start": _num(n.start),
+                    "duration": _num(n.duration),
+                    "syllable": n.syllable,
+                }
+                for n in s.notes
+            ],
+        }
+        for s, tune in zip(result.sketches, result.tunes, strict=True)
+    ]
+
+
+def _num(value: float) -> float | int:
+    return int(value) if float(value).is_integer() else round(value, 6)
+
+
+_BLOCK_START = re.compile(r"^\s*\{\s*(?:start_of_abc|soa)\s*(?::\s*(?P<label>[^}]*))?\}\s*$")
+_BLOCK_END = re.compile(r"^\s*\{\s*(?:end_of_abc|eoa)\s*\}\s*$")
+
+
+def write_block(text: str, song: Song, result: MelodyResult, choice: int = 0) -> str:
+    """The song text with the chosen sketch stored as an ABC block labelled "Melody: <target>": it replaces
+    a block with the same label, else goes right after the section it sets (the end of the song for a
+    whole-song melody)."""
+    label = f"Melody: {result.target.label}"
+    block = format_abc_block(result.tunes[choice], label=label).splitlines()
+    lines = text.splitlines()
+    start = next(
+        (
+            i
+            for i, ln in enumerate(lines)
+            if (m := _BLOCK_START.match(ln)) and (m.group("label") or "").strip() == label
+        ),
+        None,
+    )
+    if start is not None:
+        end = next((i for i in range(start + 1, len(lines)) if _BLOCK_END.match(lines[i])), len(lines) - 1)
+        lines[start : end + 1] = block
+    else:
+        at = len(lines)
+        if result.target.section_index is not None:
+            section = song.sections[result.target.section_index]
+            at = min(
+                max(section.end_line, section.line, max((ln.line for ln in section.lines), default=0)),
+                len(lines),
+            )
+        lines[at:at] = ["", *block] if at and lines[at - 1].strip() else block
+    return "\n".join(lines) + "\n"
