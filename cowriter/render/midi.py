@@ -21,10 +21,13 @@ from cowriter.core.timeline import Meter, MeterChange
 
 TICKS_PER_QUARTER = 480
 
-_ENHARMONIC = {
-    "A#": "Bb", "D#": "Eb", "G#": "Ab", "Fb": "E", "E#": "F", "B#": "C", "Cb": "Cb",
-    "A#m": "Bbm", "Dbm": "C#m", "Gbm": "F#m", "Abm": "G#m", "Cbm": "Bm", "Fbm": "Em",
-}  # fmt: skip
+# Key signatures: sharps (+) or flats (-) of each major and minor key, as MIDI's key signature event has them.
+_MAJOR = {"C": 0, "G": 1, "D": 2, "A": 3, "E": 4, "B": 5, "F#": 6, "C#": 7,
+          "F": -1, "Bb": -2, "Eb": -3, "Ab": -4, "Db": -5, "Gb": -6, "Cb": -7}  # fmt: skip
+_MINOR = {"A": 0, "E": 1, "B": 2, "F#": 3, "C#": 4, "G#": 5, "D#": 6, "A#": 7,
+          "D": -1, "G": -2, "C": -3, "F": -4, "Bb": -5, "Eb": -6, "Ab": -7}  # fmt: skip
+_ENHARMONIC = {"A#": "Bb", "D#": "Eb", "G#": "Ab", "Fb": "E", "E#": "F", "B#": "C",
+               "Dbm": "C#m", "Gbm": "F#m", "Cbm": "Bm", "Fbm": "Em", "E#m": "Fm", "B#m": "Cm"}  # fmt: skip
 
 
 class BeatClock:
@@ -55,80 +58,90 @@ class BeatClock:
 
 
 def key_name(key: str) -> str | None:
-    """A key as mido spells it (`C`, `F#m`, `Bb`), or None when it is not a key signature."""
-    import mido
-
+    """A key as a key signature names it (`C`, `F#m`, `Bb`; `A#` becomes `Bb`), or None."""
     text = key.strip().replace("♭", "b").replace("♯", "#")
-    minor = text.endswith("m") or text.lower().endswith("min") or text.lower().endswith("minor")
+    lowered = text.lower()
+    minor = lowered.endswith(("min", "minor")) or (text.endswith("m") and not lowered.endswith("maj"))
     root = text[:2] if len(text) > 1 and text[1] in "#b" else text[:1]
     if not root or root[0].upper() not in "ABCDEFG":
         return None
     name = root[0].upper() + root[1:] + ("m" if minor else "")
     for candidate in (name, _ENHARMONIC.get(name, "")):
-        if not candidate:
-            continue
-        try:
-            mido.MetaMessage("key_signature", key=candidate)
-        except (ValueError, KeyError):
-            continue
-        return candidate
+        table, tonic = (_MINOR, candidate[:-1]) if candidate.endswith("m") else (_MAJOR, candidate)
+        if candidate and tonic in table:
+            return candidate
     return None
 
 
-def _conductor(arrangement: Arrangement, clock: BeatClock) -> list[tuple[int, int, Any]]:
-    import mido
+def _vlq(value: int) -> bytes:
+    """A MIDI variable-length quantity."""
+    out = [value & 0x7F]
+    value >>= 7
+    while value:
+        out.append(0x80 | (value & 0x7F))
+        value >>= 7
+    return bytes(reversed(out))
 
-    events: list[tuple[int, int, Any]] = []
+
+def _text(kind: int, text: str) -> bytes:
+    try:
+        data = text.encode("latin-1")
+    except UnicodeEncodeError:
+        data = text.encode("utf-8")
+    return bytes((0xFF, kind)) + _vlq(len(data)) + data
+
+
+Event = tuple[int, int, int, bytes]  # tick, order at the same tick, tie-break, encoded event
+
+
+def _conductor(arrangement: Arrangement, clock: BeatClock) -> list[Event]:
+    events: list[Event] = []
     if arrangement.title:
-        events.append((0, 0, mido.MetaMessage("track_name", name=arrangement.title)))
+        events.append((0, 0, 0, _text(0x03, arrangement.title)))
     # Tempo in quarter notes per minute: re-sent at every tempo change and every meter change.
     points = sorted({t.start for t in arrangement.tempos} | {m.start for m in clock.meters})
     tempos = sorted(arrangement.tempos, key=lambda t: t.start)
-    last_qpm = None
+    last = None
     for point in points:
         bpm = next(
             (t.bpm for t in reversed(tempos) if t.start <= point + 1e-9), tempos[0].bpm if tempos else 100.0
         )
-        qpm = bpm * 4.0 / clock.meter_at(point).unit
-        if qpm != last_qpm:
-            events.append((clock.ticks(point), 1, mido.MetaMessage("set_tempo", tempo=mido.bpm2tempo(qpm))))
-            last_qpm = qpm
+        micros = round(60_000_000 / (bpm * 4.0 / clock.meter_at(point).unit))
+        if micros != last:
+            events.append((clock.ticks(point), 1, 0, b"\xff\x51\x03" + micros.to_bytes(3, "big")))
+            last = micros
     for change in clock.meters:
         m = change.meter
-        events.append(
-            (clock.ticks(change.start), 2, mido.MetaMessage(
-                "time_signature", numerator=m.beats, denominator=m.unit, clocks_per_click=24 * 4 // m.unit,
-            ))
-        )  # fmt: skip
+        data = bytes((0xFF, 0x58, 4, m.beats, max(0, m.unit.bit_length() - 1), 24 * 4 // m.unit, 8))
+        events.append((clock.ticks(change.start), 2, 0, data))
     for k in arrangement.keys:
         name = key_name(k.key)
         if name:
-            events.append((clock.ticks(k.start), 3, mido.MetaMessage("key_signature", key=name)))
-    for mark in arrangement.markers:
-        events.append((clock.ticks(mark.start), 4, mido.MetaMessage("marker", text=mark.text)))
-    for c in arrangement.chords:
-        events.append((clock.ticks(c.start), 5, mido.MetaMessage("text", text=c.text)))
-    for lyric in arrangement.lyrics:
-        events.append((clock.ticks(lyric.start), 6, mido.MetaMessage("lyrics", text=lyric.text)))
+            minor = name.endswith("m")
+            sf = _MINOR[name[:-1]] if minor else _MAJOR[name]
+            events.append((clock.ticks(k.start), 3, 0, bytes((0xFF, 0x59, 2, sf & 0xFF, int(minor)))))
+    for order, kind, texts in ((4, 0x06, arrangement.markers), (5, 0x01, arrangement.chords),
+                               (6, 0x05, arrangement.lyrics)):  # fmt: skip
+        events.extend((clock.ticks(e.start), order, 0, _text(kind, e.text)) for e in texts)
     return events
 
 
-def _part(track: Track, clock: BeatClock) -> list[tuple[int, int, Any]]:
-    import mido
-
-    ch = track.channel
-    events: list[tuple[int, int, Any]] = [
-        (0, 0, mido.MetaMessage("track_name", name=track.name)),
-        (0, 1, mido.Message("program_change", channel=ch, program=track.program)),
-        (0, 2, mido.Message("control_change", channel=ch, control=10, value=_clamp(64 + track.pan * 63))),
-        (0, 3, mido.Message("control_change", channel=ch, control=7, value=_clamp(100 * track.volume))),
+def _part(track: Track, clock: BeatClock) -> list[Event]:
+    ch = track.channel & 0x0F
+    events: list[Event] = [
+        (0, 0, 0, _text(0x03, track.name)),
+        (0, 1, 0, bytes((0xC0 | ch, track.program & 0x7F))),
+        (0, 2, 0, bytes((0xB0 | ch, 10, _clamp(64 + track.pan * 63)))),
+        (0, 3, 0, bytes((0xB0 | ch, 7, _clamp(100 * track.volume)))),
     ]
+    on_status, off_status = 0x90 | ch, 0x80 | ch
+    ticks = clock.ticks
     for note in track.notes:
-        on, off = clock.ticks(note.start), clock.ticks(note.start + note.duration)
-        off = max(off, on + 1)
+        on = ticks(note.start)
+        off = max(ticks(note.start + note.duration), on + 1)
         pitch, velocity = _clamp(note.pitch), max(1, _clamp(note.velocity))
-        events.append((on, 20, mido.Message("note_on", channel=ch, note=pitch, velocity=velocity)))
-        events.append((off, 10, mido.Message("note_off", channel=ch, note=pitch, velocity=0)))
+        events.append((on, 20, pitch, bytes((on_status, pitch, velocity))))
+        events.append((off, 10, pitch, bytes((off_status, pitch, 0))))
     return events
 
 
@@ -136,40 +149,36 @@ def _clamp(value: float) -> int:
     return max(0, min(127, round(value)))
 
 
-def _track(events: list[tuple[int, int, Any]], end: int) -> Any:
-    import mido
-
-    track = mido.MidiTrack()
+def _chunk(events: list[Event], end: int) -> bytes:
+    body = bytearray()
     now = 0
-    for tick, _order, message in sorted(events, key=lambda e: (e[0], e[1], _sort_key(e[2]))):
-        track.append(message.copy(time=tick - now))
+    for tick, _order, _tie, data in sorted(events):
+        body += _vlq(tick - now)
+        body += data
         now = tick
-    track.append(mido.MetaMessage("end_of_track", time=max(0, end - now)))
-    return track
-
-
-def _sort_key(message: Any) -> tuple[int, int]:
-    return (getattr(message, "note", 0), getattr(message, "velocity", 0))
-
-
-def midi_file(arrangement: Arrangement) -> Any:
-    """The arrangement as a `mido.MidiFile` (type 1)."""
-    import mido
-
-    clock = BeatClock(arrangement.meters)
-    end = clock.ticks(arrangement.beats)
-    midi = mido.MidiFile(type=1, ticks_per_beat=TICKS_PER_QUARTER)
-    midi.tracks.append(_track(_conductor(arrangement, clock), end))
-    for track in arrangement.tracks:
-        midi.tracks.append(_track(_part(track, clock), end))
-    return midi
+    body += _vlq(max(0, end - now)) + b"\xff\x2f\x00"
+    return b"MTrk" + len(body).to_bytes(4, "big") + bytes(body)
 
 
 def midi_bytes(arrangement: Arrangement) -> bytes:
-    """The Standard MIDI File's bytes (the same arrangement always gives the same bytes)."""
-    buffer = io.BytesIO()
-    midi_file(arrangement).save(file=buffer)
-    return buffer.getvalue()
+    """The Standard MIDI File (type 1) as bytes; the same arrangement always gives the same bytes.
+
+    Encoded directly (the format is small and fixed): building mido message objects for every note
+    costs more than the whole arrangement. mido reads the result back in the tests.
+    """
+    clock = BeatClock(arrangement.meters)
+    end = clock.ticks(arrangement.beats)
+    chunks = [_chunk(_conductor(arrangement, clock), end)]
+    chunks.extend(_chunk(_part(track, clock), end) for track in arrangement.tracks)
+    header = b"MThd" + (6).to_bytes(4, "big") + (1).to_bytes(2, "big") + len(chunks).to_bytes(2, "big")
+    return header + TICKS_PER_QUARTER.to_bytes(2, "big") + b"".join(chunks)
+
+
+def midi_file(arrangement: Arrangement) -> Any:
+    """The arrangement as a `mido.MidiFile`, for callers that want to inspect or play it with mido."""
+    import mido
+
+    return mido.MidiFile(file=io.BytesIO(midi_bytes(arrangement)))
 
 
 def write_midi(arrangement: Arrangement, path: str | Path) -> Path:

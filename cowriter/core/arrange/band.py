@@ -131,14 +131,16 @@ def arrange_timeline(
         )
         pad = pad_notes(pad_changes, math.inf)
 
+    first_meter = timeline.meters[0].meter if timeline.meters else Meter()
+    offset = float(first_meter.beats) if count_in else 0.0
     tracks: list[Track] = []
 
     def add(name: str, instrument: str, program: int, channel: int, notes: list[Note], human: bool) -> None:
-        played = (
-            humanize(notes, rng_for(seed, name)) if human else sorted(notes, key=lambda n: (n.start, n.pitch))
-        )
-        kept = tuple(_within(n, timeline.beats) for n in played if n.start < timeline.beats - 1e-6)
-        tracks.append(Track(name, instrument, program, channel, kept))
+        rng = rng_for(seed, name) if human else None
+        played = humanize(notes, rng, offset=offset, end=timeline.beats)
+        if instrument == "drums" and offset:
+            played = count_in_notes(first_meter.beats, first_meter.unit) + played
+        tracks.append(Track(name, instrument, program, channel, tuple(played)))
 
     if melody:
         lead = [Note(n.start, n.duration, n.pitch, 100) for n in melody]
@@ -152,8 +154,6 @@ def arrange_timeline(
     add("Bass", "bass", bass_program, _BASS_CHANNEL, bass, True)
     add("Drums", "drums", 0, _DRUM_CHANNEL, drums, True)
 
-    first_meter = timeline.meters[0].meter if timeline.meters else Meter()
-    offset = float(first_meter.beats) if count_in else 0.0
     arrangement = Arrangement(
         tracks=tuple(tracks),
         beats=timeline.beats,
@@ -165,16 +165,7 @@ def arrange_timeline(
         lyrics=_lyrics(timeline, melody),
         title=title,
     )
-    if offset:
-        arrangement = shift(arrangement, offset, first_meter)
-    return arrangement
-
-
-def _within(note: Note, end: float) -> Note:
-    """The note cut at the song's end (the file is as long as the song)."""
-    if note.start + note.duration <= end:
-        return note
-    return replace(note, duration=round(end - note.start, 6))
+    return shift_meta(arrangement, offset) if offset else arrangement
 
 
 def _tempos(timeline: Timeline, bpm: float | None) -> tuple[TempoChange, ...]:
@@ -216,18 +207,13 @@ def _lyrics(timeline: Timeline, melody: Sequence[MelodyNote]) -> tuple[TextEvent
     return tuple(TextEvent(s.start, s.lyric.strip()) for s in timeline.spans if s.lyric.strip())
 
 
-def shift(arrangement: Arrangement, offset: float, count_meter: Meter) -> Arrangement:
-    """Everything moved `offset` beats later, with a count-in bar of `count_meter` clicks in front."""
+def shift_meta(arrangement: Arrangement, offset: float) -> Arrangement:
+    """Tempo, meter, key, markers, chords and lyrics moved `offset` beats later (the notes are placed
+    already), with a count-in marker and bar in front."""
 
     def moved(events: tuple[TextEvent, ...]) -> tuple[TextEvent, ...]:
         return tuple(replace(e, start=e.start + offset) for e in events)
 
-    tracks = []
-    for track in arrangement.tracks:
-        notes = tuple(replace(n, start=round(n.start + offset, 6)) for n in track.notes)
-        if track.instrument == "drums":
-            notes = tuple(count_in_notes(count_meter.beats, count_meter.unit)) + notes
-        tracks.append(replace(track, notes=notes))
     tempos = (arrangement.tempos[0], *(replace(t, start=t.start + offset) for t in arrangement.tempos[1:]))
     meters = (
         MeterChange(0.0, 1, arrangement.meters[0].meter),
@@ -236,7 +222,6 @@ def shift(arrangement: Arrangement, offset: float, count_meter: Meter) -> Arrang
     keys = tuple(replace(k, start=k.start + offset if i else 0.0) for i, k in enumerate(arrangement.keys))
     return replace(
         arrangement,
-        tracks=tuple(tracks),
         beats=arrangement.beats + offset,
         tempos=tempos,
         meters=meters,

@@ -7,6 +7,8 @@ nor drifts.
 
 from __future__ import annotations
 
+import math
+
 from cowriter.core.arrange.bars import Bar
 from cowriter.core.arrange.harmony import Changes, Harmony
 from cowriter.core.arrange.pattern import swing
@@ -19,8 +21,13 @@ BASS_HOME = 38.0
 
 def place(pc: int, near: float, low: int = BASS_LOW, high: int = BASS_HIGH) -> int:
     """The pitch of pitch class `pc` nearest to `near`, inside [low, high]."""
-    options = [p for p in range(low, high + 1) if p % 12 == pc % 12]
-    return min(options, key=lambda p: (abs(p - near), p))
+    below = math.floor(near) - (math.floor(near) - pc) % 12  # the nearest at or under `near`
+    best = below if near - below <= below + 12 - near else below + 12
+    while best < low:
+        best += 12
+    while best > high:
+        best -= 12
+    return best
 
 
 def _degree(symbol: str, chord: Harmony, after: Harmony | None, previous: int) -> int:

@@ -7,6 +7,7 @@ rejects is treated as silence (the band stops) rather than guessed at; `unknown`
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -92,8 +93,6 @@ class Changes:
         self._starts = [c.start for c in self.items]
 
     def index_at(self, beat: float) -> int | None:
-        from bisect import bisect_right
-
         i = bisect_right(self._starts, beat + 1e-6) - 1
         if i < 0 or beat >= self.items[i].end - 1e-6:
             return None

@@ -6,6 +6,7 @@ adding a track never changes another's feel, and no global random state is read 
 
 from __future__ import annotations
 
+import math
 import random
 
 from cowriter.core.events import Note
@@ -13,7 +14,7 @@ from cowriter.core.events import Note
 TIMING = 0.012  # standard deviation of the timing push/drag, in beats
 VELOCITY = 5.0  # standard deviation of the velocity, in MIDI steps
 GROUP = 0.12  # notes starting within this many beats of each other (a strum) move together
-LIMIT = 2.5  # deviations are clipped at this many standard deviations
+SPREAD = 6**0.5  # a triangular distribution this many sds wide each side has an sd of 1
 
 
 def rng_for(seed: int, track: str) -> random.Random:
@@ -21,20 +22,33 @@ def rng_for(seed: int, track: str) -> random.Random:
 
 
 def humanize(
-    notes: list[Note], rng: random.Random, *, timing: float = TIMING, velocity: float = VELOCITY
+    notes: list[Note],
+    rng: random.Random | None,
+    *,
+    offset: float = 0.0,
+    end: float = math.inf,
+    timing: float = TIMING,
+    velocity: float = VELOCITY,
 ) -> list[Note]:
-    """The notes with timing and velocity nudged. Notes struck together (a chord, a strum) move together;
-    nothing moves before beat 0; lengths keep their end within the same nudge."""
+    """The notes in time order, nudged in timing and velocity by `rng` (untouched when it is None), cut
+    at `end` and moved `offset` beats later. Notes struck together (a chord, a strum) move together;
+    nothing moves before beat 0."""
     out: list[Note] = []
     group_start, shift = -1.0, 0.0
+    # Triangular noise (the sum of two uniforms): bounded at SPREAD standard deviations, cheap to draw.
+    spread_t, spread_v = SPREAD * timing, SPREAD * velocity
+    draw = rng.random if rng is not None else None
     for note in sorted(notes, key=lambda n: (n.start, n.pitch)):
-        if note.start - group_start > GROUP:
-            group_start, shift = note.start, _clip(rng.gauss(0.0, timing), timing)
-        start = max(0.0, note.start + shift)
-        v = round(note.velocity + _clip(rng.gauss(0.0, velocity), velocity))
-        out.append(Note(round(start, 6), max(0.01, round(note.duration, 6)), note.pitch, min(127, max(1, v))))
+        start = note.start
+        if start >= end - 1e-6:
+            continue
+        stop = min(start + note.duration, end)
+        v = note.velocity
+        if draw is not None:
+            if start - group_start > GROUP:
+                group_start, shift = start, (draw() + draw() - 1.0) * spread_t
+            start = max(0.0, start + shift)
+            stop = min(stop + shift, end)
+            v = min(127, max(1, round(v + (draw() + draw() - 1.0) * spread_v)))
+        out.append(Note(round(start + offset, 6), max(0.01, round(stop - start, 6)), note.pitch, v))
     return out
-
-
-def _clip(value: float, sd: float) -> float:
-    return max(-LIMIT * sd, min(LIMIT * sd, value))
