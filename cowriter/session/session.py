@@ -92,7 +92,8 @@ class Session:
                 self._lock.release()
 
     def refresh(self) -> bool:
-        """Re-read what another process changed; True when something did. Cheap when nothing did."""
+        """Re-read what another process changed (versions, names, the current version, chat, state);
+        True when it changed anything since the last look. Cheap when nothing did: poll it."""
         with self._mutex:
             data_version = int(self._conn.execute("PRAGMA data_version").fetchone()[0])
             if data_version == self._data_version and self._versions:
@@ -101,11 +102,11 @@ class Session:
             current = self._conn.execute("SELECT value FROM meta WHERE key = 'current'").fetchone()
             if not rows or current is None:
                 raise CowriterError(f"session {self.name!r} has no versions: its database is damaged")
-            before = (len(self._versions), self._current)
+            first = not self._versions
             self._versions = {int(r[0]): _version(r) for r in rows}
             self._current = int(current[0])
             self._data_version = data_version
-            return before != (len(self._versions), self._current)
+            return not first
 
     def writer(self) -> str:
         """Who else is writing this session now ("pid N on HOST since T"), or "" when nobody is."""
@@ -249,8 +250,9 @@ class Session:
         prompts: dict[int, str] = {}
         if ids:
             marks = ",".join("?" * len(ids))
-            rows = self._conn.execute(f"SELECT id, text FROM prompts WHERE id IN ({marks})", sorted(ids))
-            prompts = {int(i): t for i, t in rows}
+            with self._mutex:
+                rows = self._conn.execute(f"SELECT id, text FROM prompts WHERE id IN ({marks})", sorted(ids))
+                prompts = {int(i): t for i, t in rows}
         return Credits(target, split_lines(text), credits, prompts)
 
     # ---- chat and UI state ------------------------------------------------------------------------------

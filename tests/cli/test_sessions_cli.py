@@ -150,3 +150,15 @@ def subprocess_cli(store: Path | None, *args: str, env: dict[str, str] | None = 
         timeout=60,
     )
     return proc.returncode, proc.stdout, proc.stderr
+
+
+@pytest.mark.parametrize("action", [["show"], ["versions"], ["export"], ["save", "FILE"]])
+def test_damaged_session_is_one_clear_line(store: Path, song: Path, action: list[str], capsys) -> None:
+    cli(store, "new", "Broken", "--from", str(song), capsys=capsys)
+    db = store / "Broken" / "session.db"
+    db.write_bytes(b"not a database" * 100)
+    args = [str(song) if a == "FILE" else a for a in action]
+    code, out, err = cli(store, args[0], "Broken", *args[1:], capsys=capsys)
+    assert code == 1 and out == "" and err.count("\n") == 1
+    assert "damaged" in err and "copy is at" in err
+    assert db.read_bytes() == b"not a database" * 100

@@ -117,3 +117,17 @@ def test_two_processes_saving_never_corrupt(store: SessionStore, holder: Holder)
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     conn.close()
+
+
+def test_reader_sees_names_branches_and_chat(store: SessionStore) -> None:
+    with store.open("Shared") as writer, store.open("Shared") as reader:
+        assert reader.readonly
+        v = writer.save_version("two\n", "human")
+        writer.name_version(v.id, "second")
+        assert reader.refresh()
+        assert reader.version("second").id == v.id
+        writer.branch_from(1)
+        writer.add_message("user", "hello")
+        assert reader.refresh()
+        assert reader.current.id == 1 and [m.text for m in reader.messages()] == ["hello"]
+        assert not reader.refresh()
