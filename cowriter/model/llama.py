@@ -135,12 +135,54 @@ class LlamaBackend:
         if compiled is None:
             from llama_cpp.llama_grammar import LlamaGrammar
 
+            self.check_grammar(text)
             try:
                 compiled = LlamaGrammar.from_string(text, verbose=self.verbose)
             except (ValueError, RuntimeError) as exc:
                 raise ModelError(f"the proposal grammar does not compile ({exc})") from None
             self._grammars = {text: compiled}  # keep one: grammars are per request and cheap to rebuild
         return compiled
+
+    def _sampler(self, grammar: str) -> Any:
+        import llama_cpp
+
+        self.load()
+        sampler = llama_cpp.llama_sampler_init_grammar(self._llm._model.vocab, grammar.encode(), b"root")
+        if not sampler:
+            # llama-cpp-python would dereference the NULL sampler and crash the process: refuse first
+            raise ModelError(
+                "the proposal grammar does not compile", hint="a prompts/ grammar or cowriter itself is wrong"
+            )
+        return sampler
+
+    def check_grammar(self, grammar: str) -> None:
+        """Raise ModelError unless llama.cpp's own GBNF parser accepts `grammar`."""
+        import llama_cpp
+
+        llama_cpp.llama_sampler_free(self._sampler(grammar))
+
+    def grammar_accepts(self, grammar: str, text: str) -> bool:
+        """Whether `grammar` accepts exactly `text` (all of it, and nothing more), as llama.cpp samples."""
+        import ctypes
+
+        import llama_cpp
+
+        sampler = self._sampler(grammar)
+        try:
+            tokens = list(self._llm.tokenize(text.encode("utf-8"), add_bos=False, special=False))
+            eos = int(self._llm.token_eos())
+            for token in [*tokens, eos]:
+                cell = (llama_cpp.llama_token_data * 1)()
+                cell[0].id, cell[0].logit, cell[0].p = token, 0.0, 0.0
+                array = llama_cpp.llama_token_data_array(data=cell, size=1, selected=-1, sorted=False)
+                llama_cpp.llama_sampler_apply(sampler, ctypes.byref(array))
+                if cell[0].logit == float("-inf"):
+                    return False
+                if token != eos:
+                    llama_cpp.llama_sampler_accept(sampler, token)
+            return True
+        finally:
+            llama_cpp.llama_sampler_free(sampler)
 
     # -- generation ----------------------------------------------------------------------------------------
     def stream(

@@ -159,7 +159,7 @@ class OpenAIHTTPBackend:
                     if not line:
                         break
                     lines.put(line)
-            except (OSError, http.client.HTTPException, ValueError) as exc:
+            except Exception as exc:  # also the errors of a connection closed under our feet
                 lines.put(exc)
             lines.put(_END)
 
