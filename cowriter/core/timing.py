@@ -6,8 +6,8 @@ The rule (also in docs/timing.md):
    again. With `{x_flow: Verse 1, Chorus, …}` the named sections play in that order instead (names match
    a section's label, else its kind, case-insensitively; unmatched names are skipped). Each played
    section sounds in the key, meter, tempo, transposition and style in force where it is written.
-2. A lyric line is a phrase of `PHRASE_BARS` (2) bars; a line with more than 4 chords gets one bar per 2
-   chords (5–6 chords: 3 bars, …).
+2. A lyric line is a phrase of about eight pulses (`phrase_bars`): 2 bars of 4/4 (or 12/8, 5/4), 4 bars
+   of 3/4, 2/4, 2/2 or 6/8; a line with more than two chords per bar of that gets one bar per 2 chords.
 3. The first chord falls on beat 1 of the phrase: words before it are a pickup — unless they take more
    than a quarter of the line and a chord is already sounding, in which case that chord carries on
    under them and the first chord is placed by position like the others.
@@ -45,12 +45,28 @@ from cowriter.core.grid import CONTINUE, play_row
 from cowriter.core.song import ChordRef, Directive, GridRow, LyricLine, Section, SectionKind, Song
 from cowriter.core.timeline import ChordSpan, Meter, MeterChange, SectionMark, TempoChange, Timeline
 
-__all__ = ["DEFAULT_BPM", "DEFAULT_METER", "PHRASE_BARS", "parse_meter", "play_order", "timeline"]
+__all__ = [
+    "DEFAULT_BPM",
+    "DEFAULT_METER",
+    "PHRASE_BARS",
+    "parse_meter",
+    "phrase_bars",
+    "play_order",
+    "timeline",
+]
 
 PHRASE_BARS = 2
 DEFAULT_BPM = 100.0
 DEFAULT_METER = Meter(4, 4)
 _NO_CHORD = frozenset({"NC", "N.C.", "N.C", "NC.", "n.c.", "nc", "n.c"})
+
+
+def phrase_bars(meter: Meter) -> int:
+    """Bars in a lyric line's phrase: about eight pulses — 2 bars of 4/4 or 12/8, 4 bars of 3/4, 2/4,
+    6/8 or 2/2 (a compound meter's pulse is a dotted beat: 6/8 has 2, 12/8 has 4)."""
+    beats = meter.beats
+    pulses = beats // 3 if meter.unit >= 8 and beats % 3 == 0 and beats > 3 else beats
+    return PHRASE_BARS if pulses >= 4 else 2 * PHRASE_BARS
 
 
 def parse_meter(text: str | None) -> Meter | None:
@@ -206,7 +222,8 @@ def _lyric_phrase(clock: _Clock, line: LyricLine) -> None:
             clock.emit(0.0, beats, clock.chord, line.line, "")
             clock.advance(1)
         return
-    bars = PHRASE_BARS if len(refs) <= 4 else math.ceil(len(refs) / 2)
+    base = phrase_bars(clock.state.meter)
+    bars = base if len(refs) <= 2 * base else math.ceil(len(refs) / 2)
     total = float(bars * beats)
     text_end = max(len(line.lyrics.rstrip()), 1)
     placed: list[tuple[int, str]] = [(ref.at, s) for ref, s in refs]
@@ -220,8 +237,8 @@ def _lyric_phrase(clock: _Clock, line: LyricLine) -> None:
     lead_in = placed[0][0]
     if clock.chord and lead_in * 4 > text_end and line.lyrics[:lead_in].strip():
         placed.insert(0, (0, clock.chord))
-    base = placed[0][0]
-    span = max(text_end - base, 1)
+    first = placed[0][0]
+    span = max(text_end - first, 1)
     n = len(placed)
     if n <= bars:
         step = float(beats)
@@ -232,7 +249,7 @@ def _lyric_phrase(clock: _Clock, line: LyricLine) -> None:
     while n * step > total:  # more chords than snap steps: give the phrase another bar
         bars += 1
         total = float(bars * beats)
-    points = [min(max((at - base) / span, 0.0), 0.999) * total for at, _ in placed]
+    points = [min(max((at - first) / span, 0.0), 0.999) * total for at, _ in placed]
     onsets = _snap(points, total, step)
     for i, (at, chord) in enumerate(placed):
         end = onsets[i + 1] if i + 1 < n else total

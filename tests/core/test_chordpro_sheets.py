@@ -21,10 +21,10 @@ def load(name: str) -> Song:
 @pytest.mark.parametrize(
     ("name", "title", "key", "chorded_lines", "bars", "first_chords"),
     [
-        ("amazing-grace.cho", "Amazing Grace", "G", 12, 24, ["G", "G7", "C", "G"]),
-        ("oh-susanna.cho", "Oh! Susanna", "C", 10, 28, ["C", "G7", "C"]),
+        ("amazing-grace.cho", "Amazing Grace", "G", 12, 48, ["G", "G7", "C", "G"]),
+        ("oh-susanna.cho", "Oh! Susanna", "C", 10, 56, ["C", "G7", "C"]),
         ("st-louis-blues-chart.cho", "St. Louis Blues (chart)", "G", 3, 34, ["G", "C7", "G", "G7"]),
-        ("house-of-the-rising-sun.txt", "House of the Rising Sun", "Am", 11, 32, ["Am", "C", "D", "F"]),
+        ("house-of-the-rising-sun.txt", "House of the Rising Sun", "Am", 11, 48, ["Am", "C", "D", "F"]),
         (
             "oh-susanna-ug.txt",
             "Oh! Susanna - Stephen Foster (1848, public domain)",
@@ -51,7 +51,7 @@ def test_sheet_reads_as_expected(
 def test_amazing_grace_tempo_change_is_in_the_timeline() -> None:
     timed = timeline(load("amazing-grace.cho"))
     assert [t.bpm for t in timed.tempos] == [80, 66]
-    assert timed.tempos[1].start == 16 * 3  # after two verses of 4 two-bar phrases in 3/4
+    assert timed.tempos[1].start == 8 * 4 * 3  # after two verses: 8 lines of four 3/4 bars
 
 
 def test_oh_susanna_flow_plays_the_chorus_twice_at_the_end() -> None:

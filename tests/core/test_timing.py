@@ -9,7 +9,7 @@ import pytest
 from cowriter.core.chordpro import parse
 from cowriter.core.song import LyricLine, Section, SectionKind, Song
 from cowriter.core.timeline import Meter
-from cowriter.core.timing import PHRASE_BARS, parse_meter, play_order, timeline
+from cowriter.core.timing import PHRASE_BARS, parse_meter, phrase_bars, play_order, timeline
 
 
 def spans(text: str) -> list[tuple[int, float, float, str]]:
@@ -41,8 +41,13 @@ def spans(text: str) -> list[tuple[int, float, float, str]]:
         ("| [C] | [G] [D] |\n", [(1, 1, 4, "C"), (2, 1, 2, "G"), (2, 3, 2, "D")]),
         # annotations take no time; N.C. variants read N.C.; optional chords sound
         ("[*Riff][NC]stop here [(E)]go\n", [(1, 1, 4, "N.C."), (2, 1, 4, "E")]),
-        # a 3/4 line of two chords: a bar each
-        ("{time: 3/4}\n[G]Amazing [D]grace\n", [(1, 1, 3, "G"), (2, 1, 3, "D")]),
+        # a 3/4 line is four bars: two chords take two bars each
+        ("{time: 3/4}\n[G]Amazing [D]grace\n", [(1, 1, 6, "G"), (3, 1, 6, "D")]),
+        # four chords in 6/8: a bar each
+        (
+            "{time: 6/8}\nThere [Am]is a [C]house in [D]New Or[F]leans\n",
+            [(1, 1, 6, "Am"), (2, 1, 6, "C"), (3, 1, 6, "D"), (4, 1, 6, "F")],
+        ),
     ],
 )
 def test_lyric_and_chord_only_lines(text: str, expected: list[tuple[int, float, float, str]]) -> None:
@@ -91,9 +96,9 @@ def test_tempo_and_meter_changes_mid_song() -> None:
     tl = timeline(parse("{tempo: 120}\n[C]a b\n{tempo: 60}\n{time: 3/4}\n[G]c d\n"))
     assert [(t.start, t.bpm) for t in tl.tempos] == [(0, 120), (8, 60)]
     assert [(m.start, m.bar, m.meter) for m in tl.meters] == [(0, 1, Meter(4, 4)), (8, 3, Meter(3, 4))]
-    assert tl.bars == 4 and tl.beats == 14
-    assert tl.seconds == pytest.approx(8 * 60 / 120 + 6 * 60 / 60)
-    assert tl.spans[1].bar == 3 and tl.spans[1].duration == 6
+    assert tl.bars == 2 + 4 and tl.beats == 8 + 12
+    assert tl.seconds == pytest.approx(8 * 60 / 120 + 12 * 60 / 60)
+    assert tl.spans[1].bar == 3 and tl.spans[1].duration == 12
 
 
 def test_key_and_stacked_transpose_are_recorded_per_span() -> None:
@@ -152,6 +157,21 @@ def test_empty_and_chordless_songs_have_no_spans() -> None:
 )
 def test_parse_meter(text: str, meter: Meter | None) -> None:
     assert parse_meter(text) == meter
+
+
+@pytest.mark.parametrize(
+    ("meter", "bars"),
+    [
+        (Meter(4, 4), 2),
+        (Meter(3, 4), 4),
+        (Meter(2, 4), 4),
+        (Meter(6, 8), 4),
+        (Meter(12, 8), 2),
+        (Meter(5, 4), 2),
+    ],
+)
+def test_phrase_length_is_about_eight_pulses(meter: Meter, bars: int) -> None:
+    assert phrase_bars(meter) == bars
 
 
 def test_conformance_mma_grids_match_the_reference(conformance: Path) -> None:
