@@ -124,6 +124,8 @@ def section_at(lines: list[str], index: int) -> str:
             continue
         name, rest = m.group(1).lower(), m.group(2).lstrip(":").strip()
         if name.startswith("end_of_") or name in ("eoc", "eov", "eob", "eot", "eog"):
+            if i == index:
+                continue  # the closing line belongs to its section
             return ""
         if name.startswith("start_of_") or name in _SHORT:
             kind = _SHORT.get(name, name.removeprefix("start_of_"))

@@ -3,6 +3,7 @@ entries, and closes the workspace on the way out (saving first)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import ClassVar
 
 from textual.app import App
@@ -17,7 +18,7 @@ DEFAULT_THEME = "textual-dark"
 
 class CowriterApp(App[int]):
     TITLE = "cowriter"
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses (tests) live elsewhere
     COMMANDS = App.COMMANDS | {CowriterCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", priority=True),

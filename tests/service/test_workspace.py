@@ -253,6 +253,7 @@ def test_without_keeps_the_remaining_changes_applicable(take: int) -> None:
     [
         (["{start_of_verse: Verse 2}", "x"], 1, "Verse 2"),
         (["{soc}", "x", "{eoc}", "y"], 3, ""),
+        (["{soc}", "x", "{eoc}", "y"], 2, "Chorus"),
         (["{soc}", "x"], 1, "Chorus"),
         (['{start_of_bridge label="Middle 8"}', "x"], 1, "Middle 8"),
         (["x"], 0, ""),

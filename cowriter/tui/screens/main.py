@@ -229,6 +229,7 @@ class MainScreen(Screen[None]):
             proposal = None
         self.proposal = proposal
         self.proposal_view.show(proposal)
+        self.query_one("#side").set_class(proposal is not None, "-wide")
         if proposal is None and not self.editor.has_focus and not self.chat.input.has_focus:
             self.editor.focus()
 

@@ -20,10 +20,11 @@ from cowriter.service.workspace import Proposal
 
 class ProposalView(Vertical, can_focus=False):
     DEFAULT_CSS = """
-    ProposalView { height: auto; max-height: 60%; display: none; border: round $accent; }
+    ProposalView { height: 2fr; display: none; border: round $accent; }
     ProposalView.-open { display: block; }
     ProposalView > #proposal-title { height: 1; text-style: bold; }
-    ProposalView > OptionList { height: auto; max-height: 100%; border: none; padding: 0; }
+    ProposalView > OptionList { height: 1fr; border: none; padding: 0; }
+    ProposalView > OptionList:focus { border: none; }
     ProposalView > #proposal-keys { height: 1; color: $text-muted; }
     """
 
@@ -161,11 +162,11 @@ class ProposalView(Vertical, can_focus=False):
 def _change_text(old: tuple[str, ...], new: tuple[str, ...]) -> Text:
     text = Text()
     for line in old:
-        text.append(f"- {line}", "red strike")
+        text.append(f"- {line or '(blank line)'}", "red strike")
         if new:
             text.append("\n")
     for i, line in enumerate(new):
-        text.append(f"+ {line}", "green")
+        text.append(f"+ {line or '(blank line)'}", "green")
         if i < len(new) - 1:
             text.append("\n")
     return text
