@@ -68,7 +68,9 @@ def test_not_a_terminal_points_to_the_cli(tmp_path: Path) -> None:
     assert len(lines) == 1 and "cowriter parse" in lines[0], out.stderr
 
 
-def test_run_tui_refuses_term_dumb(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_run_tui_refuses_term_dumb(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     import argparse
 
     from cowriter.tui.run import run_tui

@@ -42,7 +42,9 @@ def test_opening_a_song(snap_compare: Callable[..., bool], song_file: Path, size
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_a_proposal_as_a_diff(snap_compare: Callable[..., bool], song_file: Path, size: tuple[int, int]) -> None:
+def test_a_proposal_as_a_diff(
+    snap_compare: Callable[..., bool], song_file: Path, size: tuple[int, int]
+) -> None:
     app = make_app(song_file, VERSE2)
 
     async def ask(pilot: Pilot[int]) -> None:
