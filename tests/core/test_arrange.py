@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cowriter.core.arrange import STYLES, ArrangeError, arrange, find_style
+from cowriter.core.arrange.bars import bars_of
 from cowriter.core.arrange.harmony import Change, Changes, harmony_of
 from cowriter.core.events import Arrangement, Note, Track
 from cowriter.core.sheet import read_song
@@ -38,15 +39,17 @@ VERSE_CHORUS = """{title: Two Parts}
 WALTZ = """{title: Waltz}
 {time: 3/4}
 {tempo: 90}
-[C]One two three [G7]one two three
-[F]round and [C]round
+{start_of_grid}
+| C . . | G7 . . | F . G/B | C . . |
+{end_of_grid}
 """
 
 SIX_EIGHT = """{title: Rolling}
 {time: 6/8}
 {tempo: 120}
-[Am]Rolling [E7]home
-[F]over the [E]sea
+{start_of_grid}
+| Am . . . . . | E7 . . . . . | F . . Dm . . | E . . . . . |
+{end_of_grid}
 """
 
 
@@ -96,8 +99,8 @@ def test_bass_plays_root_or_slash_on_every_downbeat(text: str, style: str | None
     bass = _track(arrangement, "bass").notes
     timed = timeline(read_song(text))
     checked = 0
-    for bar in range(1, timed.bars + 1):
-        downbeat = next(s.start - (s.beat - 1) for s in timed.spans if s.bar == bar)
+    for bar in bars_of(timed):
+        downbeat = bar.start
         change = changes.at(downbeat)
         if change is None or change.harmony.silent:
             continue
@@ -239,7 +242,7 @@ def test_walking_bass_plays_every_beat() -> None:
 
 
 def test_transpose_moves_chords_bass_and_key() -> None:
-    text = "{key: C}\n{transpose: 2}\n[C]Up a [G/B]tone\n"
+    text = "{key: C}\n{transpose: 2}\n{start_of_grid}\n| C . . . | G/B . . . |\n{end_of_grid}\n"
     arrangement = arrange(read_song(text), count_in=False)
     assert [c.text for c in arrangement.chords] == ["D", "A/C#"]
     assert [k.key for k in arrangement.keys] == ["D"]
@@ -249,7 +252,10 @@ def test_transpose_moves_chords_bass_and_key() -> None:
 
 
 def test_meter_and_tempo_changes_carry_through() -> None:
-    text = "{tempo: 100}\n[C]four four [G]bar\n{time: 3/4}\n{tempo: 80}\n[F]three [C]four\n"
+    text = (
+        "{tempo: 100}\n{start_of_grid}\n| C . . . | G . . . |\n{end_of_grid}\n"
+        "{time: 3/4}\n{tempo: 80}\n{start_of_grid}\n| F . . | C . . |\n{end_of_grid}\n"
+    )
     arrangement = arrange(read_song(text), count_in=False)
     assert [(m.start, str(m.meter)) for m in arrangement.meters] == [(0.0, "4/4"), (8.0, "3/4")]
     assert [(t.start, t.bpm) for t in arrangement.tempos] == [(0.0, 100.0), (8.0, 80.0)]
@@ -292,3 +298,72 @@ w: Hel-lo there
 def test_song_without_chords_is_refused() -> None:
     with pytest.raises(ArrangeError, match="no chords"):
         arrange(read_song("{title: Words}\njust words here\n"))
+
+
+def test_flow_replays_sections_in_the_order_given() -> None:
+    text = """{title: Flow}
+{x_flow: Chorus, Verse, Chorus}
+{start_of_verse: Verse}
+[G] [D]
+{end_of_verse}
+{start_of_chorus: Chorus}
+[C]
+{end_of_chorus}
+"""
+    arrangement = arrange(read_song(text), count_in=False)
+    assert [(m.start, m.text) for m in arrangement.markers] == [
+        (0.0, "Chorus"),
+        (4.0, "Verse"),
+        (12.0, "Chorus"),
+    ]
+    assert [c.text for c in arrangement.chords] == ["C", "G", "D", "C"]
+    assert arrangement.beats == 16
+
+
+def test_grid_repeats_are_played() -> None:
+    text = "{start_of_grid}\n|: C . . . | G . . . :| x3\n{end_of_grid}\n"
+    timed = timeline(read_song(text))
+    arrangement = arrange(read_song(text), count_in=False)
+    assert arrangement.beats == timed.beats >= 16
+    bass = _track(arrangement, "bass").notes
+    for bar in bars_of(timed):
+        struck = [n for n in bass if abs(n.start - bar.start) <= NUDGE]
+        assert struck and struck[0].pitch % 12 == (0 if bar.number % 2 else 7)
+
+
+def test_key_change_mid_song() -> None:
+    grid = "{{start_of_grid}}\n| {} . . . |\n{{end_of_grid}}\n"
+    text = "{key: C}\n" + grid.format("C") + "{key: Eb}\n" + grid.format("Eb")
+    arrangement = arrange(read_song(text), count_in=False)
+    assert [(k.start, k.key) for k in arrangement.keys] == [(0.0, "C"), (4.0, "Eb")]
+
+
+@pytest.mark.parametrize("style", ["ballad", "sixeight", "rock"])
+def test_no_pitch_overlaps_itself(style: str) -> None:
+    arrangement, _ = _song_arrangement(VERSE_CHORUS, style=style)
+    for track in arrangement.tracks:
+        last_end: dict[int, float] = {}
+        for note in track.notes:
+            assert note.start >= last_end.get(note.pitch, 0.0) - 1e-6, (track.name, note)
+            last_end[note.pitch] = note.start + note.duration
+
+
+def test_every_conformance_song_arranges(conformance: object) -> None:
+    from pathlib import Path
+
+    from cowriter.core.encoding import decode
+
+    root = Path(str(conformance)) / "songs"
+    arranged = 0
+    for path in sorted(root.glob("*.cho")) + sorted(root.glob("*.txt")):
+        song = read_song(decode(path.read_bytes()))
+        if not timeline(song).spans:
+            continue
+        try:
+            arrangement = arrange(song, seed=1)
+        except ArrangeError as exc:
+            assert "no chords" in str(exc), path.name
+            continue
+        assert arrangement.beats > 0 and arrangement.tracks, path.name
+        arranged += 1
+    assert arranged >= 20

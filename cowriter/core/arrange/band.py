@@ -18,7 +18,7 @@ from cowriter.core.arrange.comping import CompState, comp_bar, keys_voicing, pad
 from cowriter.core.arrange.drums import count_in as count_in_notes
 from cowriter.core.arrange.drums import drum_bar
 from cowriter.core.arrange.harmony import Change, Changes, harmony_of, transpose_key
-from cowriter.core.arrange.humanize import humanize, rng_for
+from cowriter.core.arrange.humanize import humanize, rng_for, untangle
 from cowriter.core.arrange.styles import CRASH, KICK, PROGRAMS, STYLES, Style, default_style, find_style
 from cowriter.core.events import Arrangement, KeyChange, Note, TextEvent, Track
 from cowriter.core.timeline import Meter, MeterChange, TempoChange, Timeline
@@ -137,7 +137,7 @@ def arrange_timeline(
 
     def add(name: str, instrument: str, program: int, channel: int, notes: list[Note], human: bool) -> None:
         rng = rng_for(seed, name) if human else None
-        played = humanize(notes, rng, offset=offset, end=timeline.beats)
+        played = untangle(humanize(notes, rng, offset=offset, end=timeline.beats))
         if instrument == "drums" and offset:
             played = count_in_notes(first_meter.beats, first_meter.unit) + played
         tracks.append(Track(name, instrument, program, channel, tuple(played)))

@@ -52,3 +52,22 @@ def humanize(
             v = min(127, max(1, round(v + (draw() + draw() - 1.0) * spread_v)))
         out.append(Note(round(start + offset, 6), max(0.01, round(stop - start, 6)), note.pitch, v))
     return out
+
+
+def untangle(notes: list[Note]) -> list[Note]:
+    """Notes in time order with no two of the same pitch overlapping: an earlier note is cut where the
+    same pitch strikes again (MIDI cannot hold one key down twice); a unison struck twice at once
+    (two strings on one pitch) sounds once."""
+    out: list[Note] = []
+    sounding: dict[int, int] = {}
+    for note in sorted(notes, key=lambda n: (n.start, n.pitch, -n.velocity)):
+        j = sounding.get(note.pitch)
+        if j is not None:
+            prev = out[j]
+            if note.start - prev.start < 1e-6:
+                continue
+            if prev.start + prev.duration > note.start:
+                out[j] = Note(prev.start, round(note.start - prev.start, 6), prev.pitch, prev.velocity)
+        sounding[note.pitch] = len(out)
+        out.append(note)
+    return out
