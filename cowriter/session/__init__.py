@@ -14,7 +14,7 @@ Public API (see store.py and session.py)::
     session.refresh(), session.try_upgrade(), session.readonly, session.notice, session.close()
 """
 
-from cowriter.session.credits import EDITED, HUMAN, LineCredit, check_author
+from cowriter.session.credits import EDITED, HUMAN, ChordCredit, LineCredit, check_author
 from cowriter.session.names import check_name
 from cowriter.session.paths import default_store
 from cowriter.session.records import Credits, Message, Version
@@ -24,6 +24,7 @@ from cowriter.session.store import SessionStore
 __all__ = [
     "EDITED",
     "HUMAN",
+    "ChordCredit",
     "Credits",
     "LineCredit",
     "Message",

@@ -9,8 +9,9 @@ author of the new version:
 - `"edited"`: the writer changed the words of a line a model wrote (`origin` keeps the model and `prompt`
   the prompt that produced it).
 
-Words and chords are credited apart: moving or changing the `[chords]` of a line changes `chords`, leaving
-the author of the words alone, and the other way round. Blank lines carry credits but do not count in the
+Words and chords are credited apart, each inline `[chord]` on its own: adding, changing or moving a chord
+credits that chord to the new author and leaves the words' author alone, and the other way round (when
+the words change, the chords are matched by symbol, so they keep their authors). Blank lines carry credits but do not count in the
 report's shares.
 """
 
@@ -75,35 +76,71 @@ def split_chords(line: str) -> tuple[str, tuple[tuple[str, int], ...]]:
 
 
 @dataclass(frozen=True)
+class ChordCredit:
+    """Who put one inline chord where it is (and the prompt behind it, for a model)."""
+
+    author: str
+    prompt: int | None = None
+
+
+@dataclass(frozen=True)
 class LineCredit:
-    """The authorship of one line: its words, and its inline chords (`chords == ""` when it has none)."""
+    """The authorship of one line: its words, and each of its inline chords (in order)."""
 
     author: str
     prompt: int | None = None  # id of the prompt behind a model line (or behind the line a human edited)
     origin: str | None = None  # for "edited": the model whose line was edited
-    chords: str = ""
-    chords_prompt: int | None = None
+    chords: tuple[ChordCredit, ...] = ()
     since: int = 0  # the version in which these words were last written
 
+    @property
+    def chord_authors(self) -> str:
+        """The chords' authors in short: "" without chords, else the distinct authors joined by ","."""
+        return ",".join(dict.fromkeys(c.author for c in self.chords))
+
     def to_json(self) -> list[Any]:
-        return [self.author, self.prompt, self.origin, self.chords, self.chords_prompt, self.since]
+        return [
+            self.author,
+            self.prompt,
+            self.origin,
+            self.since,
+            [[c.author, c.prompt] for c in self.chords],
+        ]
 
     @classmethod
     def from_json(cls, item: Sequence[Any]) -> LineCredit:
-        author, prompt, origin, chords, chords_prompt, since = item
-        return cls(str(author), prompt, origin, str(chords), chords_prompt, int(since))
+        author, prompt, origin, since, chords = item
+        return cls(str(author), prompt, origin, tuple(ChordCredit(str(a), p) for a, p in chords), int(since))
+
+
+def _by(author: str, prompt: int | None) -> ChordCredit:
+    return ChordCredit(author, prompt if is_model(author) else None)
 
 
 def fresh(line: str, author: str, prompt: int | None, version: int) -> LineCredit:
     """Credit for a line written from scratch by `author`."""
-    has_chords = bool(split_chords(line)[1])
-    return LineCredit(
-        author=author,
-        prompt=prompt if is_model(author) else None,
-        chords=author if has_chords else "",
-        chords_prompt=prompt if has_chords and is_model(author) else None,
-        since=version,
-    )
+    chords = tuple(_by(author, prompt) for _ in split_chords(line)[1])
+    return LineCredit(author, prompt if is_model(author) else None, None, chords, version)
+
+
+def _edit_chords(
+    old: tuple[tuple[str, int], ...],
+    new: tuple[tuple[str, int], ...],
+    was: tuple[ChordCredit, ...],
+    same_words: bool,
+    by: ChordCredit,
+) -> tuple[ChordCredit, ...]:
+    """Chords kept keep their author; added, changed or moved ones are `by`'s. When the words changed,
+    chords are matched by symbol alone (their offsets shift with the words)."""
+    if len(was) != len(old):
+        return tuple(by for _ in new)
+    out = [by] * len(new)
+    keys_old = old if same_words else tuple((s, 0) for s, _ in old)
+    keys_new = new if same_words else tuple((s, 0) for s, _ in new)
+    for block in SequenceMatcher(None, keys_old, keys_new, autojunk=False).get_matching_blocks():
+        for k in range(block.size):
+            out[block.b + k] = was[block.a + k]
+    return tuple(out)
 
 
 def _edit(old: str, new: str, was: LineCredit, author: str, prompt: int | None, version: int) -> LineCredit:
@@ -118,11 +155,10 @@ def _edit(old: str, new: str, was: LineCredit, author: str, prompt: int | None, 
             words_author, words_prompt, origin = HUMAN, None, None
         else:
             words_author, words_prompt, origin = author, prompt, None
-    chords_author, chords_prompt = was.chords, was.chords_prompt
+    chords = was.chords
     if new_chords != old_chords:
-        chords_author = author if new_chords else ""
-        chords_prompt = prompt if new_chords and is_model(author) else None
-    return LineCredit(words_author, words_prompt, origin, chords_author, chords_prompt, since)
+        chords = _edit_chords(old_chords, new_chords, was.chords, new_words == old_words, _by(author, prompt))
+    return LineCredit(words_author, words_prompt, origin, chords, since)
 
 
 def _tokens(words: str) -> list[str]:
@@ -201,21 +237,42 @@ def report(lines: Sequence[str], credits: Sequence[LineCredit], prompts: Mapping
     ]
     total = len(counted)
     words = Counter(c.author for _, _, c in counted)
-    chords = Counter(c.chords for _, _, c in counted if c.chords)
+    chords = Counter(ch.author for _, _, c in counted for ch in c.chords)
     models: set[str] = set()
     behind: dict[int, dict[str, Any]] = {}
     for n, _, c in counted:
-        for who, pid in ((c.origin or c.author, c.prompt), (c.chords, c.chords_prompt)):
-            if is_model(who):
-                models.add(who[len(MODEL_PREFIX) :])
-                if pid is not None:
-                    entry = behind.setdefault(
-                        pid, {"id": pid, "text": prompts.get(pid, ""), "models": [], "lines": []}
-                    )
-                    if who not in entry["models"]:
-                        entry["models"].append(who)
-                    if n not in entry["lines"]:
-                        entry["lines"].append(n)
+        for who, pid in ((c.origin or c.author, c.prompt), *((ch.author, ch.prompt) for ch in c.chords)):
+            if not is_model(who):
+                continue
+            models.add(who[len(MODEL_PREFIX) :])
+            if pid is None:
+                continue
+            entry = behind.setdefault(
+                pid, {"id": pid, "text": prompts.get(pid, ""), "models": [], "lines": []}
+            )
+            if who not in entry["models"]:
+                entry["models"].append(who)
+            if n not in entry["lines"]:
+                entry["lines"].append(n)
+    by_line = []
+    for n, line, c in counted:
+        symbols = split_chords(line)[1]
+        if len(symbols) != len(c.chords):  # credits out of step with the text: say nothing wrong
+            symbols = ()
+        by_line.append(
+            {
+                "line": n,
+                "text": line,
+                "author": c.author,
+                "origin": c.origin,
+                "prompt": c.prompt,
+                "since": c.since,
+                "chords": [
+                    {"symbol": sym, "at": at, "author": ch.author, "prompt": ch.prompt}
+                    for (sym, at), ch in zip(symbols, c.chords, strict=False)
+                ],
+            }
+        )
     return {
         "lines": total,
         "authors": [
@@ -223,23 +280,11 @@ def report(lines: Sequence[str], credits: Sequence[LineCredit], prompts: Mapping
             for a, k in sorted(words.items(), key=lambda kv: (-kv[1], kv[0]))
         ],
         "chords": [
-            {"author": a, "lines": k} for a, k in sorted(chords.items(), key=lambda kv: (-kv[1], kv[0]))
+            {"author": a, "chords": k} for a, k in sorted(chords.items(), key=lambda kv: (-kv[1], kv[0]))
         ],
         "models": sorted(models),
         "prompts": [behind[k] for k in sorted(behind)],
-        "by_line": [
-            {
-                "line": n,
-                "text": line,
-                "author": c.author,
-                "origin": c.origin,
-                "prompt": c.prompt,
-                "chords": c.chords or None,
-                "chords_prompt": c.chords_prompt,
-                "since": c.since,
-            }
-            for n, line, c in counted
-        ],
+        "by_line": by_line,
     }
 
 
@@ -262,8 +307,8 @@ def format_report(data: Mapping[str, Any], title: str = "") -> str:
         note = "  (the writer's edits of model lines)" if a["author"] == EDITED else ""
         out.append(f"  {a['author']:<24} {a['lines']:>5}  {a['share'] * 100:5.1f}%{note}")
     if data["chords"]:
-        out.append("Chords (lines with inline chords):")
-        out.extend(f"  {c['author']:<24} {c['lines']:>5}" for c in data["chords"])
+        out.append(f"Chords: {sum(c['chords'] for c in data['chords'])} inline")
+        out.extend(f"  {c['author']:<24} {c['chords']:>5}" for c in data["chords"])
     out.append(f"Models used: {', '.join(data['models']) if data['models'] else 'none'}")
     if data["prompts"]:
         out.append("Prompts behind model lines:")
@@ -275,7 +320,8 @@ def format_report(data: Mapping[str, Any], title: str = "") -> str:
     out.append("By line:")
     for row in data["by_line"]:
         who = row["author"] if row["author"] != EDITED else f"edited({row['origin']})"
-        if row["chords"] and row["chords"] != row["author"]:
-            who += f" +chords {row['chords']}"
+        chord_authors = ",".join(dict.fromkeys(c["author"] for c in row["chords"]))
+        if chord_authors and chord_authors != row["author"]:
+            who += f" +chords {chord_authors}"
         out.append(f"  {row['line']:>4}  {who:<28} {row['text']}")
     return "\n".join(out) + "\n"

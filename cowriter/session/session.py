@@ -246,7 +246,7 @@ class Session:
         """Who wrote each line of a version (the current one by default)."""
         target = self.current if version is None else self.version(version)
         text, credits = self._text_and_credits(target.id)
-        ids = {p for c in credits for p in (c.prompt, c.chords_prompt) if p is not None}
+        ids = {p for c in credits for p in (c.prompt, *(ch.prompt for ch in c.chords)) if p is not None}
         prompts: dict[int, str] = {}
         if ids:
             marks = ",".join("?" * len(ids))

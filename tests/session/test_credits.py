@@ -61,6 +61,10 @@ EDITS = [
     ("my own words here", H, "my own words there", H, (H, None, "")),
     # removing all chords leaves no chord author
     ("[C]rain on the roof", M, "rain on the roof", H, (M, None, "")),
+    # adding one chord credits that chord alone; the others keep their author
+    ("[C]rain [G]on the roof", M, "[C]rain [G]on the [F]roof", H, (M, None, f"{M},{H}")),
+    # rewording shifts the chords' offsets: they keep their author
+    ("[C]rain on [G]the roof", M, "[C]rain upon [G]the roof", H, ("edited", M, M)),
     # a different model rewording a model line
     ("rain on the roof", M, "rain on the road", N, (N, None, "")),
 ]
@@ -72,13 +76,13 @@ def test_editing_one_line(
 ) -> None:
     before = fresh(old, M if was == "edited" else was, 7 if was != H else None, 1)
     if was == "edited":
-        before = LineCredit("edited", 7, M, before.chords, before.chords_prompt, 1)
+        before = LineCredit("edited", 7, M, before.chords, 1)
     lines = ["{title: T}", old, "last line"]
     credits = [fresh(lines[0], H, None, 1), before, fresh(lines[2], H, None, 1)]
     out = credit_lines(lines, credits, [lines[0], new, lines[2]], by, 9 if by != H else None, 2)
     assert out[0] == credits[0] and out[2] == credits[2]
     got = out[1]
-    assert (got.author, got.origin, got.chords) == expected
+    assert (got.author, got.origin, got.chord_authors) == expected
     if got.author == "edited":
         assert got.prompt == 7  # the prompt behind the model line that was edited
     if got.author == by and by != H:
@@ -147,7 +151,13 @@ def test_session_credits_and_report(tmp_path: Path) -> None:
         "darker chords": (["model:qwen"], [2]),
     }
     line2 = data["by_line"][1]
-    assert (line2["author"], line2["chords"]) == ("human", "model:qwen")
+    assert line2["author"] == "human"
+    assert [(c["symbol"], c["author"]) for c in line2["chords"]] == [("Em", "model:qwen"), ("G", "human")]
+    assert {c["author"]: c["chords"] for c in data["chords"]} == {
+        "human": 1,
+        "model:qwen": 1,
+        "model:smollm2": 2,
+    }
     json.dumps(data)  # plain data
     text = credits.format("Rain")
     assert "write a chorus about rain" in text and "edited(model:smollm2)" in text
