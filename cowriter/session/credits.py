@@ -11,8 +11,11 @@ author of the new version:
 
 Words and chords are credited apart, each inline `[chord]` on its own: adding, changing or moving a chord
 credits that chord to the new author and leaves the words' author alone, and the other way round (when
-the words change, the chords are matched by symbol, so they keep their authors). Blank lines carry credits but do not count in the
-report's shares.
+the words change, the chords are matched by symbol, so they keep their authors). Blank lines carry
+credits but do not count in the report's shares.
+
+A line pairs with the old line it edits when they share at least half their words (characters, for short
+lines); otherwise it is a new line.
 """
 
 from __future__ import annotations
