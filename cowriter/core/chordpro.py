@@ -384,6 +384,8 @@ def default_check() -> ChordCheck | None:
             hint = f" (did you mean {', '.join(exc.suggestions[:3])}?)" if exc.suggestions else ""
             column = max(0, int(getattr(exc, "column", 1) or 1) - 1)
             return f"unknown chord `{symbol}`: {exc.message}{hint}", column
+        except Exception as exc:  # a checker bug must not stop a song from parsing
+            return f"chord `{symbol}` could not be checked ({type(exc).__name__})", 0
         return None
 
     return check

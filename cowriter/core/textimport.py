@@ -80,7 +80,12 @@ _MAYBE_CHORD = re.compile(
 
 @lru_cache(maxsize=8192)
 def _IS_CHORD(token: str) -> bool:
-    return bool(_MAYBE_CHORD.match(token)) and _CHORD_TEST(token)
+    if not _MAYBE_CHORD.match(token):
+        return False
+    try:
+        return _CHORD_TEST(token)
+    except Exception:  # a checker bug must not stop a sheet from reading: the token is not a chord
+        return False
 
 
 def clear_caches() -> None:

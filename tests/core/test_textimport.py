@@ -5,7 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from cowriter.core.chordpro import parse as chordpro_parse
 from cowriter.core.sheet import is_chordpro, read, read_song
 from cowriter.core.song import SectionKind
 from cowriter.core.textimport import import_text, is_chord_line, to_chordpro
@@ -140,3 +143,51 @@ def test_conformance_cjk_uses_display_columns(conformance: Path) -> None:
     songs = conformance / "songs"
     text = (songs / "sk-heuristic-japanese-lyrics.txt").read_text(encoding="utf-8").split("\n", 1)[1]
     assert to_chordpro(text).splitlines()[0] == "[Am]日本語の歌[G]詞が入りま[C]す"
+
+
+_sheet_pieces = st.sampled_from(
+    [
+        "C",
+        "G7",
+        "Am",
+        "D/F#",
+        "  ",
+        "    ",
+        "\t",
+        "\n",
+        "|",
+        "/",
+        "[Verse]",
+        "Chorus:",
+        "-- Bridge --",
+        "A Bad Day",
+        "Am I blue",
+        "la la",
+        "e|---0---|",
+        "[ch]",
+        "[/ch]",
+        "[tab]",
+        "{soc}",
+        "{eoc}",
+        "(x2)",
+        "Title: T",
+        "日本",
+        "N.C.",
+        "[",
+        "]",
+        "{",
+        "}",
+        "#",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.lists(_sheet_pieces, max_size=50).map("".join), st.text(max_size=200)))
+def test_any_sheet_reads_without_raising_and_its_chordpro_reparses(text: str) -> None:
+    for song in read(text):
+        assert all(d.line >= 0 for d in song.diagnostics)
+    song = import_text(text)
+    again = import_text(text)
+    assert again == song  # deterministic
+    assert read_song(to_chordpro(text)).lines == chordpro_parse(to_chordpro(text)).lines
