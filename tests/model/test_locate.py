@@ -30,7 +30,7 @@ def test_default_model_is_found_without_importing_its_package() -> None:
 @pytest.mark.parametrize(
     ("flag", "env", "config", "origin", "value"),
     [
-        ("/m/flag.gguf", {"COWRITER_MODEL": "/m/env.gguf"}, {"model": "/m/c.gguf"}, "--model", "/m/flag.gguf"),
+        ("/m/f.gguf", {"COWRITER_MODEL": "/m/env.gguf"}, {"model": "/m/c.gguf"}, "--model", "/m/f.gguf"),
         (None, {"COWRITER_MODEL": "/m/env.gguf"}, {"model": "/m/cfg.gguf"}, "COWRITER_MODEL", "/m/env.gguf"),
         (None, {}, {"model": "/m/cfg.gguf"}, "config", "/m/cfg.gguf"),
         (None, {}, {"model": "http://127.0.0.1:9/v1"}, "config", "http://127.0.0.1:9/v1"),
