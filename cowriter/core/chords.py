@@ -101,7 +101,11 @@ class _Suffix:
         self.degrees = degrees  # sorted by semitones
         self.steps = tuple(number - 1 for number, _ in degrees)
         self.semis = tuple(_semitones(*d) for d in degrees)
-        self.canonical = self._canonical()
+        canonical = self._canonical()
+        # `6` + `add9` is the table's `69`, `7` + `#5` its `7#5`: name a combination by its table row
+        self.canonical = QUALITY_SPELLINGS.get(canonical, canonical) if modifiers else canonical
+        if self.canonical == "maj":
+            self.canonical = ""
 
     def _canonical(self) -> str:
         head = "" if self.quality == "maj" else self.quality
@@ -186,7 +190,7 @@ def _apply(quality: str, mods: list[tuple[Modifier, int]]) -> tuple[tuple[int, i
         if mod.kind in ("alter", "add"):
             number, alter = _degree(mod.degree)
             if mod.kind == "alter":
-                origin.pop((number, 0), None)
+                origin.pop((number, -1) if number == 7 else (number, 0), None)
             origin.setdefault((number, alter), at)
     for mod, at in mods:
         if mod.kind == "omit":
@@ -216,6 +220,11 @@ def _parse_suffix(suffix: str) -> _Suffix | _Fail:
 
 @lru_cache(maxsize=4096)
 def _read_suffix(suffix: str) -> _Suffix | _Fail:
+    result = _read_raw(suffix)
+    return _settle(result) if isinstance(result, _Suffix) else result
+
+
+def _read_raw(suffix: str) -> _Suffix | _Fail:
     best: _Fail | None = None
     for length in range(min(_MAX_HEAD, len(suffix)), -1, -1):
         name = QUALITY_SPELLINGS.get(suffix[:length])
@@ -231,6 +240,20 @@ def _read_suffix(suffix: str) -> _Suffix | _Fail:
                 best = fail
     assert best is not None  # the empty head always exists
     return best
+
+
+def _settle(result: _Suffix) -> _Suffix:
+    """Name a suffix by what its canonical text reads as, so that format() is a fixed point."""
+    text = result.canonical
+    seen = {text}
+    while True:
+        again = _HEAD_ONLY.get(text) or _read_raw(text)
+        if not isinstance(again, _Suffix) or again.canonical in seen:
+            break
+        text = again.canonical
+        seen.add(text)
+    result.canonical = text
+    return result
 
 
 #: Every head spelling on its own (the common case: `m7`, `maj7`, `sus4`) read once, at import.

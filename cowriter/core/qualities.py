@@ -66,7 +66,7 @@ TABLE: Final[tuple[Quality, ...]] = (
     _q("maj", "1 3 5", ("maj", "M", "ma", "Ma", "MA", "major", "Maj", "MAJ"), "major triad"),
     _q("m", "1 b3 5", MINOR, "minor triad"),
     _q("dim", "1 b3 b5", ("dim", "dim.", "°", "o", "DIM", "Dim"), "diminished triad"),
-    _q("aug", "1 3 #5", ("aug", "+", "+5", "#5", "AUG", "Aug", "aug5"), "augmented triad"),
+    _q("aug", "1 3 #5", ("aug", "+", "+5", "AUG", "Aug", "aug5"), "augmented triad"),
     _q("sus4", "1 4 5", ("sus", "sus4", "SUS", "SUS4", "Sus", "Sus4", "4"), "suspended fourth"),
     _q("sus2", "1 2 5", ("sus2", "SUS2", "Sus2", "sus9"), "suspended second"),
     _q("5", "1 5", ("5",), "power chord (root and fifth)"),
@@ -109,7 +109,7 @@ TABLE: Final[tuple[Quality, ...]] = (
     _q("9", "1 3 5 b7 9", ("9", "dom9"), "dominant ninth"),
     _q("maj9", "1 3 5 7 9", _maj("9"), "major ninth"),
     _q("m9", "1 b3 5 b7 9", _min("9"), "minor ninth"),
-    _q("mmaj9", "1 b3 5 7 9", ("mmaj9", *_mmaj("9"), *_min("9maj7", "9(maj7)", "9M7")), "minor-major ninth"),
+    _q("mmaj9", "1 b3 5 7 9", ("mmaj9", *_mmaj("9"), *_min("9maj7", "9M7")), "minor-major ninth"),
     _q("9sus4", "1 4 5 b7 9", ("9sus", "9sus4", "9SUS", "9SUS4", "9Sus"), "ninth, fourth suspended"),
     _q("9#5", "1 3 #5 b7 9", ("aug9", "+9", "9+", "9aug"), "augmented ninth"),
     _q("maj9#5", "1 3 #5 7 9", ("+M9", "+maj9", "+Δ9", "+^9", "augmaj9", "maj9#5"), "augmented major ninth"),
@@ -156,9 +156,9 @@ class Modifier:
     def text(self) -> str:
         """The canonical spelling (`b9`, `add9`, `no3`, `sus4`)."""
         if self.kind == "alter":
-            return self.degree
+            return "(maj7)" if self.degree == "7" else self.degree
         if self.kind == "add":
-            return "add" + self.degree
+            return "addmaj7" if self.degree == "7" else "add" + self.degree
         if self.kind == "omit":
             return "no" + self.degree
         return "sus" + self.degree
@@ -177,7 +177,7 @@ def _modifiers() -> dict[str, Modifier]:
     table["+"] = Modifier("alter", "#5")
     adds = {str(n): str(n) for n in (2, 3, 4, 6, 9, 11, 13)}
     for acc in ("b", "#"):
-        for n in ("9", "11", "13", "5", "6"):
+        for n in ("9", "11", "13", "5", "6", "4", "2"):
             adds[acc + n] = acc + n
     for m7 in ("ma7", "MA7", "maj7", "Maj7", "M7", "Δ7", "Δ"):
         adds[m7] = "7"
@@ -188,7 +188,7 @@ def _modifiers() -> dict[str, Modifier]:
     for n in ("2", "4", "6", "9", "11", "13"):
         table[n] = Modifier("add", n, paren_only=True)
     for m7 in ("ma7", "MA7", "maj7", "Maj7", "M7", "Δ7", "Δ", "^7"):
-        table[m7] = Modifier("add", "7", paren_only=True)
+        table[m7] = Modifier("alter", "7", paren_only=True)  # `m9(maj7)`: the major seventh replaces b7
     for word in ("no", "omit", "NO", "OMIT", "No", "Omit"):
         for n in ("1", "3", "5"):
             table[f"{word}{n}"] = Modifier("omit", n)
