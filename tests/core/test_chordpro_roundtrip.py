@@ -12,6 +12,7 @@ from cowriter.core.chordpro import parse, parse_songs
 from cowriter.core.encoding import decode
 from cowriter.core.format import songs_to_chordpro, to_chordpro
 from cowriter.core.song import ChordRef, Directive, LyricLine, Section, SectionKind, Song
+from cowriter.core.timing import timeline
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "songs"
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -101,6 +102,9 @@ def test_any_text_parses_formats_back_and_reparses_equal(text: str) -> None:
     assert parse_songs(out) == songs
     first = parse(text)
     assert parse(to_chordpro(first)) == first
+    for song in songs:  # and every song can be timed
+        timed = timeline(song)
+        assert timed.bars >= 0 and all(s.duration > 0 for s in timed.spans)
 
 
 _words = st.text(alphabet="abcdefg hijk,'", min_size=0, max_size=20).filter(lambda s: "[" not in s)

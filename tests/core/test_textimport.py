@@ -12,6 +12,7 @@ from cowriter.core.chordpro import parse as chordpro_parse
 from cowriter.core.sheet import is_chordpro, read, read_song
 from cowriter.core.song import SectionKind
 from cowriter.core.textimport import import_text, is_chord_line, to_chordpro
+from cowriter.core.timing import timeline
 
 
 @pytest.mark.parametrize(
@@ -190,4 +191,5 @@ def test_any_sheet_reads_without_raising_and_its_chordpro_reparses(text: str) ->
     song = import_text(text)
     again = import_text(text)
     assert again == song  # deterministic
+    assert all(s.duration > 0 for s in timeline(song).spans)
     assert read_song(to_chordpro(text)).lines == chordpro_parse(to_chordpro(text)).lines
