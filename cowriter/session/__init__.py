@@ -12,6 +12,19 @@ Public API (see store.py and session.py)::
     session.add_message(role, text, model), session.messages()
     session.set_state(key, value), session.get_state(key, default)
     session.refresh(), session.try_upgrade(), session.readonly, session.notice, session.close()
+
+Notes for callers:
+- Authors are "human" or "model:NAME"; pass the prompt text behind a model's version as `prompt=`
+  (the credits report lists prompts with the lines they produced). A human changing a model's words
+  makes the line "edited" (`LineCredit.origin` keeps the model).
+- `save_version`, `branch_from`, `name_version` and `add_message` are durable when they return (SQLite
+  WAL with a full fsync, and song.cho replaced atomically): a few ms, more on a busy disk, so call them
+  from a worker thread. `set_state` is cheap (not fsynced on its own). All methods are thread-safe.
+- When another process writes the session, `open()` returns it read-only with `notice` saying who writes;
+  poll `refresh()` to follow that writer live and `try_upgrade()` to take over when it has gone. Writes
+  on a read-only session raise CowriterError.
+- Errors the user should see are CowriterError (one line); a damaged or newer database is refused after
+  a backup copy is made, never overwritten.
 """
 
 from cowriter.session.credits import EDITED, HUMAN, ChordCredit, LineCredit, check_author

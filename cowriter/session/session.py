@@ -277,15 +277,22 @@ class Session:
         return [Message(int(r[0]), r[1], r[2], r[3], r[4], r[5]) for r in rows]
 
     def set_state(self, key: str, value: Any) -> None:
-        """Remember UI state (section, cursor, model...) so reopening resumes; `value` must be JSON."""
+        """Remember UI state (section, cursor, model...) so reopening resumes; `value` must be JSON.
+
+        Cheap enough for every cursor move: it survives a crash of the process but, unlike versions and
+        chat, is not fsynced on its own (a power cut may lose the last positions, never a version)."""
         blob = json.dumps(value)
         with self._mutex:
             self._writable()
-            self._conn.execute(
-                "INSERT INTO state (key, value) VALUES (?, ?)"
-                " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                (key, blob),
-            )
+            self._conn.execute("PRAGMA synchronous = NORMAL")
+            try:
+                self._conn.execute(
+                    "INSERT INTO state (key, value) VALUES (?, ?)"
+                    " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                    (key, blob),
+                )
+            finally:
+                self._conn.execute("PRAGMA synchronous = FULL")
 
     def get_state(self, key: str, default: Any = None) -> Any:
         with self._mutex:
