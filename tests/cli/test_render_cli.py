@@ -77,3 +77,13 @@ def test_styles_lists_one_line_each(capsys: pytest.CaptureFixture[str]) -> None:
     for required in ("pop", "ballad", "folk", "waltz", "sixeight", "bossa", "swing", "funk", "halftime"):
         assert required in names
     assert all(len(line.split(None, 2)) == 3 for line in lines)
+
+
+def test_wav_output_through_the_synth(song: Path, tmp_path: Path) -> None:
+    import wave
+
+    out = tmp_path / "song.wav"
+    assert main(["render", str(song), "-o", str(out), "--no-count-in"]) == 0
+    with wave.open(str(out)) as wav:
+        seconds = wav.getnframes() / wav.getframerate()
+    assert seconds >= 2 * 4 * 60 / 110  # two bars at 110 bpm, plus the synth's release tail
