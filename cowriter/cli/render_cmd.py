@@ -40,6 +40,22 @@ def load_song(path: str) -> Song:
     return read_song(decode(data))
 
 
+def warn_unknown_styles(song: Song, name: str) -> None:
+    """Say on stderr which `{x_style}` names are not styles (those sections play the meter's default)."""
+    from cowriter.core.arrange import find_style
+    from cowriter.core.timing import timeline
+
+    seen: set[str] = set()
+    for mark in timeline(song).sections:
+        if mark.style and mark.style not in seen and find_style(mark.style) is None:
+            seen.add(mark.style)
+            print(
+                f"cowriter: warning: {name}: unknown style {mark.style!r} in {mark.name or 'the song'}; "
+                "playing the default (see `cowriter styles`)",
+                file=sys.stderr,
+            )
+
+
 def run(args: argparse.Namespace) -> int:
     from cowriter.core.arrange import ArrangeError, arrange
 
@@ -54,6 +70,8 @@ def run(args: argparse.Namespace) -> int:
     if args.bpm is not None and not 10 <= args.bpm <= 400:
         raise CowriterError(f"--bpm {args.bpm:g} is out of range", hint="use 10 to 400", exit_code=2)
     song = load_song(args.file)
+    if not args.style:
+        warn_unknown_styles(song, args.file)
     try:
         arrangement = arrange(
             song, style=args.style, bpm=args.bpm, seed=args.seed, section=args.section,

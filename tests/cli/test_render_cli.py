@@ -87,3 +87,10 @@ def test_wav_output_through_the_synth(song: Path, tmp_path: Path) -> None:
     with wave.open(str(out)) as wav:
         seconds = wav.getnframes() / wav.getframerate()
     assert seconds >= 2 * 4 * 60 / 110  # two bars at 110 bpm, plus the synth's release tail
+
+
+def test_unknown_section_style_warns_and_plays_on(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "polka.cho"
+    path.write_text("{start_of_chorus}\n{x_style: polka}\n[C]One [G]two\n{end_of_chorus}\n")
+    assert main(["render", str(path), "-o", str(tmp_path / "p.mid")]) == 0
+    assert "unknown style 'polka' in Chorus" in capsys.readouterr().err

@@ -367,3 +367,20 @@ def test_every_conformance_song_arranges(conformance: object) -> None:
         assert arrangement.beats > 0 and arrangement.tracks, path.name
         arranged += 1
     assert arranged >= 20
+
+
+def test_a_section_alone_keeps_its_own_tempo_and_meter() -> None:
+    text = """{tempo: 100}
+{start_of_verse: Verse}
+[G] [D]
+{end_of_verse}
+{time: 3/4}
+{tempo: 140}
+{start_of_chorus: Chorus}
+[C] [F]
+{end_of_chorus}
+"""
+    chorus = arrange(read_song(text), section="Chorus", count_in=False)
+    assert [(t.start, t.bpm) for t in chorus.tempos] == [(0.0, 140.0)]
+    assert [str(m.meter) for m in chorus.meters] == ["3/4"]
+    assert chorus.beats == 6 and chorus.seconds == pytest.approx(6 * 60 / 140)

@@ -1,8 +1,8 @@
-"""Arrangement order: `{x_flow: Verse 1, Chorus, Verse 2, Chorus}` replays sections without retyping them,
-and `section=` picks one section to hear alone.
+"""Sections of a timeline as blocks of bars: `section=` picks one to hear alone.
 
-Both work on the timeline: each section mark starts a block of bars; blocks are laid end to end in the
-order asked, each carrying the tempo and meter in force where it was written.
+(`{x_flow: Verse 1, Chorus, …}` is applied when the song is timed, by `core.timing`.) Each section mark
+starts a block of bars; `concatenate` lays blocks end to end, each carrying the tempo and meter in force
+where it was written, so any order of sections can be replayed.
 """
 
 from __future__ import annotations
@@ -34,13 +34,6 @@ def blocks(timeline: Timeline) -> list[Block]:
     return out
 
 
-def parse_flow(value: str | None) -> list[str]:
-    """`Verse 1, Chorus, Chorus` → the names, in order (commas or semicolons between them)."""
-    if not value:
-        return []
-    return [n.strip() for n in value.replace(";", ",").split(",") if n.strip()]
-
-
 def _norm(name: str) -> str:
     return " ".join(name.lower().split())
 
@@ -56,22 +49,6 @@ def find_block(all_blocks: list[Block], name: str) -> Block | None:
         if _norm(block.mark.name).startswith(wanted):
             return block
     return None
-
-
-def missing(timeline: Timeline, names: list[str]) -> list[str]:
-    """The names that match no section."""
-    all_blocks = blocks(timeline)
-    return [n for n in names if find_block(all_blocks, n) is None]
-
-
-def apply_flow(timeline: Timeline, names: list[str]) -> Timeline:
-    """The timeline with its sections in the order `names` gives (unknown names skipped). With no known
-    names the timeline is returned unchanged."""
-    all_blocks = blocks(timeline)
-    chosen = [b for b in (find_block(all_blocks, n) for n in names) if b is not None]
-    if not chosen:
-        return timeline
-    return concatenate(timeline, chosen)
 
 
 def select_section(timeline: Timeline, name: str) -> Timeline | None:
