@@ -1,0 +1,160 @@
+"""The in-process backends: the real default model through llama-cpp-python, and the scripted fake."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+from cowriter.model.backend import Backend, GenerationCancelled, Message, ModelError
+from cowriter.model.llama import LlamaBackend, physical_cores
+from cowriter.model.scripted import ScriptedBackend, ScriptedReply
+from tests.model.fixtures import llama_backend, model_path  # noqa: F401
+
+HELLO = [Message("system", "You are terse."), Message("user", "Name three colours.")]
+
+
+def test_both_backends_satisfy_the_protocol(model_path: Path) -> None:  # noqa: F811
+    assert isinstance(ScriptedBackend(), Backend)
+    assert isinstance(LlamaBackend(model_path), Backend)
+
+
+def test_physical_cores() -> None:
+    assert physical_cores() >= 1
+
+
+# -- llama-cpp-python with the real default model ------------------------------------------------------------
+
+
+@pytest.mark.model
+def test_real_model_streams_text(llama_backend: LlamaBackend) -> None:  # noqa: F811
+    pieces = list(llama_backend.stream(HELLO, max_tokens=24, seed=1))
+    assert 1 < len(pieces) <= 24
+    assert "".join(pieces).strip()
+
+
+@pytest.mark.model
+def test_real_model_context_and_tokens(llama_backend: LlamaBackend) -> None:  # noqa: F811
+    assert llama_backend.context_size == 4096  # the model's 8192, capped
+    assert llama_backend.count_tokens("Streetlights hum on Woodward Avenue") > 3
+    assert "135M" in llama_backend.description
+
+
+@pytest.mark.model
+def test_same_seed_same_text(llama_backend: LlamaBackend) -> None:  # noqa: F811
+    def run(seed: int) -> str:
+        return "".join(llama_backend.stream(HELLO, max_tokens=32, temperature=1.0, seed=seed))
+
+    assert run(11) == run(11)
+
+
+@pytest.mark.model
+def test_stop_strings_end_the_stream(llama_backend: LlamaBackend) -> None:  # noqa: F811
+    ask = [Message("user", "Repeat exactly: red, green, blue, yellow")]
+    free = "".join(llama_backend.stream(ask, max_tokens=30, seed=1))
+    stopped = "".join(llama_backend.stream(ask, max_tokens=30, seed=1, stop=[","]))
+    assert "," in free
+    assert "," not in stopped and free.startswith(stopped)
+
+
+@pytest.mark.model
+def test_cancel_event_stops_between_tokens(llama_backend: LlamaBackend) -> None:  # noqa: F811
+    cancel = threading.Event()
+    got: list[str] = []
+    with pytest.raises(GenerationCancelled):
+        for piece in llama_backend.stream(HELLO, max_tokens=200, seed=1, cancel=cancel):
+            got.append(piece)
+            if len(got) == 3:
+                cancel.set()
+    assert len(got) == 3, "no token after the cancel"
+
+
+@pytest.mark.model
+def test_cancel_from_another_thread(llama_backend: LlamaBackend) -> None:  # noqa: F811
+    first = threading.Event()
+    got: list[str] = []
+    errors: list[BaseException] = []
+
+    def worker() -> None:
+        try:
+            for piece in llama_backend.stream(HELLO, max_tokens=400, seed=2):
+                got.append(piece)
+                first.set()
+        except GenerationCancelled as exc:
+            errors.append(exc)
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    assert first.wait(60)
+    llama_backend.cancel()
+    at_cancel = len(got)
+    thread.join(60)
+    assert errors and isinstance(errors[0], GenerationCancelled)
+    assert len(got) <= at_cancel + 1, "at most the token already in flight"
+    # the next stream is not affected by the old cancel
+    assert list(llama_backend.stream(HELLO, max_tokens=4, seed=1))
+
+
+def test_missing_model_file(tmp_path: Path) -> None:
+    backend = LlamaBackend(tmp_path / "nope.gguf")
+    with pytest.raises(ModelError, match="model file not found"):
+        backend.stream(HELLO)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [(b"not a model at all", "not a GGUF model file"), (b"GGUF\x03\x00\x00\x00\x05", "damaged")],
+)
+def test_corrupt_model_file(tmp_path: Path, content: bytes, message: str) -> None:
+    path = tmp_path / "bad.gguf"
+    path.write_bytes(content)
+    with pytest.raises(ModelError, match=message):
+        LlamaBackend(path).load()
+
+
+@pytest.mark.model
+def test_model_with_missing_tensors_is_a_clear_error(tmp_path: Path, model_path: Path) -> None:  # noqa: F811
+    cut = tmp_path / "cut.gguf"
+    with model_path.open("rb") as src, cut.open("wb") as dst:
+        dst.write(src.read(model_path.stat().st_size // 2))  # header intact, tensor data cut
+    with pytest.raises(ModelError, match="could not load"):
+        LlamaBackend(cut).load()
+
+
+# -- the scripted fake --------------------------------------------------------------------------------
+
+
+def test_scripted_replies_in_order_and_records_calls() -> None:
+    backend = ScriptedBackend.with_replies(["first reply", "second"])
+    assert "".join(backend.stream(HELLO, grammar="root ::= x", seed=3)) == "first reply"
+    assert "".join(backend.stream(HELLO)) == "second"
+    assert backend.calls[0].grammar == "root ::= x" and backend.calls[0].seed == 3
+    assert backend.calls[1].messages == tuple(HELLO)
+    with pytest.raises(AssertionError, match="no reply queued"):
+        backend.stream(HELLO)
+
+
+def test_scripted_default_stop_and_max_tokens() -> None:
+    backend = ScriptedBackend(default="one two three four")
+    assert "".join(backend.stream(HELLO, max_tokens=2)) == "one two"
+    assert "".join(backend.stream(HELLO, stop=["three"])) == "one two "
+
+
+def test_scripted_failure_mid_stream() -> None:
+    backend = ScriptedBackend.with_replies([ScriptedReply("a b c d", ModelError("gone"), fail_after=2)])
+    got: list[str] = []
+    with pytest.raises(ModelError, match="gone"):
+        for piece in backend.stream(HELLO):
+            got.append(piece)
+    assert "".join(got) == "a b"
+
+
+def test_scripted_cancel() -> None:
+    backend = ScriptedBackend(default="a b c d e f")
+    got: list[str] = []
+    with pytest.raises(GenerationCancelled):
+        for piece in backend.stream(HELLO):
+            got.append(piece)
+            backend.cancel()
+    assert got == ["a"]
