@@ -28,6 +28,7 @@ import os
 import secrets
 import shutil
 import sqlite3
+import time
 from pathlib import Path
 from urllib.parse import quote
 
@@ -42,6 +43,8 @@ from cowriter.session.schema import SCHEMA_VERSION, NewerSchema, check_version, 
 from cowriter.session.session import SONG_FILE, Session, sha256_text
 
 DB_FILE = "session.db"
+NEW_PREFIX = ".new-"  # a session being built, renamed into place when whole
+ABANDONED_AFTER_SECONDS = 600
 BUSY_TIMEOUT_MS = 5000
 
 
@@ -106,7 +109,8 @@ class SessionStore:
                 hint="choose another name, or `cowriter sessions save` to add a version",
             )
         files.private_dir(self.root)
-        tmp = self.root / f".new-{secrets.token_hex(6)}"
+        self._remove_abandoned()
+        tmp = self.root / f"{NEW_PREFIX}{secrets.token_hex(6)}"
         tmp.mkdir(mode=0o700)
         try:
             os.chmod(tmp, 0o700)
@@ -148,6 +152,14 @@ class SessionStore:
             raise
         files.fsync_dir(self.root)
         return self.open(folder.name)
+
+    def _remove_abandoned(self) -> None:
+        """Delete half-built sessions that a killed `create` left behind (old enough to be abandoned)."""
+        cutoff = time.time() - ABANDONED_AFTER_SECONDS
+        for entry in self.root.glob(f"{NEW_PREFIX}*"):
+            with contextlib.suppress(OSError):
+                if entry.is_dir() and not entry.is_symlink() and entry.stat().st_mtime < cutoff:
+                    shutil.rmtree(entry)
 
     def open(self, name: str, readonly: bool = False, wait: float = 0.0) -> Session:
         """Open a session. For writing (the default), the writer lock is tried for up to `wait` seconds;

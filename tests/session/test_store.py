@@ -217,3 +217,15 @@ def test_unicode_name_is_nfc(store: SessionStore) -> None:
         assert s.name == "Caf\u00e9 song"
     with store.open("Caf\u00e9 song") as s:
         assert s.text() == "x\n"
+
+
+def test_create_clears_abandoned_half_sessions(store: SessionStore, session: Session) -> None:
+    old = store.root / ".new-deadbeef0000"
+    young = store.root / ".new-cafe00000000"
+    for d in (old, young):
+        d.mkdir()
+        (d / "session.db").write_bytes(b"half")
+    os.utime(old, (1_000_000_000, 1_000_000_000))
+    store.create("Another", "x\n").close()
+    assert not old.exists() and young.exists()  # a young one may be another process's create
+    assert store.list() == ["Another", "Rain song"]
