@@ -7,9 +7,9 @@ passes them in), the phrase and the chords under it (from the timeline), the key
 
 from __future__ import annotations
 
+from cowriter.core.melody.generate import LineTemplate, sketch, template_of
 from cowriter.core.melody.harmony import key_for, windows
 from cowriter.core.melody.meter import STRONG, strong_positions, weight
-from cowriter.core.melody.sketch import LineTemplate, sketch, template_of
 from cowriter.core.melody.types import VOICES, ChordWindow, MelodyLine, ScoreCard, Sketch, SungSyllable, Voice
 
 __all__ = [

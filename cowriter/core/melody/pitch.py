@@ -23,7 +23,7 @@ _INTERVAL = (0.5, 0.0, 0.0, 0.3, 0.35, 0.8, 3.0, 1.4, 2.4, 2.6, 3.5, 4.0, 3.5)
 
 
 _INF = float("inf")
-_WINDOW = 8  # candidates lie within this many semitones of the contour (the rest would cost too much)
+_WINDOW = 6  # candidates lie within this many semitones of the contour (the rest would cost too much)
 
 
 def interval_cost(semitones: int) -> float:
@@ -90,12 +90,14 @@ def choose_pitches(
         hi = min(high, int(aim) + _WINDOW + 1)
         if slot.template is not None:
             lo, hi = min(lo, max(low, slot.template - 2)), max(hi, min(high, slot.template + 2))
+        if slot.last:  # the cadence note may go anywhere it has to
+            lo, hi = low, high
         for p in range(lo, hi + 1):
             pc = p % 12
             in_chord = pc in slot.chord
             if not in_chord and pc not in scale:
                 continue
-            cost = 0.18 * abs(p - aim)
+            cost = 0.3 * abs(p - aim)
             if slot.strong and slot.chord and not in_chord:
                 cost += 3.0
             elif not in_chord and slot.chord:
@@ -106,7 +108,7 @@ def choose_pitches(
                 if pc == tonic:
                     cost += 0.0 if closing else 0.6
                 elif pc in stable_open:
-                    cost += 1.2 if closing else 0.0
+                    cost += 3.0 if closing else 0.0
                 else:
                     cost += 4.0
                 if slot.chord and not in_chord:

@@ -47,9 +47,11 @@ def place(
     lead_in: int = 0,
     style: RhythmStyle = RhythmStyle(),
     template: tuple[float, ...] = (),
+    earliest: float = 0.0,
 ) -> tuple[float, ...]:
-    """Onsets (song beats) for the syllables of a phrase from `start` (a downbeat) to `end`."""
-    return _place(syllables, start, end, meter, lead_in, style, template)
+    """Onsets (song beats) for the syllables of a phrase from `start` (a downbeat) to `end`; a pickup
+    starts no earlier than `earliest` (where the previous line's last note may end)."""
+    return _place(syllables, start, end, meter, lead_in, style, template, earliest)
 
 
 @lru_cache(maxsize=512)
@@ -61,6 +63,7 @@ def _place(
     lead_in: int,
     style: RhythmStyle,
     template: tuple[float, ...],
+    earliest: float,
 ) -> tuple[float, ...]:
     n = len(syllables)
     if n == 0:
@@ -72,18 +75,18 @@ def _place(
         light_start += 1
     max_pickup = lead_in if lead_in else (light_start if style.pickup else 0)
     room = max(meter.beats / 2, max_pickup * step) if max_pickup else 0.0
-    room = min(room, max(start, 0.0))  # nothing before the song's first beat
+    room = min(room, max(start - max(earliest, 0.0), 0.0))  # nothing before the song's first beat
     for _ in range(3):
-        last = end - rest - step
-        positions = _grid(start - room, last, step)
-        if len(positions) >= n:
+        positions = _grid(start - room, end - step, step)
+        # a crowded line (more than 4 syllables in 5 places) may use the next finer grid
+        if len(positions) * 0.8 >= n or step < 0.25:
             break
         step /= 2
-        room = min(room, max_pickup * step)
-    else:
+        room = min(room, max(max_pickup * step, meter.beats / 2), max(start - max(earliest, 0.0), 0.0))
+    if len(positions) < n:
         span = max(end - start, 1e-3)
         return tuple(start + span * i / n for i in range(n))
-    return _best(syllables, positions, start, end - rest, meter, lead_in, max_pickup, style, template, step)
+    return _best(syllables, positions, start, end, rest, meter, lead_in, max_pickup, style, template, step)
 
 
 def _grid(first: float, last: float, step: float) -> list[float]:
@@ -99,7 +102,8 @@ def _best(
     syllables: tuple[SungSyllable, ...],
     positions: list[float],
     start: float,
-    stop: float,
+    end: float,
+    rest: float,
     meter: Meter,
     lead_in: int,
     max_pickup: int,
@@ -122,19 +126,16 @@ def _best(
         if t < start - 1e-9:
             if i >= max_pickup:
                 return _NEG
-            val += 0.5 if i < lead_in else -0.3
+            val += 0.5 if i < lead_in else 0.0
         elif i < lead_in:
             val -= 4.0
         if i == lead_in and abs(t - start) < 1e-9:
             val += 0.5
-        if template:
-            rel = round(t - start, 6)
-            if i < len(template) and abs(template[i] - rel) < 1e-6:
-                val += 1.5
-            elif rel in template_set:
-                val += 0.5
+        if template and round(t - start, 6) in template_set:
+            val += 0.5
         if i == n - 1:
-            length = stop - t
+            length = end - t - rest if end - t - rest >= step else end - t
+            val -= 0.0 if end - t - rest >= step else 1.0  # no breath before the next line
             val += 0.6 * min(length, 4 * pulse) / pulse
             if length > bar:
                 val -= (length - bar) * 0.6
@@ -156,29 +157,29 @@ def _best(
             val += 0.4 * min(gap, 2 * pulse)
         return val
 
+    # positions are evenly spaced, so a syllable's length is (j - k) steps: tabulate edge costs once
+    edges = [[0.0] + [edge(i, g * step) for g in range(1, max_gap + 1)] for i in range(n)]
     best = [[_NEG] * m for _ in range(n)]
     back = [[-1] * m for _ in range(n)]
     for j in range(m - n + 1):
         best[0][j] = node(0, j)
     for i in range(1, n):
-        row, prev = best[i], best[i - 1]
+        row, prev, cost = best[i], best[i - 1], edges[i - 1]
         for j in range(i, m - (n - 1 - i)):
             score = node(i, j)
             if score == _NEG:
                 continue
             top, arg = _NEG, -1
             for k in range(max(i - 1, j - max_gap), j):
-                if prev[k] == _NEG:
-                    continue
-                cand = prev[k] + edge(i - 1, positions[j] - positions[k])
+                cand = prev[k] + cost[j - k]
                 if cand > top:
                     top, arg = cand, k
-            if arg >= 0:
+            if arg >= 0 and top > _NEG:
                 row[j] = top + score
                 back[i][j] = arg
     j = max(range(m), key=lambda k: best[n - 1][k])
     if best[n - 1][j] == _NEG:  # nothing fits the gap limits: spread evenly
-        span = stop - start
+        span = end - rest - start
         return tuple(start + span * i / n for i in range(n))
     onsets = [0.0] * n
     for i in range(n - 1, -1, -1):

@@ -88,7 +88,7 @@ def _one(
     density = sum(len(line.syllables) for line in lines) / beats
     style = RhythmStyle(
         pulse=rng.choice((pulse, pulse / 2 if density > 0.9 else pulse, step)),
-        pickup=rng.random() < 0.8,
+        pickup=True,
     )
     width = voice.high - voice.low
     center = voice.low + width * rng.uniform(0.4, 0.58)
@@ -120,7 +120,8 @@ def _one(
             )
         if line.closing:
             contour = Contour(contour.center, contour.span, contour.peak, contour.begin, -0.8)
-        notes = _line(line, key, meter, voice, rng, style, contour, template, previous, step)
+        earliest = all_notes[-1].start + pulse if all_notes else 0.0
+        notes = _line(line, key, meter, voice, rng, style, contour, template, previous, step, earliest)
         if notes:
             previous = notes[-1].pitch
             if all_notes and notes[0].start < all_notes[-1].start + all_notes[-1].duration:
@@ -157,21 +158,15 @@ def _line(
     template: LineTemplate | None,
     previous: int | None,
     step: float,
+    earliest: float,
 ) -> list[AbcNote]:
     syllables = line.syllables
     if not syllables:
         return []
-    onsets = place(
-        syllables,
-        line.start,
-        line.end,
-        meter,
-        line.lead_in,
-        style,
-        template.syllable_onsets if template else (),
-    )
+    rhythm = template.syllable_onsets if template else ()
+    onsets = place(syllables, line.start, line.end, meter, line.lead_in, style, rhythm, earliest)
     stop = line.end - breath(meter)
-    ends = [*onsets[1:], max(stop, onsets[-1] + step)]
+    ends = [*onsets[1:], stop if stop - onsets[-1] >= step - 1e-9 else line.end]
     # (start, duration, syllable index, first note of the syllable)
     plan = [(onsets[k], ends[k] - onsets[k], k, True) for k in range(len(onsets))]
     pulse = 3.0 if is_compound(meter) else 1.0
@@ -182,12 +177,16 @@ def _line(
             half = round(d / 2 / step) * step
             plan[k : k + 1] = [(t, half, s, True), (t + half, d - half, s, False)]
     slots = []
-    for n, (t, _, s, first) in enumerate(plan):
+    for n, (t, _, _, _) in enumerate(plan):
         chord = chord_at(line, t)
         w = weight(t - line.start, meter)
-        strong = w >= STRONG or (first and syllables[s].stress == 1 and w >= 1)
-        pitch = template.pitch_at(round(t - line.start, 6)) if template else None
-        slots.append(NoteSlot(chord=chord, strong=strong, last=n == len(plan) - 1, template=pitch))
+        strong = w >= STRONG
+        last = n == len(plan) - 1
+        # a closing line's last note goes home to the tonic, whatever the line it echoes did
+        pitch = (
+            template.pitch_at(round(t - line.start, 6)) if template and not (last and line.closing) else None
+        )
+        slots.append(NoteSlot(chord=chord, strong=strong, last=last, template=pitch))
     pitches = choose_pitches(slots, key, voice, contour, line.closing, previous, rng)
     notes = []
     for (t, d, s, first), p in zip(plan, pitches, strict=True):
