@@ -6,7 +6,6 @@ from __future__ import annotations
 import http.server
 import json
 import threading
-import time
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -30,7 +29,7 @@ def test_bad_url_is_refused() -> None:
         OpenAIHTTPBackend("ftp://host/v1")
 
 
-# -- a real server ----------------------------------------------------------------------------------------------
+# -- a real server ---------------------------------------------------------------------------------
 
 
 @pytest.mark.slow
@@ -59,13 +58,13 @@ def test_real_server_honours_the_grammar(llama_server: str, llama_backend: Llama
 
 @pytest.mark.slow
 @pytest.mark.model
-def test_real_server_unknown_model_name_still_answers_or_says_why(llama_server: str) -> None:  # noqa: F811
+def test_real_server_wrong_path_is_a_clear_error(llama_server: str) -> None:  # noqa: F811
     backend = OpenAIHTTPBackend(llama_server.replace("/v1", "/nope"))
     with pytest.raises(ModelError, match="404"):
         backend.models()
 
 
-# -- fake servers for the failures --------------------------------------------------------------------------------
+# -- fake servers for the failures -----------------------------------------------------------------
 
 Handler = Callable[[http.server.BaseHTTPRequestHandler], None]
 
@@ -223,7 +222,7 @@ def test_model_name_from_the_server(fake_server: Callable[[Handler], str]) -> No
     assert backend.models() == ["qwen2.5:7b", "other"]
 
 
-def test_stall_without_cancel_would_wait(fake_server: Callable[[Handler], str]) -> None:
+def test_backend_cancel_while_the_server_is_silent(fake_server: Callable[[Handler], str]) -> None:
     """The reader thread keeps the generator responsive: a silent server does not block `cancel()`."""
     release = threading.Event()
 
@@ -237,10 +236,9 @@ def test_stall_without_cancel_would_wait(fake_server: Callable[[Handler], str]) 
     stream = backend.stream(HELLO)
     assert next(stream) == "x"
     threading.Timer(0.05, backend.cancel).start()
-    started = time.monotonic()
     try:
         with pytest.raises(GenerationCancelled):
             next(stream)
+        assert not release.is_set(), "cancelled while the server still held the stream"
     finally:
         release.set()
-    assert time.monotonic() - started < 30
