@@ -11,7 +11,7 @@ import math
 
 from cowriter.core.arrange.bars import Bar
 from cowriter.core.arrange.harmony import Changes, Harmony
-from cowriter.core.arrange.pattern import swing
+from cowriter.core.arrange.pattern import Hit, swing
 from cowriter.core.arrange.styles import Style
 from cowriter.core.events import Note
 
@@ -55,7 +55,13 @@ def bass_bar(style: Style, bar: Bar, changes: Changes, previous: int, stop: floa
     if style.bass is None:
         return walk_bar(bar, changes, previous, stop)
     notes: list[Note] = []
-    for hit in style.bass.over(bar.quarters, bar.phase):
+    hits = style.bass.over(bar.quarters, bar.phase)
+    # The downbeat always sounds the chord's bass note, whatever part of a longer pattern lands there.
+    if not hits or hits[0].at > 1e-6:
+        hits.insert(0, Hit(0.0, hits[0].at if hits else bar.quarters, "R"))
+    elif hits[0].symbol not in "Rr":
+        hits[0] = Hit(0.0, hits[0].length, "R")
+    for hit in hits:
         at = bar.beat_of(swing(hit.at, style.swing, style.swing_unit))
         if at >= stop - 1e-6:
             break
