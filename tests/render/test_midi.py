@@ -87,7 +87,9 @@ def test_same_seed_same_bytes() -> None:
 
 
 def test_six_eight_tempo_is_converted_to_quarters() -> None:
-    song = read_song("{time: 6/8}\n{tempo: 120}\n[Am]rolling [E7]home\n")
+    song = read_song(
+        "{time: 6/8}\n{tempo: 120}\n{start_of_grid}\n| Am . . . . . | E7 . . . . . |\n{end_of_grid}\n"
+    )
     arrangement = arrange(song, count_in=False)
     midi = _read(midi_bytes(arrangement))
     tempo = _meta(midi, "set_tempo")
@@ -100,7 +102,7 @@ def test_six_eight_tempo_is_converted_to_quarters() -> None:
 
 
 def test_meter_change_resends_tempo_and_time_signature() -> None:
-    song = read_song("{tempo: 120}\n[C]four [G]four\n{time: 6/8}\n[Am]six [E]eight\n")
+    song = read_song("{tempo: 120}\n[C] [G]\n{time: 6/8}\n[Am] [E]\n")
     arrangement = arrange(song, count_in=False)
     midi = _read(midi_bytes(arrangement))
     times = [(m.numerator, m.denominator) for m in _meta(midi, "time_signature")]
@@ -114,3 +116,43 @@ def test_meter_change_resends_tempo_and_time_signature() -> None:
 )
 def test_key_names(key: str, name: str | None) -> None:
     assert key_name(key) == name
+
+
+def test_bytes_of_a_one_note_song() -> None:
+    from cowriter.core.events import Arrangement, KeyChange, Note, TextEvent, Track
+    from cowriter.core.timeline import Meter, MeterChange, TempoChange
+
+    arrangement = Arrangement(
+        tracks=(Track("Bass", "bass", 33, 1, (Note(0.0, 1.0, 40, 100),)),),
+        beats=4.0,
+        tempos=(TempoChange(0.0, 120.0),),
+        meters=(MeterChange(0.0, 1, Meter(4, 4)),),
+        keys=(KeyChange(0.0, "G"),),
+        markers=(TextEvent(0.0, "A"),),
+        chords=(TextEvent(0.0, "Em"),),
+        lyrics=(TextEvent(0.0, "la"),),
+        title="T",
+    )
+    expected = """
+        4d546864 00000006 0001 0002 01e0                 MThd, type 1, two tracks, 480 ticks a quarter
+        4d54726b 00000030                                MTrk, 48 bytes
+        00 ff0301 54                                     track name "T"
+        00 ff5103 07a120                                 tempo 500000 us a quarter (120 bpm)
+        00 ff5804 04021808                               time signature 4/4
+        00 ff5902 0100                                   key signature: one sharp, major (G)
+        00 ff0601 41                                     marker "A"
+        00 ff0102 456d                                   text "Em"
+        00 ff0502 6c61                                   lyric "la"
+        8f00 ff2f00                                      end of track after 1920 ticks (one bar)
+        4d54726b 00000021                                MTrk, 33 bytes
+        00 ff0304 42617373                               track name "Bass"
+        00 c121                                          program 33 on channel 2
+        00 b10a40 00 b10764                              pan centre, volume 100
+        00 912864                                        note on E2, velocity 100
+        8360 812800                                      note off after 480 ticks
+        8b20 ff2f00                                      end of track at the bar's end
+    """
+    hexdigits = "".join(
+        line.strip().split("  ")[0].replace(" ", "") for line in expected.strip().splitlines()
+    )
+    assert midi_bytes(arrangement).hex() == hexdigits
