@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 
 from cowriter.core.arrange import STYLES, ArrangeError, arrange, find_style
@@ -384,3 +386,20 @@ def test_a_section_alone_keeps_its_own_tempo_and_meter() -> None:
     assert [(t.start, t.bpm) for t in chorus.tempos] == [(0.0, 140.0)]
     assert [str(m.meter) for m in chorus.meters] == ["3/4"]
     assert chorus.beats == 6 and chorus.seconds == pytest.approx(6 * 60 / 140)
+
+
+def test_piano_part_leads_a_two_five_one_more_smoothly_than_blocks() -> None:
+    from cowriter.core.arrange.voicing import motion, root_position
+
+    bars = " | ".join(f"{s} . . ." for s in ["Dm7", "G7", "Cmaj7"] * 2)
+    text = f"{{start_of_grid}}\n| {bars} |\n{{end_of_grid}}\n"
+    arrangement = arrange(read_song(text), style="halftime", count_in=False)
+    piano = _track(arrangement, "piano").notes
+    played = [tuple(sorted(n.pitch for n in piano if abs(n.start - bar * 4.0) <= NUDGE)) for bar in range(5)]
+    blocks = [root_position(harmony_of(s).root, harmony_of(s).intervals) for s in ["Dm7", "G7", "Cmaj7"] * 2]
+    led_motion = sum(motion(a, b) for a, b in pairwise(played))
+    block_motion = sum(motion(a, b) for a, b in pairwise(blocks[:5]))
+    assert all(len(v) == 4 for v in played)
+    assert led_motion < block_motion
+    for a, b in pairwise(played):  # every voice moves by a step at most
+        assert max(abs(x - y) for x, y in zip(a, b, strict=True)) <= 2
