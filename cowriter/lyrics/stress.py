@@ -29,12 +29,17 @@ FUNCTION_WORDS = frozenset(
 
 @dataclass(frozen=True, slots=True)
 class Syllable:
-    """One sung syllable: its spelling piece, the index of its word in the line, and 1/0 stress."""
+    """One sung syllable: its spelling piece, the index of its word in the line, and 1/0 stress.
+
+    `level` grades the stress for a melody: 2 a main stress (a content word, a word's primary stress, the
+    line's last word), 1 a light one (a secondary stress, or a function word lifted out of a run of light
+    syllables), 0 none."""
 
     text: str
     word_index: int
     stress: int
     word_end: bool = True  # the last syllable of its word
+    level: int = 0
 
 
 def syllabify(line: str) -> list[Syllable]:
@@ -47,16 +52,16 @@ def syllabify(line: str) -> list[Syllable]:
             # a function word is light, except at the end of the line, where the rhyme falls
             light = word.lower().replace("’", "'") in FUNCTION_WORDS and index < len(found) - 1
             stress = 0 if light else 1
-            out.append(Syllable(pieces[0][0], index, stress))
+            out.append(Syllable(pieces[0][0], index, stress, level=2 * stress))
             continue
         levels = [lvl for _, lvl in pieces]
-        for k, (text, level) in enumerate(pieces):
-            if level == 2:
+        for k, (text, lexical) in enumerate(pieces):
+            if lexical == 2:
                 near_primary = (k > 0 and levels[k - 1] == 1) or (k + 1 < len(levels) and levels[k + 1] == 1)
-                stress = 0 if near_primary else 1
+                stress, level = (0, 0) if near_primary else (1, 1)
             else:
-                stress = level
-            out.append(Syllable(text, index, stress, word_end=k == len(pieces) - 1))
+                stress, level = lexical, 2 * lexical
+            out.append(Syllable(text, index, stress, word_end=k == len(pieces) - 1, level=level))
     return _alternate(out)
 
 
@@ -73,7 +78,7 @@ def _alternate(syllables: list[Syllable]) -> list[Syllable]:
             for k in run[1::2]:
                 if k != run[-1] and out[k].word_end and (k == 0 or out[k - 1].word_end):
                     s = out[k]
-                    out[k] = Syllable(s.text, s.word_index, 1, s.word_end)
+                    out[k] = Syllable(s.text, s.word_index, 1, s.word_end, level=1)
         run = []
     return out
 

@@ -127,7 +127,7 @@ def _syllables(text: str) -> tuple[SungSyllable, ...]:
     stressed = [k for k in in_last if sylls[k].stress] or in_last[-1:]
     rhyme_from = stressed[-1]
     return tuple(
-        SungSyllable(s.text, s.stress, s.word_end, rhyme=k >= rhyme_from) for k, s in enumerate(sylls)
+        SungSyllable(s.text, s.level, s.word_end, rhyme=k >= rhyme_from) for k, s in enumerate(sylls)
     )
 
 

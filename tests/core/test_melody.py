@@ -25,10 +25,10 @@ FOUR = Meter(4, 4)
 
 
 def syllables(pattern: str, words: str = "") -> tuple[SungSyllable, ...]:
-    """Syllables from a stress pattern ("0101"); texts la1, la2…; the last one is the rhyme."""
+    """Syllables from a stress pattern ("0101": 1 a main stress); texts la0, la1…; the last one rhymes."""
     n = len(pattern)
     return tuple(
-        SungSyllable(f"la{i}", int(ch), word_end=True, rhyme=i == n - 1) for i, ch in enumerate(pattern)
+        SungSyllable(f"la{i}", 2 * int(ch), word_end=True, rhyme=i == n - 1) for i, ch in enumerate(pattern)
     )
 
 

@@ -121,7 +121,10 @@ def _one(
         if line.closing:
             contour = Contour(contour.center, contour.span, contour.peak, contour.begin, -0.8)
         earliest = all_notes[-1].start + pulse if all_notes else 0.0
-        notes = _line(line, key, meter, voice, rng, style, contour, template, previous, step, earliest)
+        reserve = _pickup_need(lines[i + 1], step) if i + 1 < len(lines) else 0.0
+        notes = _line(
+            line, key, meter, voice, rng, style, contour, template, previous, step, earliest, reserve
+        )
         if notes:
             previous = notes[-1].pitch
             if all_notes and notes[0].start < all_notes[-1].start + all_notes[-1].duration:
@@ -138,6 +141,15 @@ def _one(
         lines, per_line, [[s.stress for s in line.syllables] for line in lines], key, meter, voice
     )
     return Sketch(notes=tuple(all_notes), score=card, lines=tuple(ranges), seed=index)
+
+
+def _pickup_need(line: MelodyLine, step: float) -> float:
+    """Beats the next line's pickup may want at the end of this one: its words before the first chord, or
+    its light first syllables (at most two)."""
+    light = 0
+    while light < min(2, len(line.syllables)) and line.syllables[light].stress == 0:
+        light += 1
+    return (line.lead_in or light) * step
 
 
 def _shifted(
@@ -159,13 +171,14 @@ def _line(
     previous: int | None,
     step: float,
     earliest: float,
+    reserve: float,
 ) -> list[AbcNote]:
     syllables = line.syllables
     if not syllables:
         return []
     rhythm = template.syllable_onsets if template else ()
-    onsets = place(syllables, line.start, line.end, meter, line.lead_in, style, rhythm, earliest)
-    stop = line.end - breath(meter)
+    onsets = place(syllables, line.start, line.end, meter, line.lead_in, style, rhythm, earliest, reserve)
+    stop = line.end - max(breath(meter), reserve)
     ends = [*onsets[1:], stop if stop - onsets[-1] >= step - 1e-9 else line.end]
     # (start, duration, syllable index, first note of the syllable)
     plan = [(onsets[k], ends[k] - onsets[k], k, True) for k in range(len(onsets))]

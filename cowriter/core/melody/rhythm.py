@@ -21,6 +21,7 @@ __all__ = ["RhythmStyle", "breath", "place"]
 
 _NEG = float("-inf")
 _STRESSED = {3: 3.0, 2: 2.5, 1: 0.5, 0: -2.5, -1: -4.0}
+_LIGHT = {3: 1.2, 2: 1.0, 1: 0.5, 0: -1.0, -1: -2.5}  # a secondary or lifted stress
 _UNSTRESSED = {3: -2.5, 2: -1.5, 1: 0.3, 0: 0.3, -1: -0.5}
 
 
@@ -48,10 +49,12 @@ def place(
     style: RhythmStyle = RhythmStyle(),
     template: tuple[float, ...] = (),
     earliest: float = 0.0,
+    reserve: float = 0.0,
 ) -> tuple[float, ...]:
     """Onsets (song beats) for the syllables of a phrase from `start` (a downbeat) to `end`; a pickup
-    starts no earlier than `earliest` (where the previous line's last note may end)."""
-    return _place(syllables, start, end, meter, lead_in, style, template, earliest)
+    starts no earlier than `earliest` (where the previous line's last note may end), and the last
+    `reserve` beats are left for the next line's pickup."""
+    return _place(syllables, start, end, meter, lead_in, style, template, earliest, reserve)
 
 
 @lru_cache(maxsize=512)
@@ -64,12 +67,13 @@ def _place(
     style: RhythmStyle,
     template: tuple[float, ...],
     earliest: float,
+    reserve: float,
 ) -> tuple[float, ...]:
     n = len(syllables)
     if n == 0:
         return ()
     step = grid_step(meter)
-    rest = breath(meter)
+    rest = max(breath(meter), reserve)
     light_start = 0
     while light_start < min(n, 2) and syllables[light_start].stress == 0:
         light_start += 1
@@ -122,7 +126,7 @@ def _best(
         t = positions[j]
         syl = syllables[i]
         w = weights[j]
-        val = _STRESSED[w] if syl.stress else _UNSTRESSED[w]
+        val = _STRESSED[w] if syl.stress >= 2 else _LIGHT[w] if syl.stress else _UNSTRESSED[w]
         if t < start - 1e-9:
             if i >= max_pickup:
                 return _NEG

@@ -20,8 +20,9 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class SungSyllable:
-    """One syllable to sing: its text, 1 when stressed, whether it ends its word, and whether it belongs to
-    the line's rhyme word (from that word's stressed syllable on: those get the longer notes)."""
+    """One syllable to sing: its text, its stress (2 a main stress, 1 a light one, 0 none), whether it ends
+    its word, and whether it belongs to the line's rhyme word (from that word's stressed syllable on: those
+    get the longer notes)."""
 
     text: str
     stress: int
