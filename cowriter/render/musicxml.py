@@ -8,6 +8,7 @@ figure parser misreads flats written `b` (`Gb7` becomes a G chord), so figures n
 
 from __future__ import annotations
 
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -123,8 +124,9 @@ def lead_sheet(song: Song, *, section: str | None = None, bpm: float | None = No
         part.insert(
             clock.quarters(change.start), meter.TimeSignature(f"{change.meter.beats}/{change.meter.unit}")
         )
-    for i, pace in enumerate(timed.tempos):
-        qpm = (bpm if (bpm and i == 0) else pace.bpm) * 4.0 / clock.meter_at(pace.start).unit
+    scale = bpm / timed.tempos[0].bpm if bpm and timed.tempos else 1.0
+    for pace in timed.tempos:
+        qpm = pace.bpm * scale * 4.0 / clock.meter_at(pace.start).unit
         part.insert(clock.quarters(pace.start), tempo.MetronomeMark(number=round(qpm, 2)))
     last_key = None
     for span in timed.spans:
@@ -137,16 +139,16 @@ def lead_sheet(song: Song, *, section: str | None = None, bpm: float | None = No
     for mark in timed.sections:
         if mark.name:
             part.insert(clock.quarters(mark.start), expressions.RehearsalMark(mark.name))
-    previous = ""
+    previous = ("", -1)
     for span in sorted(timed.spans, key=lambda s: s.start):
         if span.duration <= 0:
             continue
         symbol = harmony_of(span.chord, span.transpose, span.key).symbol
-        if symbol != previous or any(abs(b.start - span.start) < 1e-6 for b in bars_of(timed)[:1]):
-            part.insert(clock.quarters(span.start), chord_symbol(symbol))
-        previous = symbol
+        if (symbol, span.section_index) != previous:  # a symbol where it changes, and again per section
+            part.insert(_q(clock.quarters(span.start)), chord_symbol(symbol))
+        previous = (symbol, span.section_index)
     if melody:
-        _melody(part, melody, clock)
+        _melody(part, melody, clock, timed)
     else:
         _slashes(part, timed, clock)
     score = stream.Score()
@@ -158,18 +160,33 @@ def lead_sheet(song: Song, *, section: str | None = None, bpm: float | None = No
     return score
 
 
-def _melody(part: Any, melody: Any, clock: BeatClock) -> None:
-    note = _music21().note
+def _q(quarters: float) -> Fraction:
+    """A position or length in quarter notes as music21 likes it: exact, triplets included."""
+    return Fraction(quarters).limit_denominator(96)
 
+
+def _melody(part: Any, melody: Any, clock: BeatClock, timed: Timeline) -> None:
+    """The tune's notes with their syllables; a tune without words gets each chord's words on the note
+    sounding where the chord starts."""
+    note = _music21().note
+    words: dict[int, str] = {}
+    if not any(n.syllable for n in melody):
+        for span in timed.spans:
+            text = span.lyric.strip()
+            at = next((i for i, n in enumerate(melody) if n.start + n.duration > span.start + 1e-6), None)
+            if text and at is not None:
+                words[at] = f"{words[at]} {text}" if at in words else text
     word_open = False
-    for n in melody:
+    for i, n in enumerate(melody):
         start, end = clock.quarters(n.start), clock.quarters(n.start + n.duration)
-        m = note.Note(n.pitch, quarterLength=round(end - start, 4))
+        m = note.Note(n.pitch, quarterLength=_q(end - start))
         if n.syllable:
             syllabic = ("middle" if n.hyphen else "end") if word_open else ("begin" if n.hyphen else "single")
             m.lyrics.append(note.Lyric(n.syllable, syllabic=syllabic))
             word_open = n.hyphen
-        part.insert(round(start, 4), m)
+        elif i in words:
+            m.lyrics.append(note.Lyric(words[i]))
+        part.insert(_q(start), m)
 
 
 def _slashes(part: Any, timed: Timeline, clock: BeatClock) -> None:
@@ -183,7 +200,7 @@ def _slashes(part: Any, timed: Timeline, clock: BeatClock) -> None:
         while at < bar.beats - 1e-6:
             length = min(step, bar.beats - at)
             start = bar.start + at
-            slash = note.Note("B4", quarterLength=round(bar.beats_of(length), 4))
+            slash = note.Note("B4", quarterLength=_q(bar.beats_of(length)))
             slash.notehead = "slash"
             slash.stemDirection = "noStem"
             words = []
@@ -191,7 +208,7 @@ def _slashes(part: Any, timed: Timeline, clock: BeatClock) -> None:
                 words.append(lyrics.pop()[1])
             if words:
                 slash.lyrics.append(note.Lyric(" ".join(words)))
-            part.insert(round(clock.quarters(start), 4), slash)
+            part.insert(_q(clock.quarters(start)), slash)
             at += length
 
 

@@ -124,3 +124,20 @@ def test_valid_against_the_musicxml_schema(tmp_path: Path, text: str) -> None:
         e for e in schema.iter_errors(str(out)) if not any(s in str(e.reason) for s in _NEWER_THAN_SCHEMA)
     ]
     assert not errors, [f"{e.path}: {e.reason}" for e in errors[:5]]
+
+
+def test_triplets_and_words_without_syllables(tmp_path: Path) -> None:
+    text = """{title: Triplets}
+[C]One two three [G]four
+{start_of_abc}
+X:1
+M:4/4
+L:1/8
+K:C
+(3CDE (3FGA B2 c2 | d8 |
+{end_of_abc}
+"""
+    score = _parse(write_musicxml(read_song(text), tmp_path / "t.musicxml"))
+    notes = _notes(score)
+    assert [float(n.quarterLength) for n in notes[:6]] == pytest.approx([1 / 3] * 6)
+    assert [n.lyric for n in notes if n.lyric] == ["One two three", "four"]
