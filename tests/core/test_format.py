@@ -71,3 +71,18 @@ def test_text_output_reads_back_to_the_same_chords() -> None:
         (ln.lyrics, [(c.symbol, c.at) for c in ln.chords]) for ln in song.lines
     ]
     assert to_text(back) == text
+
+
+@pytest.mark.parametrize(
+    "name", ["cp-basic01-swing-low", "cp-basic02-swing-low-tab", "cp-060-transpositions"]
+)
+def test_chord_rows_match_chordpro_text_output(conformance, name: str) -> None:  # type: ignore[no-untyped-def]
+    """Each chorded line's two rows appear as such in ChordPro's own text rendering of the song
+    (except a line whose trailing chords sit over no-break spaces, which ChordPro renders as `--`)."""
+    songs = conformance / "songs"
+    text = (songs / f"{name}.cho").read_text(encoding="utf-8").split("\n", 1)[1]
+    expected = (songs / "expected" / f"{name}.as-text.crd").read_text(encoding="utf-8")
+    lines = [ln for ln in parse(text).lines if ln.chords and ln.has_words and "\xa0" not in ln.lyrics]
+    assert len(lines) >= 7
+    for line in lines:
+        assert "\n".join(chord_over_lyric(line)) + "\n" in expected
