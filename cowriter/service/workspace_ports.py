@@ -32,15 +32,19 @@ class Player(Protocol):
 
 
 def read_text(path: Path) -> str:
-    """The file's text (any of the encodings songs come in), with newlines normalised."""
-    from cowriter.songio import read_text as songio_read
+    """The file's text in any encoding songs come in, with `\n` line ends. (Only the decoder is imported:
+    the parser loads after the first frame.)"""
+    from cowriter.core.encoding import decode
 
+    if path.is_dir():
+        raise CowriterError(f"{path}: is a folder", hint="give a song file (.cho, .txt)")
     try:
-        return songio_read(str(path)).replace("\r\n", "\n").replace("\r", "\n")
-    except CowriterError:
-        raise
+        data = path.read_bytes()
     except OSError as exc:
-        raise CowriterError(f"{path}: {exc.strerror or exc}", hint="check the path") from exc
+        raise CowriterError(f"{path}: cannot read ({exc.strerror or exc})", hint="check the path") from exc
+    if b"\0" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise CowriterError(f"{path}: looks like a binary file, not a chord sheet")
+    return decode(data)
 
 
 def parse(text: str) -> tuple[Song, tuple[Diagnostic, ...]]:

@@ -29,8 +29,8 @@ class CowriterApp(App[int]):
         self.workspace = workspace
         self.theme = theme
 
-    def on_mount(self) -> None:
-        self.push_screen(MainScreen(self.workspace))
+    def get_default_screen(self) -> MainScreen:
+        return MainScreen(self.workspace)
 
     async def action_quit(self) -> None:
         ws = self.workspace

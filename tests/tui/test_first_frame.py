@@ -22,7 +22,6 @@ from cowriter.tui.app import CowriterApp
 
 class Probe(CowriterApp):
     def on_mount(self):
-        super().on_mount()
         self.call_after_refresh(self.report)
 
     def report(self):

@@ -8,6 +8,8 @@ The workspace is mutated on this (the UI) thread only.
 from __future__ import annotations
 
 import base64
+import contextlib
+import os
 import threading
 from typing import ClassVar
 
@@ -34,6 +36,13 @@ CHECK_DELAY = 0.08  # seconds of quiet typing before the gutter is recomputed
 SAVE_DELAY = 2.0  # seconds of quiet typing before an automatic save
 OSC52_LIMIT = 74_000  # bytes of base64: several terminals drop longer OSC 52 sequences
 STYLES_FALLBACK = ("pop", "ballad", "folk", "waltz", "six-eight", "bossa", "swing", "funk", "half-time")
+
+
+def lower_priority(niceness: int = 4) -> None:
+    """Make the calling thread (and the threads it starts, e.g. llama.cpp's) yield the CPU to the UI.
+    Linux keeps a nice value per thread; elsewhere this does nothing."""
+    with contextlib.suppress(AttributeError, OSError):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), niceness)
 
 
 class MainScreen(Screen[None]):
@@ -85,15 +94,19 @@ class MainScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.editor.focus()
-        self.status.model = self.ws.model_name
+        self.call_after_refresh(self._after_first_frame)
         self.status.route = self.ws.audio_label
         self.status.saved = self._saved_label()
         self.transport.style = self.ws.settings.style
-        self._schedule_check(0)
         self.chat.add("model", "Ask for a verse, a chorus, other lines, chords… (F2). "
                       "Proposals appear above; nothing changes until you accept.")
         if self.ws.notice:
             self.notify(self.ws.notice, title="Session", severity="warning", timeout=10)
+
+    def _after_first_frame(self) -> None:
+        """What can wait until the writer sees the song: the model's name, the first check."""
+        self.status.model = self.ws.model_name
+        self._schedule_check(0.05)
 
     # -- the song text -----------------------------------------------------------------------------------
 
@@ -178,6 +191,7 @@ class MainScreen(Screen[None]):
             self.post_message(m.TokenStreamed(request, "".join(pieces)))
 
         def work() -> None:
+            lower_priority()  # the model's threads start from here and inherit it: typing stays quick
             try:
                 if line is None:
                     proposal = ws.propose(prompt, on_token=on_token, cancel=cancel)
