@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import re
 from fractions import Fraction
+from functools import lru_cache
 
 from cowriter.core.abc_types import LETTER_PC, START_DIRECTIVE, AbcTune, key_fifths, key_signature
 
@@ -23,14 +24,19 @@ def _representable(units: Fraction) -> bool:
     return False
 
 
-def _split_units(units: Fraction) -> list[Fraction]:
+_VALUES = sorted(
+    (Fraction(m) * Fraction(2) ** k for k in range(-6, 7) for m in (1, 3) if m == 1 or k > -6),
+    reverse=True,
+)
+TICKS = 20160  # positions are counted in 1/20160 beat (2^6 * 3^2 * 5 * 7): exact for tuplets up to 9
+
+
+@lru_cache(maxsize=1024)
+def _split_units(units: Fraction) -> tuple[Fraction, ...]:
     """Tied pieces for a length: the largest note values first (5 → 4 + 1)."""
     if _representable(units):
-        return [units]
-    values = sorted(
-        (Fraction(m) * Fraction(2) ** k for k in range(-6, 7) for m in (1, 3) if m == 1 or k > -6),
-        reverse=True,
-    )
+        return (units,)
+    values = _VALUES
     pieces: list[Fraction] = []
     rest = units
     while rest > 0:
@@ -40,9 +46,10 @@ def _split_units(units: Fraction) -> list[Fraction]:
             break
         pieces.append(value)
         rest -= value
-    return pieces
+    return tuple(pieces)
 
 
+@lru_cache(maxsize=1024)
 def _length_text(units: Fraction) -> str:
     if units == 1:
         return ""
@@ -85,8 +92,8 @@ def _lyric_text(syllable: str) -> str:
     return re.sub(r"\s+", "~", text) or "*"
 
 
-def _fraction(value: float) -> Fraction:
-    return Fraction(value).limit_denominator(96)
+def _tick(value: float) -> int:
+    return round(value * TICKS)
 
 
 def format_abc(tune: AbcTune, bars_per_line: int = 4) -> str:
@@ -106,14 +113,16 @@ def format_abc(tune: AbcTune, bars_per_line: int = 4) -> str:
         head.append(f"{START_DIRECTIVE} {int(off) if off == int(off) else off}")
     head.append(f"K:{tune.key}")
 
-    to_units = 1 / (unit * meter.unit)  # beats -> multiples of L
-    bar_len = Fraction(meter.beats)
-    pickup = _fraction(tune.pickup)
+    to_units = 1 / (unit * meter.unit * TICKS)  # ticks -> multiples of L
+    bar_len = meter.beats * TICKS
+    pickup = _tick(tune.pickup)
     notes = sorted(tune.notes, key=lambda n: n.start)
-    chords = {_fraction(c.start): c.symbol for c in tune.chords}
-    end = max([_fraction(n.start + n.duration) for n in notes] + [Fraction(0)])
-    last_chord = max(chords, default=Fraction(-1))
-    bar_lines: list[Fraction] = []
+    starts = [_tick(n.start) for n in notes]
+    ends = [_tick(n.start + n.duration) for n in notes]
+    chords = {_tick(c.start): c.symbol for c in tune.chords}
+    end = max([*ends, 0])
+    last_chord = max(chords, default=-1)
+    bar_lines: list[int] = []
     edge = pickup if pickup > 0 else bar_len
     while edge < end or edge <= last_chord:
         bar_lines.append(edge)
@@ -121,36 +130,31 @@ def format_abc(tune: AbcTune, bars_per_line: int = 4) -> str:
     bar_lines.append(edge)
 
     # cut points: bar lines, chord starts, note starts and ends
-    cuts = sorted(
-        {Fraction(0), *bar_lines, *chords}
-        | {_fraction(n.start) for n in notes}
-        | {_fraction(n.start + n.duration) for n in notes}
-    )
+    cuts = sorted({0, *bar_lines, *chords, *starts, *ends})
     cuts = [c for c in cuts if c <= bar_lines[-1]]
 
     bars: list[list[tuple[str, str]]] = [[] for _ in bar_lines]  # per bar: (music token, lyric token)
     note_index = 0
     accidentals: dict[tuple[str, int], int] = {}
     bar_no = 0
+    sung = False  # a syllable came before: an empty one continues it (`_`), else it is skipped (`*`)
     for a, b in itertools.pairwise(cuts):
         while bar_no < len(bar_lines) - 1 and a >= bar_lines[bar_no]:
             bar_no += 1
             accidentals = {}
-        while (
-            note_index < len(notes) and _fraction(notes[note_index].start + notes[note_index].duration) <= a
-        ):
+        while note_index < len(notes) and ends[note_index] <= a:
+            sung = sung or bool(notes[note_index].syllable)
             note_index += 1
         chord = f'"{chords[a]}"' if a in chords else ""
-        note = notes[note_index] if note_index < len(notes) else None
-        sounding = note is not None and _fraction(note.start) <= a
-        pieces = _split_units((b - a) * to_units)
-        if not sounding or note is None:
+        pieces = _split_units(Fraction(b - a) * to_units)
+        if note_index >= len(notes) or starts[note_index] > a:
             for k, piece in enumerate(pieces):
                 bars[bar_no].append(((chord if k == 0 else "") + "z" + _length_text(piece), ""))
             continue
+        note = notes[note_index]
         letter, alteration, octave = _spell(note.pitch, signature)
-        first_of_note = _fraction(note.start) == a
-        ends_here = _fraction(note.start + note.duration) <= b
+        first_of_note = starts[note_index] == a
+        ends_here = ends[note_index] <= b
         for k, piece in enumerate(pieces):
             mark = ""
             if accidentals.get((letter, octave), signature[letter]) != alteration:
@@ -161,7 +165,7 @@ def format_abc(tune: AbcTune, bars_per_line: int = 4) -> str:
             if first_of_note and k == 0:
                 lyric = _lyric_text(note.syllable) + ("-" if note.syllable and note.hyphen else "")
                 if not note.syllable:
-                    lyric = "_" if any(n.syllable for n in notes[:note_index]) else "*"
+                    lyric = "_" if sung else "*"
             else:
                 lyric = "_"
             bars[bar_no].append((token, lyric))
