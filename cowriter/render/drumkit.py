@@ -62,13 +62,10 @@ def side_stick(sr: int) -> Audio:
 def hat(sr: int, decay: float, seed: int, level: float = 0.3) -> Audio:
     n = int(min(1.2, decay * 7.0) * sr)
     t = _t(n, sr)
-    metal = sum(np.sign(np.sin(_TWO_PI * fr * t)) for fr in (317.0, 421.0, 563.0, 711.0, 887.0, 1043.0))
-    metal_hp = shaped_noise(n, sr, 6000.0, 15000.0, seed=seed) * 0.8
-    # the square-wave cluster is only a ring-mod flavour: band-limit it by mixing it through the noise band
-    ring = np.fft.irfft(np.fft.rfft(metal) * (np.fft.rfftfreq(n, 1.0 / sr) > 7000.0)
-                        * (np.fft.rfftfreq(n, 1.0 / sr) < 0.45 * sr), n).astype(np.float32)
-    ring /= float(np.sqrt(np.mean(ring**2))) or 1.0
-    x = (metal_hp + 0.5 * ring) * np.exp(-t / decay)
+    wash = shaped_noise(n, sr, 6000.0, 15000.0, seed=seed) * 0.8
+    # a metallic edge: inharmonic partials (all well under Nyquist, so nothing aliases)
+    ring = sum(np.sin(_TWO_PI * fr * t + i) for i, fr in enumerate((7127.0, 8363.0, 9431.0, 10789.0)))
+    x = (wash + 0.25 * ring) * np.exp(-t / decay)
     return _fade(x.astype(np.float32) * level, sr, fade_out=min(0.02, decay))
 
 

@@ -84,29 +84,53 @@ def _kernel(sample_rate: int, block: int, seconds: float) -> npt.NDArray[np.comp
 
 class Reverb:
     """Mono send in, stereo wet out, one block of `block` frames at a time (uniformly partitioned
-    overlap-save convolution with a frequency-domain delay line)."""
+    overlap-save convolution with a frequency-domain delay line).
+
+    The room runs at half the sample rate (its tail is dark anyway: nothing above ~6 kHz lingers), which
+    halves its cost: the send is low-passed ([1, 2, 1]/4, a zero at Nyquist) and decimated by 2, and
+    the wet signal is brought back up by linear interpolation."""
 
     def __init__(self, sample_rate: int, block: int, *, seconds: float = 1.4) -> None:
+        if block % 2:
+            raise ValueError("reverb blocks must have an even number of frames")
         self.block = block
-        self._h = _kernel(sample_rate, block, seconds)  # (2, P, B+1), shared between instances
+        half = block // 2
+        self._half = half
+        self._h = _kernel(sample_rate // 2, half, seconds)  # (2, P, B/2+1), shared between instances
         parts = self._h.shape[1]
         self._parts = parts
-        self._fdl = np.zeros((2 * parts, block + 1), dtype=np.complex64)
+        self._fdl = np.zeros((2 * parts, half + 1), dtype=np.complex64)
         self._i = 0
-        self._frame = np.zeros(2 * block, dtype=np.float32)
+        self._frame = np.zeros(2 * half, dtype=np.float32)
+        self._last_in = np.float32(0.0)
+        self._last_out = np.zeros(2, dtype=np.float32)
+        self._out = np.zeros((2, block), dtype=np.float32)
         self.tail_frames = parts * block
 
     def process(self, send: Audio) -> Audio:
-        b = self.block
-        self._frame[:b] = self._frame[b:]
-        self._frame[b:] = send
+        h = self._half
+        odd, even = send[1::2], send[0::2]
+        prev_odd = np.empty_like(odd)
+        prev_odd[0] = self._last_in
+        prev_odd[1:] = odd[:-1]
+        self._last_in = odd[-1]
+        self._frame[:h] = self._frame[h:]
+        self._frame[h:] = 0.25 * prev_odd + 0.5 * even + 0.25 * odd
         spectrum = np.fft.rfft(self._frame)
         self._i = (self._i - 1) % self._parts
         self._fdl[self._i] = spectrum
         self._fdl[self._i + self._parts] = spectrum
         window = self._fdl[self._i : self._i + self._parts]
-        wet = np.einsum("pk,cpk->ck", window, self._h)
-        return np.fft.irfft(wet, 2 * b, axis=1)[:, b:].astype(np.float32)
+        wet = window[0] * self._h[:, 0]
+        for p in range(1, self._parts):
+            wet += window[p] * self._h[:, p]
+        low = np.fft.irfft(wet, 2 * h, axis=1)[:, h:].astype(np.float32)
+        out = self._out
+        out[:, 1::2] = low
+        out[:, 0:1] = 0.5 * (self._last_out[:, None] + low[:, :1])
+        out[:, 2::2] = 0.5 * (low[:, :-1] + low[:, 1:])
+        self._last_out = low[:, -1].copy()
+        return out
 
 
 class Limiter:

@@ -110,6 +110,7 @@ class Player:
         self._threads: list[threading.Thread] = []
         # Built now (the reverb kernel is cached per process), so a play request only renders one block.
         self._engine: Engine | None = Engine(self.sample_rate, self.block)
+        self._engine.prepare(arrangement)
         self._ring: BlockRing | None = None
         self._main: NoteSource | None = None
         self._prev: NoteSource | None = None
@@ -324,7 +325,7 @@ class Player:
                 beat = self._paused_at
             elif r:
                 slot = (r - 1) % ring.slots
-                beat = float(ring.beats[slot] + ring.rates[slot] * ring.block / 2)
+                beat = float(ring.beats[slot])  # where the block now playing starts (never past a loop's end)
             else:
                 beat = float(ring.beats[0])
             pos = self._position_at(beat)

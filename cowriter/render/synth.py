@@ -14,6 +14,7 @@ Everything is deterministic: the same arrangement gives the same samples.
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections import OrderedDict
 from collections.abc import Iterator
@@ -31,7 +32,7 @@ from cowriter.render.wavfile import WavWriter
 
 Audio = npt.NDArray[np.float32]
 SAMPLE_RATES = (44100, 48000)
-BLOCK = 4096
+BLOCK = 16384  # offline rendering; the player uses small blocks
 
 # Per-instrument mix level and reverb send: a balanced small band before the master limiter.
 LEVEL: dict[str, float] = {
@@ -44,6 +45,32 @@ SEND: dict[str, float] = {
 }
 MASTER_GAIN = 0.5
 WET = 0.35
+
+
+class TempoMap:
+    """Beats to seconds through a tempo map, fast (the same rule as `Arrangement.seconds_at`)."""
+
+    def __init__(self, tempos: tuple[TempoChange, ...]) -> None:
+        self.tempos = tempos or (TempoChange(0.0, 100.0),)
+        self._starts = [t.start for t in self.tempos]
+        self._seconds = [0.0]
+        for prev, nxt in zip(self.tempos, self.tempos[1:], strict=False):
+            self._seconds.append(self._seconds[-1] + (nxt.start - prev.start) * 60.0 / prev.bpm)
+
+    def seconds_of(self, beats: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        """`seconds_at` for an array of beats at once."""
+        last = self.tempos[-1]
+        far = last.start + 1e7
+        xs = np.array([*self._starts, far])
+        ys = np.array([*self._seconds, self._seconds[-1] + (far - last.start) * 60.0 / last.bpm])
+        out: npt.NDArray[np.float64] = np.interp(beats, xs, ys, left=0.0)
+        return out
+
+    def seconds_at(self, beat: float) -> float:
+        if beat <= self._starts[0]:
+            return 0.0
+        i = bisect.bisect_right(self._starts, beat) - 1
+        return self._seconds[i] + (beat - self._starts[i]) * 60.0 / self.tempos[i].bpm
 
 
 def beat_at_seconds(tempos: tuple[TempoChange, ...], seconds: float) -> float:
@@ -92,13 +119,14 @@ class VoiceCache:
         return audio, gain
 
 
-@dataclass(slots=True)
-class _Note:
-    start: int  # frames from the source's start
-    hold: int
-    pitch: int
-    velocity: int
-    track: int
+def note_table(arrangement: Arrangement) -> npt.NDArray[np.float64]:
+    """Every note of the arrangement as rows of (start, duration, pitch, velocity, track index)."""
+    rows = [
+        (n.start, max(n.duration, 0.0), n.pitch, n.velocity, ti)
+        for ti, track in enumerate(arrangement.tracks)
+        for n in track.notes
+    ]
+    return np.array(rows, dtype=np.float64).reshape(-1, 5)
 
 
 @dataclass(slots=True)
@@ -126,6 +154,7 @@ class NoteSource:
         end_beat: float | None = None,
         tempo_scale: float = 1.0,
         offset: int = 0,
+        table: npt.NDArray[np.float64] | None = None,
     ) -> None:
         self.arrangement = arrangement
         self.offset = offset
@@ -134,18 +163,23 @@ class NoteSource:
         self.start_beat = start_beat
         self.end_beat = arrangement.beats if end_beat is None else end_beat
         self.tempo_scale = tempo_scale
-        self._t0 = arrangement.seconds_at(start_beat)
+        self._map = TempoMap(arrangement.tempos)
+        self._t0 = self._map.seconds_at(start_beat)
         self.tracks: tuple[Track, ...] = arrangement.tracks
-        notes: list[_Note] = []
-        for ti, track in enumerate(self.tracks):
-            for note in track.notes:
-                if not start_beat <= note.start < self.end_beat or not 0 <= note.pitch <= 127:
-                    continue
-                a = self.frame_at(note.start)
-                b = self.frame_at(note.start + max(note.duration, 0.0))
-                notes.append(_Note(a, max(b - a, 1), note.pitch, note.velocity, ti))
-        notes.sort(key=lambda n: (n.start, n.track, n.pitch))
-        self._notes = notes
+        rows = note_table(arrangement) if table is None else table
+        pitch_ok = (rows[:, 2] >= 0) & (rows[:, 2] <= 127)
+        rows = rows[(rows[:, 0] >= start_beat) & (rows[:, 0] < self.end_beat) & pitch_ok]
+        scale = self.sample_rate / self.tempo_scale
+        seconds = self._map.seconds_of(np.concatenate((rows[:, 0], rows[:, 0] + rows[:, 1]))) - self._t0
+        frames = np.rint(seconds * scale).astype(np.int64) + offset
+        a, b = frames[: len(rows)], frames[len(rows) :]
+        order = np.lexsort((rows[:, 2], rows[:, 4], a))
+        self._starts = a[order].tolist()
+        self._holds = np.maximum(b - a, 1)[order].tolist()
+        self._pitches = rows[order, 2].astype(np.int64).tolist()
+        self._vels = rows[order, 3].astype(np.int64).tolist()
+        self._tracks = rows[order, 4].astype(np.int64).tolist()
+        self._count = len(self._starts)
         self._next = 0
         self._voices: list[_Voice] = []
         self.position = 0  # frames already rendered
@@ -162,7 +196,7 @@ class NoteSource:
         self._stereo = np.zeros((len(self.tracks), 2, 0), dtype=np.float32)
 
     def frame_at(self, beat: float) -> int:
-        seconds = (self.arrangement.seconds_at(beat) - self._t0) / self.tempo_scale
+        seconds = (self._map.seconds_at(beat) - self._t0) / self.tempo_scale
         return round(seconds * self.sample_rate) + self.offset
 
     def beat_at(self, frame: float) -> float:
@@ -176,7 +210,7 @@ class NoteSource:
 
     @property
     def finished(self) -> bool:
-        return self._next >= len(self._notes) and not self._voices
+        return self._next >= self._count and not self._voices
 
     def cut_at(self, frame: int) -> None:
         """Start no note at or after `frame`; notes already sounding ring out naturally."""
@@ -192,15 +226,16 @@ class NoteSource:
         n = dry.shape[1]
         b0, b1 = self.position, self.position + n
         cut = b1 if self._cut is None else min(b1, self._cut)
-        notes = self._notes
-        while self._next < len(notes) and notes[self._next].start < cut:
-            note = notes[self._next]
+        starts = self._starts
+        while self._next < self._count and starts[self._next] < cut:
+            i = self._next
             self._next += 1
-            track = self.tracks[note.track]
-            audio, gain = self.cache.get(track.instrument, note.pitch, note.velocity, note.hold)
-            self._voices.append(_Voice(audio, note.start, note.track, gain))
+            ti = self._tracks[i]
+            instrument = self.tracks[ti].instrument
+            audio, gain = self.cache.get(instrument, self._pitches[i], self._vels[i], self._holds[i])
+            self._voices.append(_Voice(audio, starts[i], ti, gain))
         if self._cut is not None and self._cut <= b1:
-            self._next = len(notes)
+            self._next = self._count
         if not self._voices:
             self.position = b1
             return
@@ -269,7 +304,7 @@ class Engine:
         self._send = np.zeros(block, dtype=np.float32)
         self._bus = np.zeros((2, block), dtype=np.float32)
         self._bus_send = np.zeros(block, dtype=np.float32)
-        self._fade_ramp: dict[int, Audio] = {}
+        self._tables: dict[int, tuple[Arrangement, npt.NDArray[np.float64]]] = {}
 
     def source(
         self,
@@ -280,12 +315,22 @@ class Engine:
         tempo_scale: float = 1.0,
         offset: int = 0,
     ) -> NoteSource:
+        key = id(arrangement)
+        if key not in self._tables or self._tables[key][0] is not arrangement:
+            self._tables[key] = (arrangement, note_table(arrangement))
         src = NoteSource(
             arrangement, self.cache, start_beat=start_beat, end_beat=end_beat, tempo_scale=tempo_scale,
-            offset=offset,
+            offset=offset, table=self._tables[key][1],
         )
         self.sources.append(src)
         return src
+
+    def prepare(self, arrangement: Arrangement) -> None:
+        """Load the drum kit: render each drum hit the song uses once, before any play request."""
+        for track in arrangement.tracks:
+            if track.instrument == "drums":
+                for key in {(n.pitch, n.velocity // 8) for n in track.notes}:
+                    self.cache.get("drums", key[0], key[1] * 8, 0)
 
     @property
     def idle(self) -> bool:
@@ -311,7 +356,7 @@ class Engine:
             send += bus_send * ramp
             if begin + self.block >= start + length:
                 src._voices.clear()
-                src._next = len(src._notes)
+                src._next = src._count
         self.sources = [s for s in self.sources if not s.finished]
         out = self.master.process(dry, send)
         return np.ascontiguousarray(out.T)

@@ -35,7 +35,8 @@ sys.exit(0 if player.wait(20) else 3)
 
 
 def one_note() -> Arrangement:
-    return Arrangement((Track("p", "piano", 0, 0, (Note(0.0, 2.0, 69, 100),)),), 2.0, (TempoChange(0.0, 60.0),))
+    track = Track("p", "piano", 0, 0, (Note(0.0, 2.0, 69, 100),))
+    return Arrangement((track,), 2.0, (TempoChange(0.0, 60.0),))
 
 
 def sounding_span(x: np.ndarray, sr: int) -> float:

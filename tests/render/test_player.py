@@ -67,7 +67,7 @@ def test_loop_repeats_until_stopped() -> None:
     done.wait(5.0)  # the verse lasts 4 s at 240 bpm
     player.stop()
     bars = [p.bar for p in seen]
-    assert max(bars) <= 4 and any(b > c for b, c in itertools.pairwise(bars))  # wrapped back
+    assert max(bars) <= 4 and any(b > c for b, c in itertools.pairwise(bars))
 
 
 def test_tempo_change_takes_effect() -> None:
