@@ -61,6 +61,7 @@ DEFAULT_METER = Meter(4, 4)
 _NO_CHORD = frozenset({"NC", "N.C.", "N.C", "NC.", "n.c.", "nc", "n.c"})
 
 
+@lru_cache(maxsize=64)
 def phrase_bars(meter: Meter) -> int:
     """Bars in a lyric line's phrase: about eight pulses — 2 bars of 4/4 or 12/8, 4 bars of 3/4, 2/4,
     6/8 or 2/2 (a compound meter's pulse is a dotted beat: 6/8 has 2, 12/8 has 4)."""
@@ -163,14 +164,16 @@ class _Clock:
     def sync(self) -> None:
         """Record tempo/meter changes that take effect at the current position."""
         bpm, meter = self.state.bpm, self.state.meter
-        if self.tempos and self.meters and self.tempos[-1].bpm == bpm and self.meters[-1].meter == meter:
+        if self.tempos and self.meters and self.tempos[-1].bpm == bpm and self.meters[-1].meter is meter:
             return
         if not self.tempos or self.tempos[-1].bpm != bpm:
             if self.tempos and self.tempos[-1].start == self.pos:
                 self.tempos[-1] = TempoChange(self.pos, bpm)
             else:
                 self.tempos.append(TempoChange(self.pos, bpm))
-        if not self.meters or self.meters[-1].meter != meter:
+        if self.meters and self.meters[-1].meter == meter:
+            self.state.meter = self.meters[-1].meter  # the same object from now on: `is` is enough
+        else:
             if self.meters and self.meters[-1].start == self.pos:
                 self.meters[-1] = MeterChange(self.pos, self.bar, meter)
             else:
@@ -181,17 +184,17 @@ class _Clock:
         whole, rest = divmod(onset, state.meter.beats)
         self.spans.append(
             ChordSpan(
-                bar=self.bar + int(whole),
-                beat=rest + 1.0,
-                start=self.pos + onset,
-                duration=duration,
-                chord=chord,
-                section=self.section,
-                section_index=self.index,
-                line=line,
-                lyric=lyric,
-                key=state.key,
-                transpose=state.transpose[-1] if state.transpose else 0,
+                self.bar + int(whole),
+                rest + 1.0,
+                self.pos + onset,
+                duration,
+                chord,
+                self.section,
+                self.index,
+                line,
+                lyric,
+                state.key,
+                state.transpose[-1] if state.transpose else 0,
             )
         )
         self.chord = chord
@@ -387,14 +390,14 @@ def timeline(song: Song) -> Timeline:
         )
         clock.section, clock.index = section.title, index
         clock.preamble = has_chords and section.kind is SectionKind.NONE
-        marked = False
+        marked = not _timed(section)  # a section with nothing to play gets no mark
         saved_style = clock.state.style
         for item in section.items:
             if isinstance(item, Directive):
                 if not section.recall:
                     clock.state.apply(item)
                 continue
-            if isinstance(item, LyricLine | GridRow) and not marked and _timed(section):
+            if not marked and isinstance(item, LyricLine | GridRow):
                 clock.sync()
                 style = (inner_style or "").strip() or clock.state.style
                 clock.marks.append(SectionMark(clock.pos, clock.bar, section.title, index, style))
