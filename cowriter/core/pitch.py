@@ -88,8 +88,8 @@ def scan_note(text: str, start: int = 0) -> tuple[str, int, int]:
 
 def parse_note(name: str) -> tuple[str, int]:
     """`"F#"` → `("F", 1)`; `"E♭"` → `("E", -1)`. The whole text must be one note name."""
-    letter, alter, end = scan_note(name.strip())
-    if end != len(name.strip()):
+    letter, alter, end = scan_note(name)
+    if end != len(name):
         raise NoteError(f"{name!r} is not a note name", end + 1)
     return letter, alter
 
