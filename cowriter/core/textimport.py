@@ -11,7 +11,7 @@ ChordPro it goes through. Lines are read like this:
   `VERSE 1:`, `-- Bridge --` — open an environment (`verse`, `chorus`, `bridge`, else a custom one named
   after the header) that the next header closes; `Intro: A  D  E` is a header and a chord line;
 - tablature (`e|--0--3--|`) becomes a `{start_of_tab}` block, chord legends (`G = 320033`,
-  `A: |X02220|`) become `#` comments;
+  `A: |X02220|`) become `{define: G frets 3 2 0 0 3 3}` (the first shape of each chord);
 - a chord line is merged into the lyric line below it, each chord at the lyric character under the
   chord's first letter (display columns: CJK characters are two wide), past the end of the words at the
   end; a chord line with no lyric under it becomes a chord-only line (`[Am][G]`, bar lines kept).
@@ -181,6 +181,18 @@ def _env_name(label: str) -> str:
     return name or "part"
 
 
+_LEGEND_ENTRY = re.compile(r"\(?([A-G][^\s=:()]*)\)?\s*(?:=|:)\s*\|?([0-9xX]{6})\|?(?:\s+or\s+[0-9xX]{6})?")
+
+
+def _defines(line: str) -> list[str]:
+    """`G = 320033 or xx5433   Am7 = x02010` → `{define: G frets 3 2 0 0 3 3}` … (the first shape)."""
+    out = []
+    for name, frets in _LEGEND_ENTRY.findall(line):
+        shape = " ".join("x" if ch in "xX" else ch for ch in frets)
+        out.append(f"{{define: {name} frets {shape}}}")
+    return out
+
+
 def has_chord_lines(text: str) -> bool:
     lines = text.splitlines()
     for i, line in enumerate(lines[:400]):
@@ -286,7 +298,11 @@ def _lines(text: str) -> list[tuple[str, int]]:
             out.append((line, number))
             in_tab = True
         elif _LEGEND.match(line):
-            out.append((f"# {stripped}", number))
+            defines = _defines(line)
+            if defines:
+                out.extend((d, number) for d in defines)
+            else:
+                out.append((f"# {stripped}", number))
         elif is_chord_line(line, below):
             seen_chords = True
             if (

@@ -75,6 +75,17 @@ def test_ultimate_guitar_sheet_with_headers_markup_tabs_and_bars() -> None:
     assert [(c.symbol, c.at) for c in bridge.chords] == [("Em", 0), ("C", 5)]  # tab expands to 8 columns
 
 
+def test_chord_legends_become_defines() -> None:
+    text = "Song\n\nG    = 320033 or xx5433    Am7 = x02010\nA:      |X02220|\n\nG\nla\n"
+    lines = to_chordpro(text).splitlines()
+    assert lines[2:5] == [
+        "{define: G frets 3 2 0 0 3 3}",
+        "{define: Am7 frets x 0 2 0 1 0}",
+        "{define: A frets x 0 2 2 2 0}",
+    ]
+    assert [i.line for i in import_text(text).items() if getattr(i, "name", "") == "define"] == [3, 3, 4]
+
+
 def test_label_with_chords_and_metadata_lines() -> None:
     song = import_text("My Song\nArtist: Someone\nKey: G\n\nIntro: G  C  D\nG     C\nla la la\n")
     assert (song.title, song.get("artist"), song.key) == ("My Song", "Someone", "G")
