@@ -2,7 +2,7 @@
 
 The GGUF is loaded on the first `stream` (or `load()`), in the caller's thread — a worker in the TUI. The
 context size comes from the model's header, capped; the chat template comes from the GGUF; threads default
-to the machine's physical cores.
+to the machine's physical cores (`COWRITER_THREADS` overrides).
 """
 
 from __future__ import annotations
@@ -44,6 +44,12 @@ def physical_cores() -> int:
     return max(1, os.cpu_count() or 1)
 
 
+def _env_threads() -> int | None:
+    """`COWRITER_THREADS`: fewer threads than cores helps on a machine busy with other work."""
+    value = os.environ.get("COWRITER_THREADS", "")
+    return int(value) if value.isdigit() and int(value) > 0 else None
+
+
 class LlamaBackend:
     """A GGUF model run in process by llama-cpp-python."""
 
@@ -58,7 +64,7 @@ class LlamaBackend:
     ) -> None:
         self.path = Path(path)
         self.context_cap = context_cap
-        self.threads = threads or physical_cores()
+        self.threads = threads or _env_threads() or physical_cores()
         self.verbose = verbose
         self.repeat_penalty = repeat_penalty
         self._llm: Any = None

@@ -11,8 +11,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from cowriter.core import format as fmt
-from cowriter.core.chords import is_chord, try_parse_chord
+from cowriter.core import theory
+from cowriter.core.chords import is_chord
 from cowriter.core.keys import Key, KeyError_, parse_key
+from cowriter.core.progressions import realise
 from cowriter.core.song import LyricLine, Song
 from cowriter.model.grammar import LineSpec, SectionSpec, chord_rule_from_symbols
 from cowriter.model.replies import Checks, Reply
@@ -30,55 +32,36 @@ TASK_HELP = {
 }
 
 DEFAULT_KEY = Key("C", "major")
-# triad suffix by (third, fifth) above the root in semitones
-_TRIADS = {(4, 7): "", (3, 7): "m", (3, 6): "dim", (4, 8): "aug"}
+# colours a reharmonisation (or a darker mood) may borrow, as Roman numerals realised in the key
+COLOURS_MAJOR = ("V7", "V7/V", "V7/vi", "iv", "bVII", "bVI")
+COLOURS_MINOR = ("V7", "V7/V", "V7/iv", "IV")
 
 
 def song_key(song: Song) -> Key:
-    """The song's `{key}`, else C major."""
+    """The song's `{key}`, else the key its chords suggest (C major with no chords)."""
     if song.key:
         try:
             return parse_key(song.key)
         except KeyError_:
-            return DEFAULT_KEY
-    return DEFAULT_KEY
+            pass
+    return theory.guess_key(c.symbol for line in song.lines for c in line.chords if not c.annotation)
 
 
 def diatonic(key: Key) -> list[str]:
     """The key's seven triads, tonic first (C major: C Dm Em F G Am Bdim)."""
-    chords: list[str] = []
-    steps = key.steps
-    for i, root in enumerate(key.scale):
-        third = (steps[(i + 2) % 7] - steps[i]) % 12
-        fifth = (steps[(i + 4) % 7] - steps[i]) % 12
-        chords.append(root + _TRIADS.get((third, fifth), ""))
-    return chords
+    return list(theory.diatonic_chords(key))
 
 
 def colour_chords(key: Key) -> list[str]:
-    """Chords a reharmonisation may borrow: V7, secondary dominants, the parallel key's iv and bVII."""
-    spell = key.spell
-    tonic = key.tonic_pc
-    to_vi = tonic if key.is_minor else tonic + 9  # V7 of iv in minor, of vi in major
-    out = [spell(tonic + 7) + "7", spell(tonic + 2) + "7", spell(to_vi) + "7"]
-    if key.is_minor:
-        out += [spell(tonic + 7), spell(tonic + 5)]  # major V, major IV
-    else:
-        out += [spell(tonic + 5) + "m", spell(tonic + 10), spell(tonic + 8)]  # iv, bVII, bVI
-    return out
+    """Chords a reharmonisation may borrow: V7, secondary dominants, the parallel key's chords."""
+    return [realise(n, key) for n in (COLOURS_MINOR if key.is_minor else COLOURS_MAJOR)]
 
 
 def in_key(key: Key) -> Callable[[str], bool]:
-    """Whether every note of a chord (and its bass) is in the key's scale."""
+    """Whether every note of a chord (and its bass) is in the key (the theory module decides)."""
 
     def check(symbol: str) -> bool:
-        chord = try_parse_chord(symbol)
-        if chord is None or chord.is_no_chord:
-            return True
-        pcs = list(chord.pitch_classes)
-        if chord.bass_pitch_class is not None:
-            pcs.append(chord.bass_pitch_class)
-        return all(key.contains(pc) for pc in pcs)
+        return theory.in_key(symbol, key)
 
     return check
 
