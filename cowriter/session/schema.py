@@ -42,12 +42,15 @@ CREATE TABLE versions (
     created TEXT NOT NULL,
     name    TEXT UNIQUE,
     prompt  INTEGER REFERENCES prompts(id),
-    sha256  TEXT NOT NULL,
-    text    TEXT NOT NULL,
-    credits TEXT NOT NULL
+    sha256  TEXT NOT NULL
 );
 CREATE INDEX versions_parent ON versions(parent);
 CREATE INDEX versions_sha256 ON versions(sha256);
+CREATE TABLE bodies (
+    version INTEGER PRIMARY KEY REFERENCES versions(id),
+    text    TEXT NOT NULL,
+    credits TEXT NOT NULL
+);
 CREATE TABLE messages (
     id      INTEGER PRIMARY KEY,
     role    TEXT NOT NULL,
@@ -64,6 +67,9 @@ CREATE TABLE state (
 
 MIGRATIONS: tuple[Migration, ...] = (Migration(1, "versions, credits, prompts, chat and UI state", V1),)
 SCHEMA_VERSION = MIGRATIONS[-1].version
+# Tables checked at every open; `bodies` (texts and credits, the bulk) is checked as it is read, or whole
+# when the database is small.
+CHECKED_TABLES = ("meta", "prompts", "versions", "messages", "state")
 
 
 class NewerSchema(CowriterError):

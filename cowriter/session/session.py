@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import functools
 import hashlib
 import json
 import sqlite3
@@ -18,7 +19,7 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from cowriter.errors import CowriterError
 from cowriter.session import files
@@ -32,6 +33,33 @@ _VERSION_COLUMNS = (
     "SELECT v.id, v.parent, v.author, v.message, v.created, v.name, p.text, v.sha256 "
     "FROM versions v LEFT JOIN prompts p ON p.id = v.prompt"
 )
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _guarded(method: Callable[P, R]) -> Callable[P, R]:
+    """Turn SQLite failures into one clear CowriterError; a damaged database gets a backup copy first."""
+
+    @functools.wraps(method)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return method(*args, **kwargs)
+        except sqlite3.IntegrityError:
+            raise
+        except sqlite3.OperationalError as exc:
+            session = args[0]
+            assert isinstance(session, Session)
+            raise CowriterError(
+                f"session {session.name!r}: {exc}", hint="another program may hold it, or the disk is full"
+            ) from exc
+        except sqlite3.DatabaseError as exc:
+            session = args[0]
+            assert isinstance(session, Session)
+            raise session.damaged(exc) from exc
+
+    return wrapper
 
 
 def sha256_text(text: str) -> str:
@@ -91,6 +119,7 @@ class Session:
             finally:
                 self._lock.release()
 
+    @_guarded
     def refresh(self) -> bool:
         """Re-read what another process changed (versions, names, the current version, chat, state);
         True when it changed anything since the last look. Cheap when nothing did: poll it."""
@@ -112,6 +141,7 @@ class Session:
         """Who else is writing this session now ("pid N on HOST since T"), or "" when nobody is."""
         return self._lock.busy()
 
+    @_guarded
     def try_upgrade(self) -> bool:
         """A read-only session (opened while another process wrote) becomes the writer if it can."""
         with self._mutex:
@@ -148,10 +178,12 @@ class Session:
             raise CowriterError(f"session {self.name!r} has no version {ref!r}")
         return found
 
+    @_guarded
     def text(self, version: int | str | None = None) -> str:
         """The song text of a version (the current one by default)."""
         return self._text_and_credits(self.current.id if version is None else self.version(version).id)[0]
 
+    @_guarded
     def save_version(
         self,
         text: str,
@@ -180,9 +212,12 @@ class Session:
                 credits = credit_lines(split_lines(old_text), old_credits, lines, author, prompt_id, new_id)
                 blob = json.dumps([c.to_json() for c in credits], separators=(",", ":"))
                 conn.execute(
-                    "INSERT INTO versions (id, parent, author, message, created, prompt, sha256, text,"
-                    " credits) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (new_id, base.id, author, message, created, prompt_id, sha, text, blob),
+                    "INSERT INTO versions (id, parent, author, message, created, prompt, sha256)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (new_id, base.id, author, message, created, prompt_id, sha),
+                )
+                conn.execute(
+                    "INSERT INTO bodies (version, text, credits) VALUES (?, ?, ?)", (new_id, text, blob)
                 )
                 conn.execute("UPDATE meta SET value = ? WHERE key = 'current'", (str(new_id),))
                 conn.execute("COMMIT")
@@ -200,6 +235,7 @@ class Session:
             self._mirror(text, staged)
             return made
 
+    @_guarded
     def branch_from(self, ref: int | str) -> Version:
         """Make an earlier version current: the next save starts a branch from it."""
         with self._mutex:
@@ -210,6 +246,7 @@ class Session:
             self._mirror(self.text(target.id))
             return target
 
+    @_guarded
     def name_version(self, ref: int | str, name: str | None) -> Version:
         """Give a version a name (unique in the session), or clear it with None."""
         if name is not None:
@@ -242,6 +279,7 @@ class Session:
             )
         )
 
+    @_guarded
     def credits(self, version: int | str | None = None) -> Credits:
         """Who wrote each line of a version (the current one by default)."""
         target = self.current if version is None else self.version(version)
@@ -257,6 +295,7 @@ class Session:
 
     # ---- chat and UI state ------------------------------------------------------------------------------
 
+    @_guarded
     def add_message(self, role: str, text: str, model: str | None = None) -> Message:
         if role not in ROLES:
             raise CowriterError(f"chat role {role!r} refused", hint=f"one of {', '.join(ROLES)}")
@@ -269,6 +308,7 @@ class Session:
             )
             return Message(int(cur.lastrowid or 0), role, text, model, self._current, created)
 
+    @_guarded
     def messages(self) -> list[Message]:
         with self._mutex:
             rows = self._conn.execute(
@@ -276,6 +316,7 @@ class Session:
             ).fetchall()
         return [Message(int(r[0]), r[1], r[2], r[3], r[4], r[5]) for r in rows]
 
+    @_guarded
     def set_state(self, key: str, value: Any) -> None:
         """Remember UI state (section, cursor, model...) so reopening resumes; `value` must be JSON.
 
@@ -294,12 +335,24 @@ class Session:
             finally:
                 self._conn.execute("PRAGMA synchronous = FULL")
 
+    @_guarded
     def get_state(self, key: str, default: Any = None) -> Any:
         with self._mutex:
             row = self._conn.execute("SELECT value FROM state WHERE key = ?", (key,)).fetchone()
         return default if row is None else json.loads(row[0])
 
     # ---- internals --------------------------------------------------------------------------------------
+
+    def damaged(self, exc: BaseException) -> CowriterError:
+        """The error for a database found damaged while in use, after keeping a copy of it."""
+        db = self.folder / "session.db"
+        try:
+            kept = f"a copy is at {files.backup(db, 'damaged')}"
+        except OSError as err:
+            kept = f"no copy could be made ({err.strerror or err})"
+        return CowriterError(
+            f"session {self.name!r}: {db} is damaged ({exc})", hint=f"nothing was overwritten; {kept}"
+        )
 
     def _writable(self) -> None:
         if self.readonly:
@@ -317,7 +370,7 @@ class Session:
             if self._cached is not None and self._cached[0] == version_id:
                 return self._cached[1], self._cached[2]
             row = self._conn.execute(
-                "SELECT text, credits FROM versions WHERE id = ?", (version_id,)
+                "SELECT text, credits FROM bodies WHERE version = ?", (version_id,)
             ).fetchone()
             if row is None:
                 raise CowriterError(f"session {self.name!r} has no version {version_id}")

@@ -39,12 +39,20 @@ from cowriter.session.credits import check_author, credit_lines, split_lines
 from cowriter.session.lock import WriterLock
 from cowriter.session.names import check_name, same_name
 from cowriter.session.paths import default_store
-from cowriter.session.schema import SCHEMA_VERSION, NewerSchema, check_version, migrate, user_version
+from cowriter.session.schema import (
+    CHECKED_TABLES,
+    SCHEMA_VERSION,
+    NewerSchema,
+    check_version,
+    migrate,
+    user_version,
+)
 from cowriter.session.session import SONG_FILE, Session, sha256_text
 
 DB_FILE = "session.db"
 NEW_PREFIX = ".new-"  # a session being built, renamed into place when whole
 ABANDONED_AFTER_SECONDS = 600
+FULL_CHECK_BYTES = 4 << 20  # databases up to this size get a whole quick_check at every open
 BUSY_TIMEOUT_MS = 5000
 
 
@@ -61,6 +69,19 @@ def connect(db: Path, readonly: bool) -> sqlite3.Connection:
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
     return conn
+
+
+def _quick_check(conn: sqlite3.Connection, db: Path) -> str:
+    """SQLite's quick check: whole for a small database, else of every table but the song texts."""
+    if db.stat().st_size <= FULL_CHECK_BYTES:
+        return str(conn.execute("PRAGMA quick_check").fetchone()[0])
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    for table in CHECKED_TABLES:
+        if table in tables:
+            result = str(conn.execute(f"PRAGMA quick_check('{table}')").fetchone()[0])
+            if result != "ok":
+                return result
+    return "ok"
 
 
 class SessionStore:
@@ -132,10 +153,11 @@ class SessionStore:
                     ],
                 )
                 conn.execute(
-                    "INSERT INTO versions (id, parent, author, message, created, sha256, text, credits)"
-                    " VALUES (1, NULL, ?, ?, ?, ?, ?, ?)",
-                    (author, message, created, sha256_text(text), text, blob),
+                    "INSERT INTO versions (id, parent, author, message, created, sha256)"
+                    " VALUES (1, NULL, ?, ?, ?, ?)",
+                    (author, message, created, sha256_text(text)),
                 )
+                conn.execute("INSERT INTO bodies (version, text, credits) VALUES (1, ?, ?)", (text, blob))
                 conn.execute("COMMIT")
             finally:
                 conn.close()
@@ -201,7 +223,7 @@ class SessionStore:
             conn = connect(db, readonly=True)  # look before the writer's pragmas touch anything
             try:
                 found = user_version(conn)
-                check = conn.execute("PRAGMA quick_check").fetchone()[0]
+                check = _quick_check(conn, db)
             finally:
                 conn.close()
         except sqlite3.DatabaseError as exc:

@@ -110,3 +110,27 @@ def test_damaged_database_refused_with_backup_never_overwritten(
 def test_damaged_session_does_not_break_list(store: SessionStore) -> None:
     _db(store).write_bytes(b"junk")
     assert store.list() == ["Song"]
+
+
+def test_damage_in_a_song_text_found_on_reading_it(store: SessionStore, monkeypatch) -> None:
+    """Big sessions check the song texts as they are read: damage there is a clear error too."""
+    import cowriter.session.store as store_module
+
+    monkeypatch.setattr(store_module, "FULL_CHECK_BYTES", 0)
+    with store.open("Song") as s:
+        old = s.save_version("MARKER-" * 3000 + "\n", "human")  # overflows onto pages of its own
+        s.save_version("the latest\n", "human")
+    db = _db(store)
+    data = bytearray(db.read_bytes())
+    at = data.find(b"MARKER-" * 500)
+    assert at > 0
+    page = 4096
+    start = (at // page + 1) * page  # a whole overflow page of that text
+    data[start : start + page] = b"\xff" * page
+    db.write_bytes(bytes(data))
+    with store.open("Song", readonly=True) as s:
+        assert s.text() == "the latest\n"
+        with pytest.raises(CowriterError, match="damaged") as info:
+            s.text(old.id)
+        assert "copy is at" in str(info.value)
+    assert db.read_bytes() == bytes(data)
