@@ -65,6 +65,18 @@ def _above(note: str, steps: int, semis: int) -> str:
     return spell_pitch_class(LETTER_PC[new_letter] + new_alter, flats=new_alter < 0)
 
 
+#: Degrees a chord root is usually spelled as: letter steps above the tonic → alterations of the major
+#: scale's degree (#I, b2 2 #2, b3 3, 4 #4, b5 5 #5, b6 6, b7 7). A root the user spelled otherwise
+#: (Cm in G#, a diminished fourth) is respelled for the target key instead of carried over.
+_USUAL: Final = {0: (0, 1), 1: (-1, 0, 1), 2: (-1, 0), 3: (0, 1), 4: (-1, 0, 1), 5: (-1, 0, 1), 6: (-1, 0)}
+_MAJOR: Final = (0, 2, 4, 5, 7, 9, 11)
+
+
+def _usual(steps: int, semis: int) -> bool:
+    alter = (semis - _MAJOR[steps] + 6) % 12 - 6
+    return alter in _USUAL[steps]
+
+
 def _root(root: str, semitones: int, minor: bool, target: Key | None, source: Key | None) -> str:
     letter, alter, _ = scan_note(root)
     pc = (LETTER_PC[letter] + alter + semitones) % 12
@@ -73,7 +85,7 @@ def _root(root: str, semitones: int, minor: bool, target: Key | None, source: Ke
         t_letter, t_alter, _ = scan_note(target.tonic)
         new = spell_above(t_letter, t_alter, steps, semis)
         name = note_name(*new)
-        if -1 <= new[1] <= 1 and (name not in _AWKWARD or target.contains(pc)):
+        if _usual(steps, semis) and -1 <= new[1] <= 1 and (name not in _AWKWARD or target.contains(pc)):
             return name
     if target is not None:
         return target.spell(pc)

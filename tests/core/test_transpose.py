@@ -233,3 +233,22 @@ def test_conformance_rows_by_pitch_class(conformance: Path) -> None:
 
 def test_every_pitch_class_is_reachable() -> None:
     assert {pitch_class(transpose_symbol("C", n)) for n in range(12)} == set(range(12))
+
+
+# ChordSheetJS's song-level rows (transpose_song.test.ts): song key, semitones, chords, expected, new key
+SONG_ROWS = [
+    ("C", 2, "Am C/G Fsus2 C", "Bm D/A Gsus2 D", "D"),
+    ("C", -2, "Am C/G F C", "Gm Bb/F Eb Bb", "Bb"),
+    ("D", -1, "Bm D/A Gsus2 D", "Bbm Db/Ab Gbsus2 Db", "Db"),
+    ("B", 1, "B Bmaj7", "C Cmaj7", "C"),
+    ("G#", 1, "G# Cm/G Fm7 G#/D#", "A C#m/G# F#m7 A/E", "A"),  # Cm in G# is respelled, not carried
+    ("E", 6, "E", "Bb", "Bb"),
+]
+
+
+@pytest.mark.parametrize(("key", "n", "chords", "expected", "new_key"), SONG_ROWS)
+def test_song_level_rows(key: str, n: int, chords: str, expected: str, new_key: str) -> None:
+    song = _song(key, _line("x" * 9, *((c, i) for i, c in enumerate(chords.split()))))
+    moved = transpose_song(song, n)
+    assert [c.symbol for c in moved.sections[0].items[1].chords] == expected.split()  # type: ignore[union-attr]
+    assert moved.key == new_key
