@@ -19,6 +19,7 @@ from cowriter.core.song import GridCell, GridRow
 _TOKEN = re.compile(r":\|:|:\|\|?|\|\|:?|\|:|\|\.|\||[^\s|]+")
 _BARLINES = frozenset({"|", "||", "|:", ":|", ":|:", "|.", ":||", "||:"})
 _TIMES = re.compile(r"(?:\bx\s*(\d+)\b|\b(\d+)\s*x\b|\b(\d+)\s+times\b)", re.IGNORECASE)
+_COUNT = re.compile(r"^(?:x(\d+)|(\d+)x)$", re.IGNORECASE)
 CONTINUE = frozenset({".", "/", "-", "~"})
 
 
@@ -34,8 +35,13 @@ def parse_grid_row(text: str, line: int = 0) -> GridRow:
     cells: list[GridCell] = []
     seen_bar = False
     trailing: list[str] = []
+    times = 1
     for i, tok in enumerate(tokens):
         if tok in _BARLINES:
+            count = _COUNT.match(cells[0].token) if len(cells) == 1 else None
+            if count:  # `:| x3 |`: a repeat count between bar lines, not a bar
+                times = int(count.group(1) or count.group(2))
+                cells = []
             if cells:
                 bars.append(tuple(cells))
                 cells = []
@@ -51,7 +57,6 @@ def parse_grid_row(text: str, line: int = 0) -> GridRow:
             label_parts.append(tok)
         else:
             cells.append(GridCell(tok))
-    times = 1
     match = _TIMES.search(" ".join(trailing))
     if match:
         times = int(next(g for g in match.groups() if g))
