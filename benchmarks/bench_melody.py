@@ -41,7 +41,7 @@ def ours(song: object) -> list[str]:
 def random_walk(song: object, seed: int) -> ScoreCard:
     """One note per syllable spread evenly over each line's phrase, a random walk through the key's scale."""
     target = select(song, "Verse 1")  # type: ignore[arg-type]
-    lines, meter = melody_lines(song, timeline(song), target)  # type: ignore[arg-type]
+    lines, meter, _ = melody_lines(song, timeline(song), target)  # type: ignore[arg-type]
     result = sketch_song(song, section="Verse 1", alternatives=1)  # type: ignore[arg-type]
     key, voice = result.key, VOICES["alto"]
     scale = [p for p in range(voice.low, voice.high + 1) if (p - key.tonic_pc) % 12 in key.steps]
@@ -66,7 +66,7 @@ def rows() -> list[Row]:
     song = read_song(SONG.read_text())
     sketch_song(song, section="Verse 1", alternatives=1)  # load the CMU dictionary first
     target = select(song, "Verse 1")
-    lines, meter = melody_lines(song, timeline(song), target)
+    lines, meter, _ = melody_lines(song, timeline(song), target)
     bars = round(sum(ln.end - ln.start for ln in lines) / meter.beats)
     wall = best_of(lambda: ours(song), repeat=9)
     cpu = min(_cpu(lambda: ours(song)) for _ in range(9))

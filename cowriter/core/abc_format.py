@@ -92,6 +92,11 @@ def _lyric_text(syllable: str) -> str:
     return re.sub(r"\s+", "~", text) or "*"
 
 
+def _field_text(value: str) -> str:
+    """A header field's text on one line, without `%` (which would start a comment)."""
+    return " ".join(value.replace("%", " ").split())
+
+
 def _tick(value: float) -> int:
     return round(value * TICKS)
 
@@ -102,8 +107,8 @@ def format_abc(tune: AbcTune, bars_per_line: int = 4) -> str:
     signature = key_signature(tune.key)
     head = [f"X:{tune.number}"]
     if tune.title:
-        head.append(f"T:{tune.title}")
-    head += [f"{name}:{value}" for name, value in tune.fields]
+        head.append(f"T:{_field_text(tune.title)}")
+    head += [f"{name}:{_field_text(value)}" for name, value in tune.fields]
     head += [f"M:{meter.beats}/{meter.unit}", f"L:{unit.numerator}/{unit.denominator}"]
     if tune.tempo is not None:
         bpm = round(tune.tempo, 3)

@@ -138,6 +138,8 @@ class _Parser:
             field = re.match(r"^([A-Za-z+]):(.*)$", stripped)
             if field and not stripped.startswith(("|:", ":|")):
                 name, value = field.group(1), field.group(2)
+                if name != "w":
+                    value = re.sub(r"(?<!\\)%.*$", "", value)  # a comment ends the field
                 if name == "w":
                     self.align_lyrics(value.split("%")[0], lineno)
                 elif name in ("W", "+", "N", "I", "r"):

@@ -6,15 +6,17 @@ them as ABC. `write_block` stores the chosen one in the song text as a ChordPro 
 
 Which lines: `--line N` (the Nth lyric line of the song, counting lines with words from 1; grid rows,
 directives and a recalled chorus do not count), `--section S` (a section by its label or kind, e.g.
-"Verse 2" or "chorus": the first that matches), or else every lyric line of the song. A section whose kind
-and lines match an earlier one (a second verse) sings that section's tune, adapted to its own syllables.
+"Verse 2" or "chorus": the first that matches), or else every lyric line of the song. Words the timeline
+gives no time (a title line at the top of a plain-text sheet) are not sung unless asked for by `--line`.
+A section whose kind and label match an earlier one (a second verse) sings that section's tune, adapted
+to its own syllables.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from cowriter.core.abc import AbcChord, AbcNote, AbcTune, format_abc, format_abc_block
 from cowriter.core.keys import Key
@@ -148,23 +150,33 @@ def _lead_in(line: LyricLine, sylls: Sequence[SungSyllable]) -> int:
     return min(len(before), len(sylls))
 
 
-def melody_lines(song: Song, timed: Timeline, target: Target) -> tuple[list[MelodyLine], Meter]:
+def melody_lines(song: Song, timed: Timeline, target: Target) -> tuple[list[MelodyLine], Meter, Target]:
+    """A `MelodyLine` for each target line: its phrase and chords from the timeline (a line without chords
+    gets the time up to the next line with chords, at most a phrase), its syllables from the lyrics; and
+    the target without the lines that have no time to be sung in (words the timeline reads as a preamble,
+    such as the title line of a plain-text sheet; a single line asked for always gets a phrase)."""
     lines: list[MelodyLine] = []
+    kept: list[tuple[int, LyricLine]] = []
     cursor = 0.0
     meter = _meter_at(timed, 0.0)
+    firsts = [_occurrence(timed.spans, ln.line) for _, ln in target.lines]
     for pos, (section_index, line) in enumerate(target.lines):
-        spans = _occurrence(timed.spans, line.line)
+        spans = firsts[pos]
         if spans:
             first = spans[0]
             start = first.start - (first.beat - 1)
             end = spans[-1].start + spans[-1].duration
             meter = _meter_at(timed, start)
-        else:  # no chord anywhere before it: a phrase of its own after the previous one
+        else:  # no chord sounding: a phrase of its own after the previous one
             meter = _meter_at(timed, cursor)
             start, end = cursor, cursor + PHRASE_BARS * meter.beats
+            later = next((f[0].start - (f[0].beat - 1) for f in firsts[pos + 1 :] if f), None)
+            if later is not None and later < end:
+                if later - start < meter.beats and len(target.lines) > 1:
+                    continue  # no room before the next line with chords
+                end = later
         cursor = end
         sylls = _syllables(line.lyrics)
-        next_section = target.lines[pos + 1][0] if pos + 1 < len(target.lines) else None
         lines.append(
             MelodyLine(
                 syllables=sylls,
@@ -172,12 +184,15 @@ def melody_lines(song: Song, timed: Timeline, target: Target) -> tuple[list[Melo
                 end=end,
                 chords=windows(spans),
                 lead_in=_lead_in(line, sylls),
-                closing=next_section != section_index,
                 source_line=line.line,
                 section=section_index,
             )
         )
-    return lines, meter
+        kept.append((section_index, line))
+    for k, ml in enumerate(lines):  # the last line of each section closes it
+        if k + 1 == len(lines) or kept[k + 1][0] != kept[k][0]:
+            lines[k] = replace(ml, closing=True)
+    return lines, meter, Target(tuple(kept), target.label, target.section_index)
 
 
 def _follows(song: Song, target: Target) -> list[int | None]:
@@ -218,9 +233,8 @@ def sketch_song(
     chosen_voice = VOICES.get(voice) if isinstance(voice, str) else voice
     if chosen_voice is None:
         raise CowriterError(f"unknown voice {voice!r}", hint="voices: " + ", ".join(VOICES))
-    target = select(song, section, line)
     timed = timeline(song)
-    lines, meter = melody_lines(song, timed, target)
+    lines, meter, target = melody_lines(song, timed, select(song, section, line))
     spans = [s for ln in target.lines for s in _occurrence(timed.spans, ln[1].line)] or list(timed.spans)
     key = key_for(spans, song.key)
     follows = _follows(song, target) if line is None else []
@@ -235,17 +249,7 @@ def _closing(line: MelodyLine, target: Target, song: Song) -> MelodyLine:
     """A single line closes (ends on the tonic) when it is the last line with words of its section."""
     index, chosen = target.lines[0]
     with_words = [ln for ln in song.sections[index].lines if ln.has_words]
-    closing = bool(with_words) and with_words[-1] is chosen
-    return MelodyLine(
-        line.syllables,
-        line.start,
-        line.end,
-        line.chords,
-        line.lead_in,
-        closing,
-        line.source_line,
-        line.section,
-    )
+    return replace(line, closing=bool(with_words) and with_words[-1] is chosen)
 
 
 def _tune(

@@ -298,3 +298,10 @@ def test_music21_reads_amazing_grace_like_we_do() -> None:
     t = parse_abc(AMAZING_GRACE)
     got = _music21_notes(format_abc(t), t.meter)
     assert got == [(n.start, n.duration, n.pitch) for n in t.notes]
+
+
+def test_header_text_stays_on_one_line_without_comments() -> None:
+    t = AbcTune(notes=(AbcNote(0.0, 1.0, 60),), title="100% true\nstory", fields=(("C", "me % you"),))
+    text = format_abc(t)
+    assert "T:100 true story" in text and "C:me you" in text
+    assert parse_abc("X:1\nT:Song % a remark\nK:C\nC\n").title == "Song"
