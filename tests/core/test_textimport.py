@@ -122,6 +122,7 @@ def test_read_gives_the_same_song_from_both_notations() -> None:
 SAME_AS_PEERS = [
     "cp-a2crd-t001",
     "cp-a2crd-t003-spaces-tabs",
+    "cp-a2crd-t004-unknown-chords",
     "cp-a2crd-t105-embedded-directives-tab",
     "sk-heuristic-chords-only",
     "sk-heuristic-consecutive-chord-lines",
