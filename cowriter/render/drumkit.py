@@ -77,7 +77,7 @@ def cymbal(sr: int, seconds: float, decay: float, seed: int, lo: float, ping: fl
     if ping:
         bell = sum(np.sin(_TWO_PI * fr * t) for fr in (2093.0, 3187.0, 4631.0))
         x = x + ping * bell * np.exp(-t / (decay * 0.5))
-    return _fade(x.astype(np.float32), sr, fade_out=0.05)
+    return _fade(x.astype(np.float32), sr, fade_out=seconds * 0.35)  # a long, gentle end: no cut-off
 
 
 def tom(sr: int, f: float) -> Audio:
@@ -121,13 +121,13 @@ _PIECES: dict[int, tuple[Callable[[int], Audio], float]] = {
     46: (lambda sr: hat(sr, 0.35, 46), 0.3),
     47: (lambda sr: tom(sr, 125.0), -0.05),
     48: (lambda sr: tom(sr, 150.0), 0.1),
-    49: (lambda sr: cymbal(sr, 2.6, 1.1, 49, 2500.0, 0.0), -0.3),
+    49: (lambda sr: cymbal(sr, 3.2, 0.8, 49, 2500.0, 0.0), -0.3),
     50: (lambda sr: tom(sr, 178.0), 0.2),
-    51: (lambda sr: cymbal(sr, 1.8, 0.9, 51, 5000.0, 0.025), -0.35),
-    53: (lambda sr: cymbal(sr, 1.5, 0.7, 53, 6000.0, 0.06), -0.35),
+    51: (lambda sr: cymbal(sr, 2.4, 0.6, 51, 5000.0, 0.025), -0.35),
+    53: (lambda sr: cymbal(sr, 2.0, 0.5, 53, 6000.0, 0.06), -0.35),
     54: (lambda sr: shaker(sr, 54), 0.4),
-    57: (lambda sr: cymbal(sr, 2.6, 1.1, 57, 2200.0, 0.0), 0.35),
-    59: (lambda sr: cymbal(sr, 1.8, 0.9, 59, 5000.0, 0.025), -0.35),
+    57: (lambda sr: cymbal(sr, 3.2, 0.8, 57, 2200.0, 0.0), 0.35),
+    59: (lambda sr: cymbal(sr, 2.4, 0.6, 59, 5000.0, 0.025), -0.35),
     69: (lambda sr: shaker(sr, 69), 0.45),
     70: (shaker, 0.45),
 }

@@ -115,6 +115,7 @@ class Player:
         self._main: NoteSource | None = None
         self._prev: NoteSource | None = None
         self._paused_at: float | None = None
+        self._pause_requested = False
         self._position: Position | None = None
         self.started_at = 0.0
 
@@ -131,7 +132,7 @@ class Player:
 
     @property
     def paused(self) -> bool:
-        return self._paused_at is not None
+        return self._pause_requested
 
     @property
     def position(self) -> Position | None:
@@ -181,9 +182,13 @@ class Player:
         return self._finished.wait(timeout)
 
     def pause(self) -> None:
+        """Fade out and hold the play head where it is."""
+        self._pause_requested = True
         self._commands.put(("pause", None))
 
     def resume(self) -> None:
+        """Go on from where it paused."""
+        self._pause_requested = False
         self._commands.put(("resume", None))
 
     def seek(self, bar: int) -> None:

@@ -87,3 +87,17 @@ def test_wav_output(tmp_path: Path) -> None:
     assert player.wait(30)
     x, sr = read_wav(tmp_path / "p.wav")
     assert arr.seconds * sr <= x.shape[0] < (arr.seconds + 3) * sr and 0.01 < float(np.abs(x).max()) <= 0.9
+
+
+def test_pause_holds_the_play_head_and_resume_goes_on() -> None:
+    player, _, seen = play(song(), clocked=True)
+    wait = threading.Event().wait
+    wait(1.0)
+    player.pause()
+    wait(0.3)
+    held = player.position
+    wait(0.4)
+    assert player.paused and player.position == held and held is not None and held.bar >= 2
+    player.resume()
+    assert not player.paused and player.wait(30)
+    assert seen[-1].bar >= 8  # went on to the end from where it paused
