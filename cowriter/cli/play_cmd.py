@@ -7,6 +7,7 @@ With a device it plays (Ctrl-C stops); with none (PortAudio missing, no output, 
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from cowriter.errors import CowriterError
@@ -66,9 +67,15 @@ def run(args: argparse.Namespace) -> int:
         print(f"audio is off (--audio none): nothing played ({_duration(arrangement.seconds)} of music)")
         return 0
     if output.kind == "device":
-        from cowriter.render.player import Player
+        from cowriter.render.player import Player, Position, bar_beat
 
-        player = Player(arrangement, output)
+        bars = bar_beat(arrangement, arrangement.beats)[0] - 1
+        tty = sys.stdout.isatty()
+
+        def show(pos: Position) -> None:  # a live play head on a terminal, nothing when piped
+            print(f"\r  bar {pos.bar:>3}/{bars}  beat {int(pos.beat)}", end="", flush=True)
+
+        player = Player(arrangement, output, on_position=show if tty else None)
         try:
             player.start(loop=args.loop)
         except NoDevice as exc:
@@ -84,6 +91,8 @@ def run(args: argparse.Namespace) -> int:
                 pass
             finally:
                 player.stop()
+                if tty:
+                    print()
             return 0
     try:
         render_wav(arrangement, wav)
