@@ -262,3 +262,16 @@ def test_song_without_chords_still_sings(capsys: pytest.CaptureFixture[str], tmp
     out = run_json(capsys, str(path), "--alternatives", "1")[0]
     assert len([n for n in out["notes"] if n["syllable"]]) == 16
     assert out["notes"][0]["start"] >= 0
+
+
+def test_transposed_song_sings_in_the_sounding_key(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "up.cho"
+    path.write_text(
+        "{title: Up}\n{key: C}\n{transpose: 2}\n[C]Leaving on a [G]train today\n[F]Never coming [C]back\n"
+    )
+    alt = run_json(capsys, str(path), "--alternatives", "1")[0]
+    tune = parse_abc(alt["abc"])
+    assert tune.key == "D" and [c.symbol for c in tune.chords] == ["D", "A", "G", "D"]
+    assert alt["notes"][-1]["pitch"] % 12 == 2  # home on the sounding tonic

@@ -8,13 +8,14 @@ from cowriter.core.chords import try_parse_chord
 from cowriter.core.keys import Key, KeyError_, parse_key, transpose_key
 from cowriter.core.melody.types import ChordWindow
 from cowriter.core.timeline import ChordSpan
+from cowriter.core.transpose import transpose_symbol
 
 __all__ = ["key_for", "windows"]
 
 
 def windows(spans: Sequence[ChordSpan]) -> tuple[ChordWindow, ...]:
-    """Each span as a window of sounding pitch classes (with `{transpose}` applied; N.C. and unreadable
-    symbols give an empty set: anything in the key goes there)."""
+    """Each span as a window of sounding pitch classes and its symbol as it sounds (with `{transpose}`
+    applied; N.C. and unreadable symbols give an empty set: anything in the key goes there)."""
     out = []
     for span in spans:
         chord = try_parse_chord(span.chord)
@@ -23,10 +24,19 @@ def windows(spans: Sequence[ChordSpan]) -> tuple[ChordWindow, ...]:
             continue
         shift = span.transpose
         pcs = frozenset((pc + shift) % 12 for pc in chord.pitch_classes)
-        out.append(
-            ChordWindow(span.start, span.duration, span.chord, pcs, (chord.root_pitch_class + shift) % 12)
-        )
+        root = (chord.root_pitch_class + shift) % 12
+        symbol = span.chord
+        if shift % 12:  # the symbol as it sounds, spelled for the key it sounds in
+            symbol = transpose_symbol(span.chord, shift, _sounding_key(span), span.key)
+        out.append(ChordWindow(span.start, span.duration, symbol, pcs, root))
     return tuple(out)
+
+
+def _sounding_key(span: ChordSpan) -> Key | None:
+    try:
+        return transpose_key(parse_key(span.key), span.transpose) if span.key else None
+    except KeyError_:
+        return None
 
 
 def key_for(spans: Sequence[ChordSpan], song_key: str | None = None) -> Key:
