@@ -36,7 +36,7 @@ BLOCK = 16384  # offline rendering; the player uses small blocks
 
 # Per-instrument mix level and reverb send: a balanced small band before the master limiter.
 LEVEL: dict[str, float] = {
-    "piano": 0.33, "epiano": 0.4, "guitar": 0.95, "nylon": 1.05, "organ": 0.33, "pad": 0.4,
+    "piano": 0.33, "epiano": 0.4, "guitar": 1.35, "nylon": 2.0, "organ": 0.33, "pad": 0.4,
     "bass": 0.6, "drums": 0.85, "lead": 0.6,
 }
 SEND: dict[str, float] = {
