@@ -77,7 +77,7 @@ class PlayPosition:
 
 @dataclass
 class Settings:
-    style: str = "pop"
+    style: str | None = None  # None: the song's own ({x_style}, else by its meter)
     bpm: float | None = None  # None: the song's tempo
     loop_section: str | None = None
     transpose: int = 0

@@ -155,7 +155,10 @@ def diff_changes(old_text: str, new_text: str) -> tuple[Change, ...]:
         for k in range(pairs, i2 - i1):
             add(i1 + k, (old[i1 + k],), (), section_at(old, i1 + k))
         for k in range(pairs, j2 - j1):
-            add(i1 + pairs + (i2 - i1 - pairs), (), (new[j1 + k],), section_at(new, j1 + k))
+            line = new[j1 + k]
+            # a blank line goes with the lines it separates, so accepting a section takes it too
+            where = out[-1].section if not line.strip() and k > 0 else section_at(new, j1 + k)
+            add(i2, (), (line,), where)
     return tuple(out)
 
 

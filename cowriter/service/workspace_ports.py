@@ -129,7 +129,7 @@ def preview_wav() -> Path:
 def start_player(
     song: Song,
     *,
-    style: str,
+    style: str | None,
     bpm: float | None,
     section: str | None,
     loop: bool,

@@ -35,7 +35,6 @@ from cowriter.tui.widgets.transport import Transport
 CHECK_DELAY = 0.08  # seconds of quiet typing before the gutter is recomputed
 SAVE_DELAY = 2.0  # seconds of quiet typing before an automatic save
 OSC52_LIMIT = 74_000  # bytes of base64: several terminals drop longer OSC 52 sequences
-STYLES_FALLBACK = ("pop", "ballad", "folk", "waltz", "six-eight", "bossa", "swing", "funk", "half-time")
 
 
 def lower_priority(niceness: int = 4) -> None:
@@ -97,7 +96,7 @@ class MainScreen(Screen[None]):
         self.call_after_refresh(self._after_first_frame)
         self.status.route = self.ws.audio_label
         self.status.saved = self._saved_label()
-        self.transport.style = self.ws.settings.style
+        self.transport.style = self.ws.settings.style or ""
         self.chat.add("model", "Ask for a verse, a chorus, other lines, chords… (F2). "
                       "Proposals appear above; nothing changes until you accept.")
         if self.ws.notice:
@@ -371,6 +370,9 @@ class MainScreen(Screen[None]):
     def _watch_playback(self) -> None:
         if not self.ws.playing:
             self._stopped()
+            route = self.status.route
+            if route.startswith("WAV to "):
+                self.notify(f"Sound written {route.removeprefix('WAV ')}: play it with any player.")
 
     def on_playback_stopped(self, message: m.PlaybackStopped) -> None:
         self._stopped()
@@ -414,11 +416,13 @@ class MainScreen(Screen[None]):
         self.transport.bpm = bpm
 
     def action_next_style(self) -> None:
-        styles = self.ws.styles() or STYLES_FALLBACK
+        """The song's own style, then each style in turn."""
+        choices: list[str | None] = [None, *self.ws.styles()]
         current = self.ws.settings.style
-        nxt = styles[(styles.index(current) + 1) % len(styles)] if current in styles else styles[0]
+        nxt = choices[(choices.index(current) + 1) % len(choices)] if current in choices else None
         self.ws.settings.style = nxt
-        self.transport.style = nxt
+        self.transport.style = nxt or ""
+        self.notify(f"Style: {nxt or 'as the song says'} (F5 plays).")
 
     def action_transpose(self, semitones: int) -> None:
         ws = self.ws

@@ -3,6 +3,8 @@ saved."""
 
 from __future__ import annotations
 
+import os
+
 from rich.text import Text
 from textual.reactive import reactive
 from textual.widgets import Static
@@ -22,16 +24,16 @@ class StatusBar(Static):
     def render(self) -> Text:
         saved_style = "green" if self.saved == "saved" else "yellow"
         count = self.problems
-        problems = (f"{count} problem{'s' * (count != 1)}", "bold red") if count else ""
+        problems = (f" · {count} problem{'s' * (count != 1)}", "bold red") if count else ""
+        home = os.path.expanduser("~")
+        route = self.route.replace(home, "~", 1) if home not in ("", "/") else self.route
         return Text.assemble(
-            ("model ", "dim"),
             (self.model or "-", "bold"),
             f" ({self.model_state})",
-            ("  audio ", "dim"),
-            self.route or "-",
-            "  ",
+            " · sound: ",
+            route or "-",
+            " · ",
             (self.saved, saved_style),
-            "  ",
             problems,
             overflow="ellipsis",
             no_wrap=True,

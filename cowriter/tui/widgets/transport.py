@@ -21,7 +21,7 @@ class Transport(Static):
     bpm: reactive[float | None] = reactive(None)
     key: reactive[str] = reactive("")
     transpose: reactive[int] = reactive(0)
-    style: reactive[str] = reactive("pop")
+    style: reactive[str] = reactive("")
 
     def render(self) -> Text:
         state = ("|> playing", "bold green") if self.playing else ("[] stopped", "bold")
@@ -40,7 +40,7 @@ class Transport(Static):
             "  ",
             f"key {key}{shift}",
             "  ",
-            f"style {self.style}",
+            f"style {self.style or 'song'}",
         ]
         text = Text.assemble(*parts)
         width = self.size.width - 2 - text.cell_len - 2
