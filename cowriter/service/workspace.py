@@ -143,6 +143,7 @@ class Workspace:
             opened, stored, authors = ports.open_session(session, ws.sessions_dir, text or None)
             ws._session = opened
             ws.notice = opened.notice
+            ws.history = [Message(r, t) for r, t in ports.session_chat(opened, HISTORY)]  # type: ignore[arg-type]
             if stored and not text:
                 ws.text = ws.saved_text = stored
                 ws.authors = (authors + [HUMAN] * len(ws.lines))[: len(ws.lines)]
@@ -396,6 +397,22 @@ class Workspace:
         self.saved_text = text
         return ", ".join(where)
 
+    @property
+    def cursor(self) -> tuple[int, int]:
+        """Where the writer left the cursor last time (sessions only)."""
+        if self._session is None:
+            return (0, 0)
+        value = ports.session_state(self._session, "cursor")
+        if isinstance(value, list | tuple) and len(value) == 2 and all(isinstance(v, int) for v in value):
+            return (value[0], value[1])
+        return (0, 0)
+
+    def remember(self, cursor: tuple[int, int]) -> None:
+        """Keep where the writer is, for the next time the session opens."""
+        if self._session is not None:
+            with self._save_lock:
+                ports.set_session_state(self._session, "cursor", list(cursor))
+
     def record_accept(self, before: str, after: str, model: str, prompt: str) -> None:
         """Record an accepted proposal in the session: the writer's text as it was, then the same with the
         model's lines, so the store credits exactly those lines to the model (and the prompt behind them)."""
@@ -420,6 +437,8 @@ class Workspace:
 
     def close(self) -> None:
         self.stop()
+        if self._session is not None:
+            self._session.close()
         if self.backend is not None and hasattr(self.backend, "close"):
             self.backend.close()
 

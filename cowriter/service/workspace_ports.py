@@ -219,6 +219,19 @@ def save_session(
         session.save_version(text, author, message=message, prompt=prompt)
 
 
+def session_chat(session: Session, limit: int) -> list[tuple[str, str]]:
+    return [(m.role, m.text) for m in session.messages()[-limit:] if m.role in ("user", "assistant")]
+
+
+def session_state(session: Session, key: str) -> Any:
+    return session.get_state(key)
+
+
+def set_session_state(session: Session, key: str, value: Any) -> None:
+    if not session.readonly:
+        session.set_state(key, value)
+
+
 def record_chat(session: Session, prompt: str, reply: str, model: str) -> None:
     if not session.readonly:
         session.add_message("user", prompt)

@@ -34,6 +34,12 @@ class CowriterApp(App[int]):
 
     async def action_quit(self) -> None:
         ws = self.workspace
+        screen = self.screen
+        if isinstance(screen, MainScreen):
+            try:
+                screen.remember()
+            except Exception as exc:  # where the cursor was is not worth losing the quit
+                self.log.warning(f"cursor not kept: {exc}")
         if ws.can_save and ws.dirty:
             try:
                 ws.save()

@@ -255,3 +255,31 @@ async def test_edits_are_saved_after_a_pause(song_file: Path) -> None:
         app.screen.editor.cursor_location = (0, 0)  # type: ignore[attr-defined]
         await pilot.press(*"# draft", "enter")
         assert await wait_for(pilot, lambda: song_file.read_text().startswith("# draft"), timeout=10)
+
+
+async def test_a_session_keeps_credits_chat_and_cursor(song_file: Path, tmp_path: Path) -> None:
+    from cowriter.session import SessionStore
+
+    sessions = tmp_path / "sessions"
+    app = make_app(song_file, VERSE2, session="demo", sessions_dir=sessions)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("f2", *"write verse 2", "enter")
+        assert await wait_for(pilot, lambda: app.screen.proposal is not None)  # type: ignore[attr-defined]
+        await pilot.press("A")
+        await settle(pilot)
+        app.screen.editor.cursor_location = (5, 3)  # type: ignore[attr-defined]
+        await pilot.press("ctrl+q")
+    session = SessionStore(sessions).open("demo", readonly=True)
+    try:
+        by_line = dict(zip(session.credits().lines, (c.author for c in session.credits().credits), strict=True))
+        assert by_line["[D]A band of angels [G]coming after [D]me"] == "model:scripted"
+        assert by_line["[D]Swing low, sweet [G]chari[D]ot"] == "human"
+    finally:
+        session.close()
+    again = make_app(None, session="demo", sessions_dir=sessions)
+    async with again.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert "[D]A band of angels [G]coming after [D]me" in again.workspace.lines
+        assert again.screen.editor.cursor_location == (5, 3)  # type: ignore[attr-defined]
+        assert [m.role for m in again.workspace.history] == ["user", "assistant"]

@@ -99,6 +99,11 @@ class MainScreen(Screen[None]):
         self.transport.style = self.ws.settings.style or ""
         self.chat.add("model", "Ask for a verse, a chorus, other lines, chords… (F2). "
                       "Proposals appear above; nothing changes until you accept.")
+        for message in self.ws.history:
+            self.chat.add("writer" if message.role == "user" else "model", message.content)
+        row, col = self.ws.cursor
+        if 0 < row < self.editor.document.line_count:
+            self.editor.cursor_location = (row, col)
         if self.ws.notice:
             self.notify(self.ws.notice, title="Session", severity="warning", timeout=10)
 
@@ -526,6 +531,9 @@ class MainScreen(Screen[None]):
         self.app.copy_to_clipboard(text)
         what = "selection" if self.editor.selected_text else "song"
         self.notify(f"Copied the {what} ({len(text)} characters) via the terminal (OSC 52).")
+
+    def remember(self) -> None:
+        self.ws.remember(self.editor.cursor_location)
 
     async def on_unmount(self) -> None:
         self.ws.stop()
