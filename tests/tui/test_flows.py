@@ -272,7 +272,8 @@ async def test_a_session_keeps_credits_chat_and_cursor(song_file: Path, tmp_path
         await pilot.press("ctrl+q")
     session = SessionStore(sessions).open("demo", readonly=True)
     try:
-        by_line = dict(zip(session.credits().lines, (c.author for c in session.credits().credits), strict=True))
+        credits = session.credits()
+        by_line = dict(zip(credits.lines, (c.author for c in credits.credits), strict=True))
         assert by_line["[D]A band of angels [G]coming after [D]me"] == "model:scripted"
         assert by_line["[D]Swing low, sweet [G]chari[D]ot"] == "human"
     finally:
