@@ -40,6 +40,7 @@ class Request:
     section: str = "verse"
     label: str = ""
     lines: int = 4
+    lines_given: bool = False  # the writer named the number of lines
     syllables: int | None = None
     rhyme_with: str | None = None
     rhyme_lines: tuple[int, ...] = ()
@@ -94,7 +95,8 @@ def parse_request(prompt: str, task: str | None = None) -> Request:
         label = section.title()
     lines = 4
     m = re.search(_NUM + r"[\s-]+lines?\b", p)
-    if m and chosen != "alternatives":
+    lines_given = bool(m) and chosen != "alternatives"
+    if m and lines_given:
         lines = _number(m.group(1))
     syllables = None
     m = re.search(r"(\d+)[\s-]*syllables?", p)
@@ -123,6 +125,7 @@ def parse_request(prompt: str, task: str | None = None) -> Request:
         section=section,
         label=label,
         lines=lines,
+        lines_given=lines_given,
         syllables=syllables,
         rhyme_with=rhyme_with,
         rhyme_lines=rhyme_lines,

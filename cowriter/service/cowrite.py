@@ -172,7 +172,7 @@ class CoWriter:
         count = request.lines
         if request.task == "alternatives":
             count = request.alternatives
-        elif request.task in ("rewrite", "mood") and target and "line" not in request.prompt.lower():
+        elif request.task in ("rewrite", "mood") and target and not request.lines_given:
             count = len(target)
         syllables = request.syllables
         if syllables is None and request.task in ("rewrite", "alternatives") and target:

@@ -145,7 +145,8 @@ def variables(
         "key_chords": list(palette),
         "section": request.section,
         "label": request.label,
-        "lines": request.lines if request.task not in ("rewrite", "mood") or not target else len(target),
+        "lines": len(target) if request.task in ("rewrite", "mood") and target and not request.lines_given
+        else request.lines,
         "syllables": request.syllables,
         "rhyme_with": request.rhyme_with,
         "rhyme_lines": list(request.rhyme_lines),
