@@ -186,6 +186,7 @@ def melody_lines(song: Song, timed: Timeline, target: Target) -> tuple[list[Melo
                 lead_in=_lead_in(line, sylls),
                 source_line=line.line,
                 section=section_index,
+                lift=3.0 if song.sections[section_index].kind is SectionKind.CHORUS else 0.0,
             )
         )
         kept.append((section_index, line))

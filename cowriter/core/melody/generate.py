@@ -112,7 +112,7 @@ def _one(
             contour = echo[1]
         else:
             contour = Contour(
-                center=center + rng.uniform(-1.5, 1.5),
+                center=min(center + line.lift, voice.high - span - 1) + rng.uniform(-1.5, 1.5),
                 span=span,
                 peak=rng.uniform(0.35, 0.75),
                 begin=rng.uniform(-0.9, 0.0),
@@ -177,7 +177,10 @@ def _line(
     if not syllables:
         return []
     rhythm = template.syllable_onsets if template else ()
-    onsets = place(syllables, line.start, line.end, meter, line.lead_in, style, rhythm, earliest, reserve)
+    cadence = line.chords[-1].start if len(line.chords) > 1 else None
+    onsets = place(
+        syllables, line.start, line.end, meter, line.lead_in, style, rhythm, earliest, reserve, cadence
+    )
     stop = line.end - max(breath(meter), reserve)
     ends = [*onsets[1:], stop if stop - onsets[-1] >= step - 1e-9 else line.end]
     # (start, duration, syllable index, first note of the syllable)

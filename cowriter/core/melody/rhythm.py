@@ -50,11 +50,13 @@ def place(
     template: tuple[float, ...] = (),
     earliest: float = 0.0,
     reserve: float = 0.0,
+    cadence: float | None = None,
 ) -> tuple[float, ...]:
     """Onsets (song beats) for the syllables of a phrase from `start` (a downbeat) to `end`; a pickup
     starts no earlier than `earliest` (where the previous line's last note may end), and the last
-    `reserve` beats are left for the next line's pickup."""
-    return _place(syllables, start, end, meter, lead_in, style, template, earliest, reserve)
+    `reserve` beats are left for the next line's pickup; the last syllable wants to sound from the last
+    chord change (`cadence`) on."""
+    return _place(syllables, start, end, meter, lead_in, style, template, earliest, reserve, cadence)
 
 
 @lru_cache(maxsize=512)
@@ -68,6 +70,7 @@ def _place(
     template: tuple[float, ...],
     earliest: float,
     reserve: float,
+    cadence: float | None,
 ) -> tuple[float, ...]:
     n = len(syllables)
     if n == 0:
@@ -90,7 +93,9 @@ def _place(
     if len(positions) < n:
         span = max(end - start, 1e-3)
         return tuple(start + span * i / n for i in range(n))
-    return _best(syllables, positions, start, end, rest, meter, lead_in, max_pickup, style, template, step)
+    return _best(
+        syllables, positions, start, end, rest, meter, lead_in, max_pickup, style, template, step, cadence
+    )
 
 
 def _grid(first: float, last: float, step: float) -> list[float]:
@@ -114,6 +119,7 @@ def _best(
     style: RhythmStyle,
     template: tuple[float, ...],
     step: float,
+    cadence: float | None,
 ) -> tuple[float, ...]:
     n, m = len(syllables), len(positions)
     pulse = 3.0 if is_compound(meter) else 1.0
@@ -144,7 +150,9 @@ def _best(
             if length > bar:
                 val -= (length - bar) * 0.6
             if w >= 2:
-                val += 1.0
+                val += 2.0
+            if cadence is not None and t >= cadence - 1e-9:
+                val += 2.0
         return val
 
     def edge(i: int, gap: float) -> float:

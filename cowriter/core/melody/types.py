@@ -59,6 +59,7 @@ class MelodyLine:
     closing: bool = False
     source_line: int = 0
     section: int = 0  # lines of one section share motifs
+    lift: float = 0.0  # semitones to raise the line's register (a chorus sits higher than its verses)
 
 
 @dataclass(frozen=True, slots=True)
