@@ -116,11 +116,13 @@ def _choice(
     if value.startswith(("http://", "https://")):
         return ModelChoice(origin, url=value, model_name=name, api_key=key)
     path = Path(value).expanduser()
-    if path.exists() or value.endswith(".gguf") or os.sep in value:
+    if path.exists():
         return ModelChoice(origin, path=path, api_key=key)
     for found in discover(env=env):
         if value in (found.name, found.path.name):
             return ModelChoice(origin, path=found.path, api_key=key)
+    if value.endswith(".gguf") or os.sep in value:
+        return ModelChoice(origin, path=path, api_key=key)  # missing: opening it says so
     raise ModelError(
         f"model not found: {value!r} is neither a file, a URL nor a name from `cowriter models`",
         hint="run `cowriter models` to see what is on this machine",
