@@ -141,3 +141,10 @@ K:C
     notes = _notes(score)
     assert [float(n.quarterLength) for n in notes[:6]] == pytest.approx([1 / 3] * 6)
     assert [n.lyric for n in notes if n.lyric] == ["One two three", "four"]
+
+
+def test_compressed_mxl(tmp_path: Path) -> None:
+    out = write_musicxml(read_song(SONG), tmp_path / "flats.mxl")
+    assert out.read_bytes()[:2] == b"PK"
+    symbols = list(_parse(out).recurse().getElementsByClass(music21.harmony.ChordSymbol))
+    assert len(symbols) == 6

@@ -44,6 +44,11 @@ _COMP_TRACKS = {
     "piano": ("Piano", 1), "epiano": ("Electric piano", 2), "guitar": ("Guitar", 3),
     "nylon": ("Nylon guitar", 4), "organ": ("Organ", 5),
 }  # fmt: skip
+# Where each part sits in the stereo field and how loud (pan -1..1, volume 0..1): a small band's mix.
+_MIX = {
+    "piano": (-0.25, 0.85), "epiano": (-0.25, 0.85), "organ": (-0.2, 0.8), "guitar": (0.3, 0.85),
+    "nylon": (0.3, 0.9), "pad": (0.15, 0.6), "lead": (0.0, 1.0), "bass": (0.0, 0.95), "drums": (0.0, 0.9),
+}  # fmt: skip
 _PAD_CHANNEL, _BASS_CHANNEL, _DRUM_CHANNEL, _LEAD_CHANNEL = 6, 7, 9, 0
 
 
@@ -140,7 +145,8 @@ def arrange_timeline(
         played = untangle(humanize(notes, rng, offset=offset, end=timeline.beats))
         if instrument == "drums" and offset:
             played = count_in_notes(first_meter.beats, first_meter.unit) + played
-        tracks.append(Track(name, instrument, program, channel, tuple(played)))
+        pan, volume = _MIX.get(instrument, (0.0, 1.0))
+        tracks.append(Track(name, instrument, program, channel, tuple(played), pan, volume))
 
     if melody:
         lead = [Note(n.start, n.duration, n.pitch, 100) for n in melody]
