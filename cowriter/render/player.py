@@ -27,7 +27,8 @@ PUBLISH_SECONDS = 0.05
 @dataclass(frozen=True, slots=True)
 class Position:
     """Where the play head is: 1-based bar and beat (fractional), the source line sounding (0 when
-    unknown), and the absolute beat from the song's start."""
+    unknown), and the beat from the song's start. With a timeline given to the player, these are on the
+    song's own clock: bar 1 is the song's first bar, and a count-in plays as bar 0 (negative beats)."""
 
     bar: int
     beat: float
@@ -77,6 +78,18 @@ def section_span(
     raise KeyError(f"no section {name!r} (sections: {known})")
 
 
+def song_offset(arrangement: Arrangement, timeline: Timeline | None) -> float:
+    """How many beats the arrangement runs ahead of the song's own clock (a count-in bar shifts
+    everything): found where the song's first section starts in the arrangement's markers."""
+    if timeline is None or not timeline.sections:
+        return 0.0
+    first = timeline.sections[0]
+    for mark in arrangement.markers:
+        if mark.text == first.name:
+            return max(0.0, mark.start - first.start)
+    return 0.0
+
+
 class Player:
     """Plays an arrangement on an output. All methods are thread-safe and return at once; `on_position`
     is called from a background thread (post a message from it, never touch widgets)."""
@@ -101,6 +114,7 @@ class Player:
         self._ahead_blocks = max(2, round(ahead * self.sample_rate / self.block))
         self._lines = sorted((s.start, s.line) for s in timeline.spans if s.line) if timeline else []
         self._line_starts = [b for b, _ in self._lines]
+        self._offset = song_offset(arrangement, timeline)
         self._base_bpm = arrangement.tempos[0].bpm if arrangement.tempos else 100.0
         self._scale = 1.0
         self._loop: tuple[float, float] | None = None
@@ -147,7 +161,7 @@ class Player:
         if self._threads:
             raise RuntimeError("this player has already started; make a new one")
         self.started_at = time.perf_counter()
-        start = beat_of_bar(self.arrangement, bar) if bar else 0.0
+        start = self._bar_start(bar) if bar else 0.0
         end: float | None = None
         if section is not None:
             start, end = section_span(self.arrangement, section, self.timeline)
@@ -168,8 +182,15 @@ class Player:
             thread.start()
             self._threads.append(thread)
 
-    def stop(self) -> None:
-        """Stop now and release the output."""
+    def stop(self, *, fade: bool = True) -> None:
+        """Stop and release the output. On a device the sound first fades (the blocks already queued
+        play out, about 0.2 s) so stopping never clicks; `fade=False` cuts at once."""
+        ring = self._ring
+        if fade and self.output.clocked and self._threads and ring is not None and not ring.drained:
+            if self._paused_at is None and not self._halt.is_set():
+                self._commands.put(("pause", None))
+                ahead = (ring.write - ring.read + 2) * self.block / self.sample_rate
+                self._halt.wait(ahead + 2 * FADE_SECONDS)
         self._halt.set()
         for thread in self._threads:
             if thread is not threading.current_thread():
@@ -192,7 +213,7 @@ class Player:
         self._commands.put(("resume", None))
 
     def seek(self, bar: int) -> None:
-        self._commands.put(("seek", beat_of_bar(self.arrangement, bar)))
+        self._commands.put(("seek", self._bar_start(bar)))
 
     def loop(self, section: str | tuple[float, float] | None) -> None:
         """Loop a section (by name or as start/end beats); None stops looping at the end of this pass."""
@@ -310,13 +331,27 @@ class Player:
 
     # --- play head ----------------------------------------------------------------------------------
 
+    def _bar_start(self, bar: int) -> float:
+        """The arrangement beat where a bar starts; with a timeline, bars are the song's (after the
+        count-in)."""
+        if self.timeline is None:
+            return beat_of_bar(self.arrangement, bar)
+        return min(beat_of_bar(self.arrangement, bar) + self._offset, self.arrangement.beats)
+
     def _position_at(self, beat: float) -> Position:
-        bar, in_bar = bar_beat(self.arrangement, beat)
+        if self.timeline is None:
+            bar, in_bar = bar_beat(self.arrangement, beat)
+            return Position(bar, in_bar, 0, beat)
+        song_beat = beat - self._offset
+        if song_beat < 0:  # the count-in: bar 0
+            per_bar = self.arrangement.meters[0].meter.beats
+            return Position(0, 1.0 + (beat % per_bar), 0, song_beat)
+        bar, in_bar = bar_beat(self.arrangement, song_beat)
         line = 0
         if self._lines:
-            i = bisect.bisect_right(self._line_starts, beat) - 1
+            i = bisect.bisect_right(self._line_starts, song_beat) - 1
             line = self._lines[max(i, 0)][1]
-        return Position(bar, in_bar, line, beat)
+        return Position(bar, in_bar, line, song_beat)
 
     def _publish(self) -> None:
         ring = self._ring

@@ -101,3 +101,21 @@ def test_pause_holds_the_play_head_and_resume_goes_on() -> None:
     player.resume()
     assert not player.paused and player.wait(30)
     assert seen[-1].bar >= 8  # went on to the end from where it paused
+
+
+def test_play_head_on_the_songs_clock_with_lines() -> None:
+    from cowriter.core.arrange import arrange
+    from cowriter.core.sheet import read_song
+    from cowriter.core.timing import timeline
+
+    text = "{tempo: 400}\n{start_of_verse: V}\n[C]one line [G]here\n[F]second line [C]here\n{end_of_verse}\n"
+    song = read_song(text)
+    arr = arrange(song, seed=1)  # with a count-in bar
+    seen: list[Position] = []
+    out = NullOutput(44100, 1024, clocked=True)
+    player = Player(arr, out, timeline=timeline(song), on_position=seen.append)
+    player.start()
+    assert player.wait(30)
+    assert seen[0].bar == 0 and seen[0].beats < 0  # the count-in
+    lines = [p.line for p in seen if p.bar >= 1]
+    assert lines[0] == 3 and 4 in lines and lines == sorted(lines)  # the source lines, in order
