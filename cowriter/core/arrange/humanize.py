@@ -42,15 +42,21 @@ def humanize(
         start = note.start
         if start >= end - 1e-6:
             continue
-        stop = min(start + note.duration, end)
+        stop = start + note.duration
         v = note.velocity
         if draw is not None:
             if start - group_start > GROUP:
                 group_start, shift = start, (draw() + draw() - 1.0) * spread_t
-            start = max(0.0, start + shift)
-            stop = min(stop + shift, end)
-            v = min(127, max(1, round(v + (draw() + draw() - 1.0) * spread_v)))
-        out.append(Note(round(start + offset, 6), max(0.01, round(stop - start, 6)), note.pitch, v))
+            start += shift
+            stop += shift
+            if start < 0.0:
+                start = 0.0
+            v = round(v + (draw() + draw() - 1.0) * spread_v)
+            v = 1 if v < 1 else 127 if v > 127 else v
+        if stop > end:
+            stop = end
+        length = round(stop - start, 6)
+        out.append(Note(round(start + offset, 6), length if length > 0.01 else 0.01, note.pitch, v))
     return out
 
 

@@ -9,6 +9,7 @@ hits, strums (`D`/`d` down, `U`/`u` up) and arpeggio steps (digits), bass reads 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +47,10 @@ class Pattern:
         return cls(tuple(hits), length)
 
     def over(self, bar_length: float, phase: float = 0.0) -> list[Hit]:
+        """The hits falling inside one bar (see `_over`); a fresh list the caller may change."""
+        return list(_over(self, bar_length, phase % self.length if self.length > 0 else 0.0))
+
+    def _tile(self, bar_length: float, phase: float = 0.0) -> list[Hit]:
         """The hits falling inside one bar of `bar_length` quarters, the pattern tiled from `phase`
         quarters into its cycle (so two-bar patterns continue across bars). A pattern whose cycle is not
         a whole number of bars starts afresh in every bar, so its first hit stays on the downbeat."""
@@ -64,6 +69,11 @@ class Pattern:
             cycle_start += self.length
         out.sort(key=lambda h: (h.at, h.symbol))
         return out
+
+
+@lru_cache(maxsize=1024)
+def _over(pattern: Pattern, bar_length: float, phase: float) -> tuple[Hit, ...]:
+    return tuple(pattern._tile(bar_length, phase))
 
 
 def swing(position: float, ratio: float, unit: float = 0.5) -> float:

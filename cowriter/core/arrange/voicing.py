@@ -69,6 +69,7 @@ def candidates(
     return tuple(sorted(out))
 
 
+@lru_cache(maxsize=8192)
 def lead_voices(
     pcs: tuple[int, ...], previous: tuple[int, ...] | None, low: int = KEYS_LOW, high: int = KEYS_HIGH
 ) -> tuple[int, ...]:
