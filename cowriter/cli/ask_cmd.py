@@ -11,8 +11,12 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from cowriter.errors import CowriterError
+
+if TYPE_CHECKING:
+    from cowriter.model.prompts import Prompts
 
 TASKS = ("section", "continue", "rewrite", "alternatives", "chords", "reharmonise", "mood", "chat")
 
@@ -85,14 +89,16 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _prompts() -> object:
+def _prompts() -> Prompts:
     from cowriter.model.locate import load_config
-    from cowriter.model.prompts import Prompts, user_prompts_dir
+    from cowriter.model.prompts import user_prompts_dir
 
     try:
         config = load_config()
     except CowriterError:
         config = {}
+    from cowriter.model.prompts import Prompts
+
     return Prompts(user_prompts_dir(config=config))
 
 
