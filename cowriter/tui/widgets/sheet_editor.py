@@ -60,6 +60,8 @@ class SheetEditor(TextArea):
         self._diagnostics: dict[int, list[Diagnostic]] = {}
         self._lyrics: dict[int, LineInfo] = {}
         self._play_line: int | None = None
+        self._gutters: dict[tuple[str, str, str, str], Strip] = {}
+        self._styled: dict[tuple[str, tuple[tuple[int, int, str], ...], bool], Text] = {}
 
     # -- state set by the screen -------------------------------------------------------------------------
 
@@ -99,6 +101,11 @@ class SheetEditor(TextArea):
         self._line_cache.clear()
         self.refresh()
 
+    def notify_style_update(self) -> None:
+        self._gutters.clear()
+        self._styled.clear()
+        super().notify_style_update()
+
     # -- drawing -----------------------------------------------------------------------------------------
 
     @property
@@ -106,8 +113,19 @@ class SheetEditor(TextArea):
         return super().gutter_width + GUTTER if self.show_line_numbers else 0
 
     def get_line(self, line_index: int) -> Text:
-        text = super().get_line(line_index)
-        plain = text.plain
+        """The line with its parts styled. Cached by content: typing restyles only the line typed in."""
+        plain = self.document.get_line(line_index)
+        diags = tuple((d.column, d.line, d.severity.value) for d in self._diagnostics.get(line_index, ()))
+        key = (plain, diags, line_index == self._play_line)
+        cached = self._styled.get(key)
+        if cached is None:
+            if len(self._styled) > 4096:
+                self._styled.clear()
+            cached = self._styled[key] = self._style_line(line_index, plain)
+        return cached.copy()
+
+    def _style_line(self, line_index: int, plain: str) -> Text:
+        text = Text(plain, end="", no_wrap=True)
         stripped = plain.lstrip()
         style = self.get_component_rich_style
         if stripped.startswith("#"):
@@ -139,22 +157,27 @@ class SheetEditor(TextArea):
         return Strip.join([self._gutter_strip(index), strip.crop(GUTTER)])
 
     def _gutter_strip(self, index: int) -> Strip:
-        style = self.get_component_rich_style
-        base = style("sheet--lyrics-gutter")
         diags = self._diagnostics.get(index, ())
-        mark, mark_style = " ", base
+        mark, mark_name = " ", "sheet--lyrics-gutter"
         if any(d.severity is Severity.ERROR for d in diags):
-            mark, mark_style = "E", style("sheet--error")
+            mark, mark_name = "E", "sheet--error"
         elif diags:
-            mark, mark_style = "W", style("sheet--warning")
+            mark, mark_name = "W", "sheet--warning"
         if index == self._play_line:
-            mark, mark_style = ">", style("sheet--playing")
+            mark, mark_name = ">", "sheet--playing"
         info = self._lyrics.get(index)
         count = f"{info.syllables:>3}" if info else "   "
         letter = (info.rhyme or " ")[:1] if info else " "
-        text = Text.assemble((mark, mark_style), (count, base), " ", (letter, style("sheet--rhyme")), " ")
-        text.stylize(Style(bgcolor=base.bgcolor), 0)
-        return Strip(list(text.render(self.app.console)), GUTTER)
+        key = (mark, mark_name, count, letter)
+        strip = self._gutters.get(key)
+        if strip is None:
+            style = self.get_component_rich_style
+            base = style("sheet--lyrics-gutter")
+            rhyme = style("sheet--rhyme")
+            text = Text.assemble((mark, style(mark_name)), (count, base), " ", (letter, rhyme), " ")
+            text.stylize(Style(bgcolor=base.bgcolor), 0)
+            strip = self._gutters[key] = Strip(list(text.render(self.app.console)), GUTTER)
+        return strip
 
 
 def _word_end(plain: str, start: int) -> int:
