@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import unicodedata
 from functools import lru_cache
 
 __all__ = [
@@ -22,7 +23,7 @@ __all__ = [
 ]
 
 # a word: letters/digits with inner apostrophes ("don't", "rock'n'roll"); hyphens split words
-WORD_RE = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)*")
+WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _VOWELS = "aeiouy"
 _VOWEL_GROUP = re.compile(r"[aeiouy]+", re.IGNORECASE)
 
@@ -35,12 +36,23 @@ def _normal(word: str) -> str:
     return word.lower().replace("’", "'")
 
 
+def _fold(word: str) -> str:
+    """Lower case without accents, letter for letter ("Café" -> "cafe"; the length never changes)."""
+    out = []
+    for ch in word.lower():
+        base = unicodedata.normalize("NFKD", ch)[:1]
+        out.append(base if base.isalpha() else ch)
+    return "".join(out)
+
+
 @lru_cache(maxsize=4096)
 def all_phones(word: str) -> tuple[str, ...]:
     """Every CMU pronunciation of a word (`"AH0 M EY1 Z IH0 NG"`), the most common first."""
     import pronouncing
 
     found = pronouncing.phones_for_word(_normal(word))
+    if not found and _fold(word) != _normal(word):  # "café" -> "cafe"
+        found = pronouncing.phones_for_word(_fold(word))
     if not found and "'" in word:  # "lovin'" -> "loving"
         base = _normal(word).rstrip("'")
         found = pronouncing.phones_for_word(base + "g") if base.endswith("in") else []
@@ -55,7 +67,7 @@ def phones(word: str) -> str | None:
 
 def _spelling_groups(word: str) -> list[tuple[int, int]]:
     """Vowel groups of a spelling that sound as syllables (a final silent e dropped, "-le" kept)."""
-    lower = word.lower()
+    lower = _fold(word)
     groups = [(m.start(), m.end()) for m in _VOWEL_GROUP.finditer(lower)]
     if lower.startswith("y") and groups and groups[0][0] == 0:  # "you", "yes": y is a consonant
         start, end = groups[0]
@@ -97,7 +109,7 @@ def split_spelling(word: str, count: int) -> list[str]:
         size = max(1, len(word) // count)
         pieces = [word[i * size : (i + 1) * size] for i in range(count - 1)]
         return [*pieces, word[(count - 1) * size :]]
-    cuts = [_cut(word.lower(), end, start) for (_, end), (start, _) in itertools.pairwise(groups)]
+    cuts = [_cut(_fold(word), end, start) for (_, end), (start, _) in itertools.pairwise(groups)]
     bounds = [0, *cuts, len(word)]
     return [word[a:b] for a, b in itertools.pairwise(bounds)]
 

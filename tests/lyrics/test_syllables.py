@@ -76,3 +76,11 @@ def test_split_spelling_keeps_every_letter(word: str, count: int) -> None:
 )
 def test_syllable_pieces(word: str, pieces: list[str]) -> None:
     assert [s.text for s in syllabify(word)] == pieces
+
+
+@pytest.mark.parametrize(
+    ("word", "pieces"),
+    [("café", ["ca", "fé"]), ("Zürich", ["Zü", "rich"]), ("señorita", ["se", "ño", "ri", "ta"])],
+)
+def test_accented_words_are_words(word: str, pieces: list[str]) -> None:
+    assert [s.text for s in syllabify(f"in {word} tonight")][1:-2] == pieces
