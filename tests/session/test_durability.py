@@ -43,14 +43,14 @@ def _run_and_kill(store: Path, name: str, seed: int, rng: random.Random) -> list
     )
     assert child.stdout is not None
     seen = [child.stdout.readline()]
-    assert seen[0].strip() == "ready", (seen, child.stderr.read() if child.stderr else "")
+    assert seen[0].strip() == "ready", (seed, seen, child.stderr.read() if child.stderr else "")
     for _ in range(rng.randint(0, 4)):
         seen.append(child.stdout.readline())
-        assert seen[-1].endswith("\n"), (seen, child.stderr.read() if child.stderr else "")
+        assert seen[-1].endswith("\n"), (seed, seen, child.stderr.read() if child.stderr else "")
     time.sleep(rng.uniform(0.0, 0.01))
     child.send_signal(signal.SIGKILL)
     out, err = child.communicate(timeout=30)
-    assert child.returncode == -signal.SIGKILL, err
+    assert child.returncode == -signal.SIGKILL, (seed, child.returncode, seen, out[-2000:], err[-4000:])
     out = "".join(seen[1:]) + out
     lines = out.splitlines()
     if lines and not out.endswith("\n"):
@@ -83,15 +83,17 @@ def test_kill_9_loses_no_acknowledged_change(tmp_path: Path) -> None:
             conn.close()
         with SessionStore(tmp_path).open(name, readonly=True) as s:
             shas = {v.sha256 for v in s.versions()}
-            assert set(acked) <= {v.id for v in s.versions()}
+            assert set(acked) <= {v.id for v in s.versions()}, f"trial {seed}: acknowledged versions lost"
             for vid, (vseed, step) in acked.items():
                 if vseed >= seed - 1 or vseed % 10 == 0:  # texts of this and the last trial, and a sample
                     assert s.version(vid).message == f"t{vseed}.{step}"
                     assert s.text(vid) == song(vseed, step)
             assert said <= {m.text for m in s.messages()}
-            assert s.get_state("step", 0) >= last_state
+            assert s.get_state("step", 0) >= last_state, f"trial {seed}: UI state went back"
             mirror = (folder / "song.cho").read_bytes()
-            assert hashlib.sha256(mirror).hexdigest() in shas, "song.cho is not a whole version"
+            assert hashlib.sha256(mirror).hexdigest() in shas, (
+                f"trial {seed}: song.cho is not a whole version"
+            )
     assert len(acked) >= TRIALS // 2  # the children did save: the kills landed mid-session
     with SessionStore(tmp_path).open(name) as s:
         assert not s.readonly
