@@ -101,12 +101,13 @@ def _one(
     for i, line in enumerate(lines):
         given = templates[i] if i < len(templates) else None
         leader = follows[i] if i < len(follows) else None
-        if given is None and leader is not None and leader < i and echoes[leader] is not None:
-            given = _shifted(echoes[leader], lines[leader], line)
-        same_section = i >= 2 and lines[i - 2].section == line.section
-        echo = echoes[i - 2] if same_section else None
-        if echo is not None and abs(len(echo[0].syllable_onsets) - len(line.syllables)) > 3:
-            echo = None
+        # the tune this line echoes: the line it follows (a second verse), else the line two before it
+        # in its own section (a motif), when the syllable counts are close enough to share it
+        echo = echoes[leader] if leader is not None and leader < i else None
+        if echo is None and i >= 2 and lines[i - 2].section == line.section:
+            echo = echoes[i - 2]
+            if echo is not None and abs(len(echo[0].syllable_onsets) - len(line.syllables)) > 3:
+                echo = None
         template = given or (echo[0] if echo else None)
         if echo is not None and given is None:
             contour = echo[1]
@@ -150,13 +151,6 @@ def _pickup_need(line: MelodyLine, step: float) -> float:
     while light < min(2, len(line.syllables)) and line.syllables[light].stress == 0:
         light += 1
     return (line.lead_in or light) * step
-
-
-def _shifted(
-    echo: tuple[LineTemplate, Contour] | None, leader: MelodyLine, line: MelodyLine
-) -> LineTemplate | None:
-    """The leader's tune as a template (its onsets are already relative to its own phrase start)."""
-    return echo[0] if echo else None
 
 
 def _line(
