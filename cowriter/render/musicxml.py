@@ -200,7 +200,7 @@ def _slashes(part: Any, timed: Timeline, clock: BeatClock) -> None:
         while at < bar.beats - 1e-6:
             length = min(step, bar.beats - at)
             start = bar.start + at
-            slash = note.Note("B4", quarterLength=_q(bar.beats_of(length)))
+            slash = note.Note("B4", quarterLength=_q(length * 4.0 / bar.meter.unit))
             slash.notehead = "slash"
             slash.stemDirection = "noStem"
             words = []

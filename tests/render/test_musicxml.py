@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -107,23 +108,50 @@ def test_chord_kinds(intervals: tuple[int, ...], kind: str, added: list[tuple[in
     assert chord_kind(intervals) == (kind, added)
 
 
-# MusicXML 3.0 added `halign`/`valign` on <rehearsal>; the schema music21 ships is 2.0, so only those
-# two attributes may fail against it. Anything else is a real error MuseScore could stumble on.
-_NEWER_THAN_SCHEMA = ("'halign' attribute not allowed", "'valign' attribute not allowed")
+# MusicXML 3.0 added `halign`/`valign` on <rehearsal> and `measure="yes"` on whole-bar rests; the schema
+# music21 ships is 2.0, so only those may fail against it. Anything else is a real error.
+_NEWER_THAN_SCHEMA = tuple(f"'{a}' attribute not allowed" for a in ("halign", "valign", "measure"))
 
 
-@pytest.mark.parametrize(
-    "text", [SONG, MELODY, "{title: Rich}\n[C7b9] [Dm(add9)] [E7#9/G#] [Gsus4] [A6/9]\n"]
-)
-def test_valid_against_the_musicxml_schema(tmp_path: Path, text: str) -> None:
+CHANGES = """{title: Changes}
+{time: 6/8}
+{key: F#m}
+{start_of_grid}
+| F#m . . . . . | C#7 . . . . . |
+{end_of_grid}
+{time: 4/4}
+{key: A}
+{start_of_verse}
+[A]la la [E/G#]la
+{end_of_verse}
+"""
+RICH = "{title: Rich}\n[C7b9] [Dm(add9)] [E7#9/G#] [Gsus4] [A6/9]\n"
+
+
+@pytest.fixture(scope="module")
+def schema() -> Any:
     xmlschema = pytest.importorskip("xmlschema")
     xsd = Path(music21.__file__).parent / "musicxml" / "musicxml.xsd"
-    schema = xmlschema.XMLSchema(str(xsd), allow="local")
+    return xmlschema.XMLSchema(str(xsd), allow="local")
+
+
+@pytest.mark.parametrize("text", [SONG, MELODY, CHANGES, RICH])
+def test_valid_against_the_musicxml_schema(tmp_path: Path, text: str, schema: Any) -> None:
     out = write_musicxml(read_song(text), tmp_path / "sheet.musicxml")
     errors = [
         e for e in schema.iter_errors(str(out)) if not any(s in str(e.reason) for s in _NEWER_THAN_SCHEMA)
     ]
     assert not errors, [f"{e.path}: {e.reason}" for e in errors[:5]]
+
+
+def test_meter_and_key_changes(tmp_path: Path) -> None:
+    score = _parse(write_musicxml(read_song(CHANGES), tmp_path / "changes.musicxml"))
+    meters = [m.ratioString for m in score.recurse().getElementsByClass(music21.meter.TimeSignature)]
+    keys = [k.sharps for k in score.recurse().getElementsByClass(music21.key.KeySignature)]
+    assert meters == ["6/8", "4/4"]
+    assert keys == [3, 3]  # F# minor, then A major: the same signature, written again at the change
+    slashes = [float(n.quarterLength) for n in _notes(score)][:4]
+    assert slashes == [1.5, 1.5, 1.5, 1.5]  # dotted quarters in 6/8
 
 
 def test_triplets_and_words_without_syllables(tmp_path: Path) -> None:
