@@ -17,6 +17,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from cowriter.errors import CowriterError
+
 LOCK_FILE = "writer.lock"
 
 
@@ -35,7 +37,13 @@ class WriterLock:
         """Try to take the lock, retrying for up to `wait` seconds; True once held."""
         if self._fd is not None:
             return True
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW, 0o600)
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW, 0o600)
+        except OSError as exc:
+            raise CowriterError(
+                f"cannot use the session lock {self.path}: {exc.strerror or exc}",
+                hint="it must be a plain file you own; remove it if it is not",
+            ) from exc
         deadline = time.monotonic() + max(wait, 0.0)
         while True:
             try:

@@ -131,3 +131,15 @@ def test_reader_sees_names_branches_and_chat(store: SessionStore) -> None:
         assert reader.refresh()
         assert reader.current.id == 1 and [m.text for m in reader.messages()] == ["hello"]
         assert not reader.refresh()
+
+
+def test_a_symlinked_lock_file_is_refused_clearly(store: SessionStore, tmp_path: Path) -> None:
+    lock = store.root / "Shared" / "writer.lock"
+    lock.unlink(missing_ok=True)
+    target = tmp_path / "elsewhere"
+    target.write_text("")
+    lock.symlink_to(target)
+    with pytest.raises(CowriterError, match="session lock"):
+        store.open("Shared")
+    with store.open("Shared", readonly=True) as s:  # reading needs no lock
+        assert s.text() == "first\n"
