@@ -30,6 +30,14 @@ class Message:
         return {"role": self.role, "content": self.content}
 
 
+def message_dicts(messages: Sequence[Message] | Sequence[dict[str, str]]) -> list[dict[str, str]]:
+    """Messages as the chat APIs take them (plain `{"role", "content"}` dicts are accepted too)."""
+    out: list[dict[str, str]] = []
+    for m in messages:
+        out.append(m.as_dict() if isinstance(m, Message) else {"role": m["role"], "content": m["content"]})
+    return out
+
+
 class GenerationCancelled(CowriterError):
     """The caller cancelled a stream; whatever was streamed so far is all there is."""
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from cowriter.model import gguf
-from cowriter.model.backend import DEFAULT_MAX_TOKENS, CancelFlag, Message, ModelError
+from cowriter.model.backend import DEFAULT_MAX_TOKENS, CancelFlag, Message, ModelError, message_dicts
 
 DEFAULT_CONTEXT_CAP = 4096
 
@@ -219,7 +219,7 @@ class LlamaBackend:
     ) -> Iterator[str]:
         self._flag.check(cancel)
         chunks = self._llm.create_chat_completion(
-            messages=[m.as_dict() for m in messages],
+            messages=message_dicts(messages),
             grammar=compiled,
             max_tokens=max_tokens,
             temperature=temperature,

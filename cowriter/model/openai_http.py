@@ -17,7 +17,14 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
-from cowriter.model.backend import DEFAULT_MAX_TOKENS, CancelFlag, Message, ModelError, estimate_tokens
+from cowriter.model.backend import (
+    DEFAULT_MAX_TOKENS,
+    CancelFlag,
+    Message,
+    ModelError,
+    estimate_tokens,
+    message_dicts,
+)
 
 _POLL = 0.05
 _END = object()
@@ -135,7 +142,7 @@ class OpenAIHTTPBackend:
         self._flag.reset()
         body: dict[str, Any] = {
             "model": self.name,
-            "messages": [m.as_dict() for m in messages],
+            "messages": message_dicts(messages),
             "max_tokens": max_tokens,
             "temperature": temperature,
             "stream": True,
