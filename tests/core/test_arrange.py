@@ -403,3 +403,12 @@ def test_piano_part_leads_a_two_five_one_more_smoothly_than_blocks() -> None:
     assert led_motion < block_motion
     for a, b in pairwise(played):  # every voice moves by a step at most
         assert max(abs(x - y) for x, y in zip(a, b, strict=True)) <= 2
+
+
+def test_choruses_play_louder_than_verses() -> None:
+    arrangement, _ = _song_arrangement(VERSE_CHORUS, style="pop")
+    drums = _track(arrangement, "drums").notes
+    chorus_start = 16.0
+    verse = [n.velocity for n in drums if n.start < chorus_start - 1 and n.pitch == 42]
+    chorus = [n.velocity for n in drums if chorus_start + 1 <= n.start < 28 and n.pitch == 42]
+    assert sum(chorus) / len(chorus) > sum(verse) / len(verse) * 1.1

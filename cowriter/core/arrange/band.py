@@ -105,13 +105,16 @@ def arrange_timeline(
     state = CompState()
     previous_bass = 38
     pad_bars: list[Bar] = []
+    names = {m.section_index: m.name for m in timeline.sections}
     for bar in bars:
         s = style_of(bar)
-        comp.setdefault(s.comp_instrument, []).extend(comp_bar(s, bar, changes, state, stop))
+        lift = energy(names.get(bar.section_index, ""))
+        comp.setdefault(s.comp_instrument, []).extend(louder(comp_bar(s, bar, changes, state, stop), lift))
         notes, previous_bass = bass_bar(s, bar, changes, previous_bass, stop)
-        bass.extend(notes)
+        bass.extend(louder(notes, lift))
         fill = bar.number + 1 in section_starts and bar.number < len(bars)
-        drums.extend(drum_bar(s, bar, changes, crash=bar.number in section_starts, fill=fill, stop=stop))
+        hits = drum_bar(s, bar, changes, crash=bar.number in section_starts, fill=fill, stop=stop)
+        drums.extend(louder(hits, lift))
         if s.pad:
             pad_bars.append(bar)
 
@@ -172,6 +175,22 @@ def arrange_timeline(
         title=title,
     )
     return shift_meta(arrangement, offset) if offset else arrangement
+
+
+def energy(section: str) -> float:
+    """How hard the band plays a section: choruses lift, verses and intros hold back a little."""
+    name = section.lower()
+    if "chorus" in name or "refrain" in name:
+        return 1.1
+    if any(word in name for word in ("verse", "intro", "outro")):
+        return 0.92
+    return 1.0
+
+
+def louder(notes: list[Note], factor: float) -> list[Note]:
+    if factor == 1.0:
+        return notes
+    return [Note(n.start, n.duration, n.pitch, max(1, min(127, round(n.velocity * factor)))) for n in notes]
 
 
 def _tempos(timeline: Timeline, bpm: float | None) -> tuple[TempoChange, ...]:
