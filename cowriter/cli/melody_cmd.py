@@ -50,7 +50,10 @@ def run(args: argparse.Namespace) -> int:
         if args.file == "-":
             sys.stdout.write(updated)
         else:
-            _write_atomic(Path(args.file), updated)
+            path = Path(args.file)
+            if b"\r\n" in path.read_bytes()[:65536]:  # keep the file's line endings
+                updated = updated.replace("\r\n", "\n").replace("\n", "\r\n")
+            _write_atomic(path, updated)
             best = result.sketches[0].score
             print(
                 f"{label}: stored the melody for {result.target.label} (score {best.total})", file=sys.stderr

@@ -21,7 +21,8 @@ from dataclasses import dataclass, replace
 from cowriter.core.abc import AbcChord, AbcNote, AbcTune, format_abc, format_abc_block
 from cowriter.core.keys import Key
 from cowriter.core.melody import VOICES, MelodyLine, Sketch, SungSyllable, Voice, key_for, sketch, windows
-from cowriter.core.song import LyricLine, Section, SectionKind, Song
+from cowriter.core.sheet import is_chordpro
+from cowriter.core.song import Blank, LyricLine, Section, SectionKind, Song
 from cowriter.core.timeline import ChordSpan, Meter, Timeline
 from cowriter.core.timing import PHRASE_BARS, timeline
 from cowriter.errors import CowriterError
@@ -344,9 +345,10 @@ def write_block(text: str, song: Song, result: MelodyResult, choice: int = 0) ->
         at = len(lines)
         if result.target.section_index is not None:
             section = song.sections[result.target.section_index]
-            at = min(
-                max(section.end_line, section.line, max((ln.line for ln in section.lines), default=0)),
-                len(lines),
-            )
+            last_item = max((i.line for i in section.items if not isinstance(i, Blank)), default=0)
+            # ChordPro: after the section's end directive; a plain-text sheet has none: after its last line
+            end = section.end_line if is_chordpro(text) else 0
+            at = min(max(end, last_item), len(lines))
         lines[at:at] = ["", *block] if at and lines[at - 1].strip() else block
-    return "\n".join(lines) + "\n"
+    newline = "\r\n" if "\r\n" in text else "\n"
+    return newline.join(lines) + newline

@@ -275,3 +275,21 @@ def test_transposed_song_sings_in_the_sounding_key(
     tune = parse_abc(alt["abc"])
     assert tune.key == "D" and [c.symbol for c in tune.chords] == ["D", "A", "G", "D"]
     assert alt["notes"][-1]["pitch"] % 12 == 2  # home on the sounding tonic
+
+
+def test_write_into_a_plain_text_sheet_keeps_its_lines(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "plain.txt"
+    text = "[Verse]\n   C        G\nLeaving on a train\n   F        C\nNever coming back\n\n"
+    text += "[Chorus]\nF       C\nOh my darling\n"
+    path.write_bytes(text.replace("\n", "\r\n").encode())
+    assert main(["melody", str(path), "--line", "1", "--write"]) == 0
+    after = path.read_bytes().decode()
+    assert "\n" not in after.replace("\r\n", "")  # CRLF kept
+    lines = after.split("\r\n")
+    start = lines.index("{start_of_abc: Melody: line 1}")
+    assert lines[:5] == text.split("\n")[:5]  # the block comes after the verse, not inside it
+    assert start > 4 and "{end_of_abc}" in lines[start:]
+    capsys.readouterr()
+    assert main(["melody", str(path), "--line", "3", "--alternatives", "1"]) == 0  # still readable
