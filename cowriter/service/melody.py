@@ -20,7 +20,17 @@ from dataclasses import dataclass, replace
 
 from cowriter.core.abc import AbcChord, AbcNote, AbcTune, format_abc, format_abc_block
 from cowriter.core.keys import Key
-from cowriter.core.melody import VOICES, MelodyLine, Sketch, SungSyllable, Voice, key_for, sketch, windows
+from cowriter.core.melody import (
+    VOICES,
+    MelodyLine,
+    ScoreCard,
+    Sketch,
+    SungSyllable,
+    Voice,
+    key_for,
+    sketch,
+    windows,
+)
 from cowriter.core.sheet import is_chordpro
 from cowriter.core.song import Blank, LyricLine, Section, SectionKind, Song
 from cowriter.core.timeline import ChordSpan, Meter, Timeline
@@ -28,7 +38,7 @@ from cowriter.core.timing import PHRASE_BARS, timeline
 from cowriter.errors import CowriterError
 from cowriter.lyrics import syllabify
 
-__all__ = ["MelodyResult", "Target", "lyric_lines", "sketch_song", "to_json", "write_block"]
+__all__ = ["MelodyResult", "Target", "lyric_lines", "score_abc", "sketch_song", "to_json", "write_block"]
 
 
 @dataclass(frozen=True)
@@ -352,3 +362,45 @@ def write_block(text: str, song: Song, result: MelodyResult, choice: int = 0) ->
         lines[at:at] = ["", *block] if at and lines[at - 1].strip() else block
     newline = "\r\n" if "\r\n" in text else "\n"
     return newline.join(lines) + newline
+
+
+def score_abc(
+    song: Song, abc: str, section: str | None = None, line: int | None = None, voice: str = "alto"
+) -> ScoreCard:
+    """Score a melody written in ABC (a stored block, or one a model proposed) against the chosen lines,
+    by the same score card as the sketches. The melody must sing the lines' syllables in order."""
+    from cowriter.core.abc import AbcError, parse_abc_block
+    from cowriter.core.melody.score import score_sketch
+
+    try:
+        tune = parse_abc_block(abc)
+    except AbcError as exc:
+        raise CowriterError(f"the ABC melody cannot be read: {exc}") from None
+    chosen_voice = VOICES.get(voice)
+    if chosen_voice is None:
+        raise CowriterError(f"unknown voice {voice!r}", hint="voices: " + ", ".join(VOICES))
+    timed = timeline(song)
+    lines, meter, target = melody_lines(song, timed, select(song, section, line))
+    spans = [s for ln in target.lines for s in _occurrence(timed.spans, ln[1].line)] or list(timed.spans)
+    key = key_for(spans, song.key)
+    notes = sorted(
+        (AbcNote(tune.offset + n.start, n.duration, n.pitch, n.syllable, n.hyphen) for n in tune.notes),
+        key=lambda n: n.start,
+    )
+    sung = [n.syllable for n in notes if n.syllable]
+    want = [s.text for ln in lines for s in ln.syllables]
+    if sung != want:
+        raise CowriterError(
+            "the ABC melody does not sing these lyrics",
+            hint=f"{len(sung)} syllables in the melody, {len(want)} in the lines",
+        )
+    # each line takes its syllables' notes, with the notes that continue them
+    per_line: list[list[AbcNote]] = [[] for _ in lines]
+    owner = [k for k, ln in enumerate(lines) for _ in ln.syllables]
+    k = -1
+    for n in notes:
+        if n.syllable:
+            k += 1
+        per_line[owner[max(k, 0)]].append(n)
+    stresses = [[s.stress for s in ln.syllables] for ln in lines]
+    return score_sketch(lines, per_line, stresses, key, meter, chosen_voice)
