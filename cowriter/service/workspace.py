@@ -363,6 +363,13 @@ class Workspace:
         self._player = player
         return ports.player_route(player)
 
+    def set_tempo(self, bpm: float) -> None:
+        """Play at `bpm` from now on (from the next bar when playing)."""
+        self.settings.bpm = bpm
+        player = self._player
+        if player is not None and hasattr(player, "set_tempo"):
+            player.set_tempo(bpm)
+
     def stop(self) -> None:
         player, self._player = self._player, None
         if player is not None:

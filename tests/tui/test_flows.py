@@ -284,3 +284,37 @@ async def test_a_session_keeps_credits_chat_and_cursor(song_file: Path, tmp_path
         assert "[D]A band of angels [G]coming after [D]me" in again.workspace.lines
         assert again.screen.editor.cursor_location == (5, 3)  # type: ignore[attr-defined]
         assert [m.role for m in again.workspace.history] == ["user", "assistant"]
+
+
+async def test_alternatives_show_their_fit_and_one_is_chosen(song_file: Path) -> None:
+    reply = (
+        "[D]Swing down, sweet [G]chari[D]ot\n"
+        "[D]Swing low, my [G]sweet old [D]chariot\n"
+        "[D]Ride on, sweet [G]chari[D]ot\n"
+    )
+    app = make_app(song_file, reply)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        screen.editor.cursor_location = (5, 0)  # type: ignore[attr-defined]
+        await pilot.press("ctrl+l")
+        assert await wait_for(pilot, lambda: screen.proposal is not None)  # type: ignore[attr-defined]
+        alternatives = screen.proposal.alternatives  # type: ignore[attr-defined]
+        assert [a.text for a in alternatives] == reply.splitlines()
+        target = syllables("Swing low, sweet chariot")
+        assert all(a.target == target and a.fit == a.syllables - target for a in alternatives)
+        assert app.workspace.text == SONG
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert app.workspace.lines[5] == "[D]Swing low, my [G]sweet old [D]chariot"
+        assert app.workspace.authors[5] == "model:scripted"
+
+
+async def test_tempo_keys_change_the_tempo(song_file: Path) -> None:
+    app = make_app(song_file)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("alt+up", "alt+up")
+        await pilot.pause()
+        assert app.workspace.settings.bpm == 110  # the song says 100
+        assert app.screen.transport.bpm == 110  # type: ignore[attr-defined]

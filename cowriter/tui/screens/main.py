@@ -417,7 +417,7 @@ class MainScreen(Screen[None]):
     def action_tempo(self, delta: int) -> None:
         current = self.ws.settings.bpm or self.transport.bpm or 100.0
         bpm = max(30.0, min(300.0, current + delta))
-        self.ws.settings.bpm = bpm
+        self.ws.set_tempo(bpm)  # queued to the player's thread: returns at once
         self.transport.bpm = bpm
 
     def action_next_style(self) -> None:
