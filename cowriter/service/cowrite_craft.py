@@ -157,7 +157,7 @@ def variables(
 
 
 def answer_budget(sections: Sequence[SectionSpec]) -> int:
-    """Tokens enough for the longest reply the grammar allows (a word up to 4 tokens, a chord up to 6)."""
+    """Tokens enough for the longest reply the grammar allows (a word up to 6 tokens, a chord up to 8)."""
     total = 8
     for section in sections:
         total += 24 if section.header else 0
@@ -168,7 +168,7 @@ def answer_budget(sections: Sequence[SectionSpec]) -> int:
 
 def _line_budget(line: LineSpec) -> int:
     words = len(line.words) or line.max_words
-    return 4 * words + 6 * line.max_chords + 6
+    return 6 * words + 8 * line.max_chords + 6
 
 
 def merge(
