@@ -4,7 +4,8 @@ Get one from `SessionStore.open()` or `.create()`. A writable session holds the 
 a read-only one (asked for, or because another process is writing) reads the same database live: call
 `refresh()` to pick up the writer's changes and `try_upgrade()` to take over once the writer has gone.
 `notice` says, in one line, why a session is read-only. Methods are thread-safe (one lock per session),
-so a UI may call them from worker threads. Every write is durable when the method returns.
+so a UI may call them from worker threads. Every write is durable in the database when the method
+returns; `song.cho` follows a few milliseconds later (`flush()` waits for it, `close()` too).
 """
 
 from __future__ import annotations
@@ -97,6 +98,7 @@ class Session:
         self._data_version = -1
         self._cached: tuple[int, str, list[LineCredit]] | None = None
         self._pool: ThreadPoolExecutor | None = None
+        self._pending: list[Future[None]] = []
         self.refresh()
         if not self.readonly:
             self._recover_mirror()
@@ -110,14 +112,34 @@ class Session:
         self.close()
 
     def close(self) -> None:
+        """Finish writing song.cho, close the database, release the writer lock."""
         with self._mutex:
             try:
+                self.flush()
+            finally:
                 if self._pool is not None:
                     self._pool.shutdown(wait=True)
                     self._pool = None
                 self._conn.close()
-            finally:
                 self._lock.release()
+
+    def flush(self) -> None:
+        """Wait until `song.cho` mirrors the current version.
+
+        `save_version` returns once the version is durable in the database; the song.cho mirror follows
+        a few milliseconds later from a background thread (still atomic: temp, fsync, rename, fsync dir).
+        Call this when another program must read song.cho at once; `close()` calls it."""
+        with self._mutex:
+            pending, self._pending = self._pending, []
+            for job in pending:
+                try:
+                    job.result()
+                except OSError as exc:
+                    raise CowriterError(
+                        f"session {self.name!r}: versions are saved, but {self.song_path} could not be"
+                        f" written: {exc.strerror or exc}",
+                        hint="the next open rewrites it; check the disk",
+                    ) from exc
 
     @_guarded
     def refresh(self) -> bool:
@@ -232,7 +254,8 @@ class Session:
             self._current = new_id
             self._cached = (new_id, text, credits)
             self._data_version = int(conn.execute("PRAGMA data_version").fetchone()[0])
-            self._mirror(text, staged)
+            self._pending = [job for job in self._pending if not job.done() or job.exception()]
+            self._pending.append(self._stager().submit(self._publish, staged))
             return made
 
     @_guarded
@@ -388,11 +411,15 @@ class Session:
             self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cowriter-mirror")
         return self._pool
 
-    def _mirror(self, text: str, staged: Future[Path] | None = None) -> None:
-        """Make `song.cho` the given text, durably (publishing a file staged while the database committed)."""
+    def _publish(self, staged: Future[Path]) -> None:
+        """In the background thread, after the version's commit: move its staged song.cho into place."""
+        files.publish(staged.result(), self.song_path)
+
+    def _mirror(self, text: str) -> None:
+        """Make `song.cho` the given text now, durably, after any saves still being mirrored."""
+        self.flush()
         try:
-            tmp = staged.result() if staged is not None else files.stage(self.song_path, text.encode("utf-8"))
-            files.publish(tmp, self.song_path)
+            files.write_atomic(self.song_path, text.encode("utf-8"))
         except OSError as exc:
             raise CowriterError(
                 f"session {self.name!r}: version saved, but {self.song_path} could not be written: {exc}"

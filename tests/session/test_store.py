@@ -42,6 +42,7 @@ def test_save_chains_versions_and_mirrors_each(session: Session) -> None:
     assert [v.parent for v in made] == [1, made[0].id, made[1].id]
     assert session.current == made[-1]
     assert [session.text(v.id) for v in made] == texts
+    session.flush()
     assert session.song_path.read_text(encoding="utf-8") == texts[-1]
     assert [v.message for v in session.versions()] == ["created", "m0", "m1", "m2"]
 
