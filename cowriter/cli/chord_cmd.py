@@ -39,10 +39,11 @@ def _safe_stream(stream: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from cowriter.core.chords import ChordError, parse_chord
     from cowriter.core.keys import KeyError_, parse_key
-    from cowriter.core.theory import analyse
 
     key = None
     if args.key:
+        from cowriter.core.theory import analyse
+
         try:
             key = parse_key(args.key)
         except KeyError_ as exc:

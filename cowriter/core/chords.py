@@ -8,7 +8,6 @@ nearest valid symbols. Results are cached per symbol text (symbols repeat a lot 
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Final
@@ -342,6 +341,8 @@ class Chord:
 
 
 def _suggest(symbol: str, root: str, suffix: str, bass: str) -> tuple[str, ...]:
+    import difflib  # only when a symbol is wrong: keeps `import cowriter.core.chords` light
+
     candidates = difflib.get_close_matches(suffix, SUGGESTABLE, n=3, cutoff=0.5)
     if not candidates and suffix:
         lowered = suffix.lower()

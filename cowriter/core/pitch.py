@@ -151,3 +151,17 @@ def simplest(letter: str, alter: int) -> tuple[str, int]:
         return letter, alter
     pc = (LETTER_PC[letter] + alter) % 12
     return parse_note(spell_pitch_class(pc, flats=alter < 0))
+
+
+def spell(pc: int, key: object = None) -> str:
+    """A pitch class spelled for a key (a `Key` or a key name like `F` or `Ebm`); with no key, sharps.
+
+    `spell(10, "F")` → `Bb`, `spell(10, "E")` → `A#`, `spell(6, "C")` → `F#`. See `Key.spell` for the
+    rule for notes outside the key.
+    """
+    if key is None:
+        return spell_pitch_class(pc)
+    from cowriter.core.keys import Key, parse_key
+
+    k = key if isinstance(key, Key) else parse_key(str(key))
+    return k.spell(pc)

@@ -13,6 +13,7 @@ from cowriter.core.pitch import (
     parse_note,
     pitch_class,
     simplest,
+    spell,
     spell_above,
     spell_pitch_class,
 )
@@ -81,3 +82,11 @@ def test_spell_above_keeps_pitch_class(letter: str, alter: int, steps: int, semi
     start = pitch_class(letter + ("#" * alter if alter > 0 else "b" * -alter))
     assert (pitch_class(new_letter) + new_alter - start - semis) % 12 == 0
     assert "CDEFGAB".index(new_letter) == ("CDEFGAB".index(letter) + steps) % 7
+
+
+@pytest.mark.parametrize(
+    ("pc", "key", "expected"),
+    [(10, "F", "Bb"), (10, "E", "A#"), (6, "C", "F#"), (3, None, "D#"), (1, "Ab", "Db"), (8, "Am", "G#")],
+)
+def test_spell_for_a_key(pc: int, key: str | None, expected: str) -> None:
+    assert spell(pc, key) == expected
