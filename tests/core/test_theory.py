@@ -174,3 +174,35 @@ def test_the_four_chord_song() -> None:
     assert pop["I–V–vi–IV (the four-chord song)"] == ("G", "D", "Em", "C")
     blues = progressions("blues", parse_key("A"))[0]
     assert blues.chords[:5] == ("A7", "A7", "A7", "A7", "D7")
+
+
+ANY_KEY = st.builds(
+    lambda tonic, acc, minor: parse_key(tonic + acc + ("m" if minor else "")),
+    st.sampled_from("ABCDEFG"),
+    st.sampled_from(["", "#", "b"]),
+    st.booleans(),
+)
+ANY_CHORD = st.builds(
+    lambda root, acc, suffix, bass: root + acc + suffix + bass,
+    st.sampled_from("ABCDEFG"),
+    st.sampled_from(["", "#", "b", "##", "bb"]),
+    st.sampled_from(["", "m", "7", "maj7", "m7b5", "dim7", "aug", "sus4", "7#9", "6/9", "alt", "5", "13"]),
+    st.sampled_from(["", "/E", "/Bb", "/F#", "/C##"]),
+)
+
+
+@given(ANY_CHORD, ANY_KEY)
+def test_analysis_never_fails(symbol: str, key: object) -> None:
+    info = analyse(symbol, key)  # type: ignore[arg-type]
+    assert info.roman and info.nashville and info.function
+    assert info.diatonic == in_key(symbol, key)  # type: ignore[arg-type]
+    for suggestion in suggest_next(symbol, key):  # type: ignore[arg-type]
+        parse_chord(suggestion.symbol)
+        assert suggestion.reason
+
+
+@given(ANY_KEY)
+def test_progressions_realise_in_any_key(key: object) -> None:
+    for prog in progressions(None, key):  # type: ignore[arg-type]
+        for chord in prog.chords:
+            parse_chord(chord)
