@@ -22,7 +22,7 @@ import re
 from dataclasses import replace
 from typing import Final
 
-from cowriter.core.chords import Chord, ChordError, parse_chord
+from cowriter.core.chords import Chord, ChordError, is_chord, parse_chord
 from cowriter.core.keys import Key, KeyError_, conventional_tonic, parse_key, transpose_key
 from cowriter.core.pitch import (
     LETTER_INDEX,
@@ -145,21 +145,27 @@ def _line(line: LyricLine, n: int, target: Key | None, source: Key | None) -> Ly
     return replace(line, chords=refs)
 
 
-def _grid_text(text: str, n: int, target: Key | None, source: Key | None) -> str:
-    def one(match: re.Match[str]) -> str:
-        token = match.group(0)
-        parts = token.split("~")  # ChordPro puts several chords in one cell with `~`
-        return "~".join(
-            transpose_symbol(p, n, target, source) if p and p[0] in LETTER_PC else p for p in parts
-        )
+def _cell(token: str, n: int, target: Key | None, source: Key | None) -> str:
+    """One grid token: each readable chord in it moved (`C~G` holds two); anything else kept."""
+    parts = token.split("~")  # ChordPro puts several chords in one cell with `~`
+    return "~".join(
+        transpose_symbol(p, n, target, source) if p and p[0] in LETTER_PC and is_chord(p) else p
+        for p in parts
+    )
 
-    return _TOKEN.sub(one, text)
+
+def _grid_text(text: str, n: int, target: Key | None, source: Key | None) -> str:
+    """A grid row's text with its chords moved; a label before the first bar line and a comment after
+    the last (`Coda | C . . . | x2`) are kept."""
+    first, last = text.find("|"), text.rfind("|")
+    if first == -1:
+        return _TOKEN.sub(lambda m: _cell(m.group(0), n, target, source), text)
+    body = _TOKEN.sub(lambda m: _cell(m.group(0), n, target, source), text[first : last + 1])
+    return text[:first] + body + text[last + 1 :]
 
 
 def _grid(row: GridRow, n: int, target: Key | None, source: Key | None) -> GridRow:
-    bars = tuple(
-        tuple(replace(c, token=_grid_text(c.token, n, target, source)) for c in bar) for bar in row.bars
-    )
+    bars = tuple(tuple(replace(c, token=_cell(c.token, n, target, source)) for c in bar) for bar in row.bars)
     return replace(row, text=_grid_text(row.text, n, target, source), bars=bars)
 
 

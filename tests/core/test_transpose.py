@@ -121,6 +121,22 @@ def test_grid_rows_and_annotations() -> None:
     assert new_annotated == annotated
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Coda | C . . . | G . . . | x2", "Coda | D . . . | A . . . | x2"),
+        ("A part || Am . . . | Dm7 . G7 . |", "A part || Bm . . . | Em7 . A7 . |"),
+        ("|: C . . . | % | Fmaj7 . . . :| Bright", "|: D . . . | % | Gmaj7 . . . :| Bright"),
+        ("| N.C. . . . | Cx7 . . . |", "| N.C. . . . | Cx7 . . . |"),
+    ],
+)
+def test_grid_labels_and_comments_are_kept(text: str, expected: str) -> None:
+    moved = transpose_song(_song("C", GridRow(text)), 2)
+    row = moved.sections[0].items[1]
+    assert isinstance(row, GridRow)
+    assert row.text == expected
+
+
 def test_mid_song_key_change_spells_each_part() -> None:
     song = _song(
         "C",
