@@ -75,12 +75,13 @@ def test_model_flag_env_and_subcommand_option(
     song: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     model = str(default_model_path())
-    assert main(["--model", model, "ask", "hi", "--task", "chat", "--seed", "1", "--json"]) == 0
-    assert json.loads(capsys.readouterr().out)["task"] == "chat"
-    assert main(["ask", "hi", "--task", "chat", "--model", model, "--seed", "1", "--json"]) == 0
+    ask = ["ask", "chords for the verse", "--song", str(song), "--seed", "1", "--json"]
+    assert main(["--model", model, *ask]) == 0
+    assert json.loads(capsys.readouterr().out)["task"] == "chords"
+    assert main([*ask, "--model", model]) == 0
     capsys.readouterr()
     monkeypatch.setenv("COWRITER_MODEL", "/nonexistent/x.gguf")
-    assert main(["ask", "hi", "--task", "chat"]) == 1
+    assert main(ask) == 1
     assert "model file not found: /nonexistent/x.gguf" in capsys.readouterr().err
 
 
