@@ -30,6 +30,7 @@ from cowriter.service.cowrite_diff import Hunk, apply_hunks, proposal_diff
 __all__ = ["CoWriter", "Hunk", "Proposal", "ProposalFailed", "apply_hunks", "proposal_diff"]
 
 OnToken = Callable[[str], None]
+CHAT_TOKENS = 256  # a co-writer's aside, not an essay
 
 
 class ProposalFailed(CowriterError):
@@ -122,7 +123,7 @@ class CoWriter:
             history=history,
             examples=examples,
             context_size=self.backend.context_size,
-            answer_tokens=craft.answer_budget(sections),
+            answer_tokens=CHAT_TOKENS if request.task == "chat" else craft.answer_budget(sections),
             count=self.backend.count_tokens,
         )
         started = time.perf_counter()
