@@ -132,6 +132,7 @@ class Player:
         self._pause_requested = False
         self._position: Position | None = None
         self.started_at = 0.0
+        self.error: Exception | None = None  # the last failure in a background thread, if any
 
     # --- public transport ---------------------------------------------------------------------------
 
@@ -186,11 +187,11 @@ class Player:
         """Stop and release the output. On a device the sound first fades (the blocks already queued
         play out, about 0.2 s) so stopping never clicks; `fade=False` cuts at once."""
         ring = self._ring
-        if fade and self.output.clocked and self._threads and ring is not None and not ring.drained:
-            if self._paused_at is None and not self._halt.is_set():
-                self._commands.put(("pause", None))
-                ahead = (ring.write - ring.read + 2) * self.block / self.sample_rate
-                self._halt.wait(ahead + 2 * FADE_SECONDS)
+        playing = self._threads and ring is not None and not ring.drained and not self._halt.is_set()
+        if fade and self.output.clocked and playing and ring is not None and self._paused_at is None:
+            self._commands.put(("pause", None))
+            ahead = (ring.write - ring.read + 2) * self.block / self.sample_rate
+            self._halt.wait(ahead + 2 * FADE_SECONDS)
         self._halt.set()
         for thread in self._threads:
             if thread is not threading.current_thread():
@@ -301,6 +302,14 @@ class Player:
         return bpm
 
     def _produce(self) -> None:
+        try:
+            self._produce_loop()
+        except Exception as exc:  # never leave a listener waiting on a dead renderer
+            self.error = exc
+            if self._ring is not None:
+                self._ring.done = True
+
+    def _produce_loop(self) -> None:
         engine, ring = self._engine, self._ring
         assert engine is not None and ring is not None
         period = self.block / self.sample_rate
@@ -371,11 +380,17 @@ class Player:
             pos = self._position_at(beat)
             self._position = pos
             if pos != last and self.on_position is not None and r:
-                self.on_position(pos)
+                try:
+                    self.on_position(pos)
+                except Exception as exc:  # a broken listener must not stop the music
+                    self.error = exc
                 last = pos
             self._halt.wait(PUBLISH_SECONDS)
         if not self._halt.is_set():
             self.output.stop()
             self._finished.set()
             if self.on_finished is not None:
-                self.on_finished()
+                try:
+                    self.on_finished()
+                except Exception as exc:
+                    self.error = exc

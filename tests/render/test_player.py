@@ -124,3 +124,14 @@ def test_play_head_on_the_songs_clock_with_lines() -> None:
     assert seen[0].bar == 0 and seen[0].beats < 0  # the count-in
     lines = [p.line for p in seen if p.bar >= 1]
     assert lines[0] == 3 and 4 in lines and lines == sorted(lines)  # the source lines, in order
+
+
+def test_a_failing_listener_does_not_stop_the_music() -> None:
+    def broken(pos: Position) -> None:
+        raise RuntimeError("listener bug")
+
+    out = NullOutput(44100, 1024).keep()
+    player = Player(song(2), out, on_position=broken)
+    player.start()
+    assert player.wait(30) and isinstance(player.error, RuntimeError)
+    assert sum(b.shape[0] for b in out.blocks or []) >= song(2).seconds * 44100
