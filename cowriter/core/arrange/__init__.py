@@ -28,8 +28,13 @@ __all__ = [
 
 
 def melody_of(song: Song) -> tuple[MelodyNote, ...]:
-    """The notes of the song's first ABC block on the song's clock (empty when it has none or it
-    cannot be read)."""
+    """The notes of the song's ABC blocks on the song's clock (empty when it has none).
+
+    `cowriter melody --write` stores one block per line or section, each placed by its own offset, so
+    every readable block contributes; a block whose span overlaps one already taken (two whole-song tunes,
+    say) is left out, and so is a block that cannot be read."""
+    taken: list[tuple[float, float]] = []
+    notes: list[MelodyNote] = []
     for section in song.sections:
         if section.kind is not SectionKind.ABC:
             continue
@@ -37,11 +42,18 @@ def melody_of(song: Song) -> tuple[MelodyNote, ...]:
         try:
             tune = parse_abc_block(text)
         except AbcError:
-            return ()
-        return tuple(
+            continue
+        block = [
             MelodyNote(tune.offset + n.start, n.duration, n.pitch, n.syllable, n.hyphen) for n in tune.notes
-        )
-    return ()
+        ]
+        if not block:
+            continue
+        span = (block[0].start, max(n.start + n.duration for n in block))
+        if any(span[0] < end and start < span[1] for start, end in taken):
+            continue
+        taken.append(span)
+        notes.extend(block)
+    return tuple(sorted(notes, key=lambda n: n.start))
 
 
 def arrange(
