@@ -34,7 +34,7 @@ from cowriter.core.melody import (
 from cowriter.core.sheet import is_chordpro
 from cowriter.core.song import Blank, LyricLine, Section, SectionKind, Song
 from cowriter.core.timeline import ChordSpan, Meter, Timeline
-from cowriter.core.timing import PHRASE_BARS, timeline
+from cowriter.core.timing import phrase_bars, timeline
 from cowriter.errors import CowriterError
 from cowriter.lyrics import syllabify
 
@@ -180,7 +180,7 @@ def melody_lines(song: Song, timed: Timeline, target: Target) -> tuple[list[Melo
             meter = _meter_at(timed, start)
         else:  # no chord sounding: a phrase of its own after the previous one
             meter = _meter_at(timed, cursor)
-            start, end = cursor, cursor + PHRASE_BARS * meter.beats
+            start, end = cursor, cursor + phrase_bars(meter) * meter.beats
             later = next((f[0].start - (f[0].beat - 1) for f in firsts[pos + 1 :] if f), None)
             if later is not None and later < end:
                 if later - start < meter.beats and len(target.lines) > 1:
