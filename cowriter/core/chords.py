@@ -239,6 +239,10 @@ def _read_raw(suffix: str) -> _Suffix | _Fail:
             if best is None or (fail.rank, fail.offset) > (best.rank, best.offset):
                 best = fail
     assert best is not None  # the empty head always exists
+    if best.offset == 0 and best.rank == 1:
+        best = _Fail(
+            0, f"unknown chord quality {suffix!r}; expected one like m, 7, maj7, m7, sus4, dim, add9"
+        )
     return best
 
 
@@ -340,10 +344,19 @@ class Chord:
         return transpose_chord(self, semitones, key)
 
 
-def _suggest(symbol: str, root: str, suffix: str, bass: str) -> tuple[str, ...]:
+def _suggest(symbol: str, root: str, suffix: str, bass: str, offset: int) -> tuple[str, ...]:
+    """The nearest valid symbols: table spellings close to the suffix, and the suffix cut before the
+    offending character when that reads (`C7b9x` → `C7b9`)."""
     import difflib  # only when a symbol is wrong: keeps `import cowriter.core.chords` light
 
-    candidates = difflib.get_close_matches(suffix, SUGGESTABLE, n=3, cutoff=0.5)
+    pool = list(SUGGESTABLE)
+    prefix = suffix[:offset].rstrip(" (,")
+    if prefix and isinstance(_parse_suffix(prefix), _Suffix) and prefix not in QUALITY_SPELLINGS:
+        pool.append(prefix)
+    candidates = difflib.get_close_matches(suffix, pool, n=3, cutoff=0.5)
+    closed = suffix + ")"
+    if suffix.count("(") > suffix.count(")") and isinstance(_parse_suffix(closed), _Suffix):
+        candidates.insert(0, closed)  # `C7(b9,#11` → `C7(b9,#11)`
     if not candidates and suffix:
         lowered = suffix.lower()
         candidates = [s for s in SUGGESTABLE if s.lower() == lowered][:3]
@@ -394,7 +407,7 @@ def _parse(symbol: str) -> Chord:
     parsed = _parse_suffix(suffix)
     if isinstance(parsed, _Fail):
         column = i + 1 + parsed.offset
-        raise _fail(symbol, column, parsed.message, _suggest(symbol, root, suffix, bass_text))
+        raise _fail(symbol, column, parsed.message, _suggest(symbol, root, suffix, bass_text, parsed.offset))
     bass: str | None = None
     bass_pc: int | None = None
     if slash != -1:

@@ -152,3 +152,26 @@ def test_chords_are_immutable_and_format_normalises() -> None:
     assert parse_chord("E♭maj7").format() == "Ebmaj7"
     assert parse_chord("C(b5)").format() == "C(b5)"
     assert parse_chord(parse_chord("C(b5)").format()).pitch_classes == parse_chord("C(b5)").pitch_classes
+
+
+@pytest.mark.parametrize(
+    ("symbol", "suggestion"),
+    [
+        ("C7b9x", "C7b9"),  # the readable part before the mistake
+        ("C7(b9,#11", "C7(b9,#11)"),  # an unclosed parenthesis
+        ("Csus 4", "Csus4"),
+        ("Garg7", "Gaug7"),
+        ("Cmin7b", "Cmin7"),
+    ],
+)
+def test_suggestions(symbol: str, suggestion: str) -> None:
+    with pytest.raises(ChordError) as info:
+        parse_chord(symbol)
+    assert info.value.suggestions[0] == suggestion
+
+
+def test_unknown_quality_says_so() -> None:
+    with pytest.raises(ChordError) as info:
+        parse_chord("Cxyz")
+    assert info.value.column == 2
+    assert "unknown chord quality 'xyz'" in info.value.message
