@@ -192,3 +192,10 @@ def test_env_overrides_store_locations(tmp_path: Path) -> None:
     }
     sources = {m.source for m in discover(env, include_default=False)}
     assert sources == {"ollama", "huggingface", "llama.cpp"}
+
+
+def test_package_level_open_backend() -> None:
+    import cowriter.model
+
+    backend = cowriter.model.open_backend("http://127.0.0.1:9/v1", model_name="m")
+    assert isinstance(backend, OpenAIHTTPBackend) and backend.name == "m"

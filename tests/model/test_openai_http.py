@@ -141,6 +141,9 @@ def test_request_body(fake_server: Callable[[Handler], str]) -> None:
     assert seen["model"] == "tiny" and seen["stream"] is True and seen["grammar"] == "root ::= x"
     assert seen["seed"] == 5 and seen["stop"] == ["##"] and seen["max_tokens"] == 9
     assert seen["messages"] == [{"role": "user", "content": "Name three colours."}]
+    plain = [{"role": "user", "content": "as a dict"}]
+    assert list(backend.stream(plain)) == []  # type: ignore[arg-type]
+    assert seen["messages"] == plain
 
 
 @pytest.mark.parametrize(
