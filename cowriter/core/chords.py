@@ -239,7 +239,7 @@ def _read_raw(suffix: str) -> _Suffix | _Fail:
             if best is None or (fail.rank, fail.offset) > (best.rank, best.offset):
                 best = fail
     assert best is not None  # the empty head always exists
-    if best.offset == 0 and best.rank == 1:
+    if best.offset == 0 and best.rank == 1 and best.message.startswith("unexpected"):
         best = _Fail(
             0, f"unknown chord quality {suffix!r}; expected one like m, 7, maj7, m7, sus4, dim, add9"
         )
