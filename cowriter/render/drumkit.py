@@ -65,7 +65,7 @@ def hat(sr: int, decay: float, seed: int, level: float = 0.3) -> Audio:
     wash = shaped_noise(n, sr, 6000.0, 15000.0, seed=seed) * 0.8
     # a metallic edge: inharmonic partials (all well under Nyquist, so nothing aliases)
     ring = sum(np.sin(_TWO_PI * fr * t + i) for i, fr in enumerate((7127.0, 8363.0, 9431.0, 10789.0)))
-    x = (wash + 0.25 * ring) * np.exp(-t / decay)
+    x = (wash + 0.12 * ring) * np.exp(-t / decay)
     return _fade(x.astype(np.float32) * level, sr, fade_out=min(0.02, decay))
 
 

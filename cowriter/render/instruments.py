@@ -30,7 +30,8 @@ Spectrum = Callable[[npt.NDArray[np.float64], float], npt.NDArray[np.float64]]
 
 
 def _piano_bright(k: npt.NDArray[np.float64], f: float) -> npt.NDArray[np.float64]:
-    return (1.0 / k**1.1) * (0.35 + np.abs(np.sin(math.pi * k / 7.3)))
+    # hammer-struck: strong low partials, a strike-point comb, and a roll-off above a few kHz (no buzz)
+    return (1.0 / k) * (0.35 + np.abs(np.sin(math.pi * k / 7.3))) * np.exp(-k * f / 3500.0)
 
 
 def _piano_dull(k: npt.NDArray[np.float64], f: float) -> npt.NDArray[np.float64]:
