@@ -241,7 +241,7 @@ def suggest_next(chord: Chord | str, key: Key, style: str | None = None) -> list
         t_letter, _, _ = scan_note(key.tonic)
         moves = table[(LETTER_INDEX[r_letter] - LETTER_INDEX[t_letter]) % 7]
         if info.function in ("secondary dominant", "secondary leading-tone"):
-            target = info.roman.split("/")[1]
+            target = info.target
             add(target, f"{parsed.symbol} resolves to {realise(target, key)}", "resolution")
         elif not info.diatonic:
             home = "i" if key.is_minor else "I"

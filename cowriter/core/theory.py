@@ -47,6 +47,7 @@ class Analysis:
     function: str
     diatonic: bool
     explanation: str
+    target: str = ""  # what a secondary chord leads to (`V` for D7 in C), else ""
 
 
 def _scale_pcs(key: Key, harmonic: bool = True) -> frozenset[int]:
@@ -159,6 +160,24 @@ def _diatonic_quality(degree: int, key: Key) -> str:
     return "diminished" if fifth == 6 else "minor"
 
 
+_FIGURES: Final = {3: ("6", "65"), 5: ("64", "43"), 7: ("", "42")}
+
+
+def _inverted(numeral: str, chord: Chord, target: str) -> str:
+    """A secondary chord with its inversion as figured bass (`V65/V` for D7/F# in C), so the numeral
+    keeps one slash; a bass that is not a chord tone is named after it (`V/V (bass E)`)."""
+    if chord.bass_pitch_class is None:
+        return f"{numeral}/{target}"
+    seventh = any(iv % 12 in (9, 10, 11) for iv in chord.intervals[1:]) and numeral[-1:] == "7"
+    offset = (chord.bass_pitch_class - chord.root_pitch_class) % 12
+    tone = {3: 3, 4: 3, 6: 5, 7: 5, 8: 5, 9: 7, 10: 7, 11: 7}.get(offset)
+    figures = _FIGURES.get(tone or 0)
+    if figures is None or (tone == 7 and not seventh):
+        return f"{numeral}/{target} (bass {chord.bass})"
+    base = numeral[:-1] if seventh else numeral
+    return f"{base}{figures[1 if seventh else 0]}/{target}"
+
+
 def _target_numeral(degree: int, key: Key) -> str:
     family = _diatonic_quality(degree, key)
     text = NUMERALS[degree] if family == "major" else NUMERALS[degree].lower()
@@ -190,14 +209,14 @@ def _analyse(chord: Chord | str, key: Key) -> Analysis:
         for target in range(1, 7):
             if (scale_pcs[target] + 7) % 12 == root_pc and _diatonic_quality(target, key) != "diminished":
                 tn = _target_numeral(target, key)
-                text = f"V{rest if upper and not mark else ''}/{tn}{bass}"
-                return Analysis(symbol, text, nash, "secondary dominant", False, f"the dominant of {tn}")
+                text = _inverted(f"V{rest if upper and not mark else ''}", parsed, tn)
+                return Analysis(symbol, text, nash, "secondary dominant", False, f"the dominant of {tn}", tn)
     if family in ("diminished", "half-diminished"):
         for target in range(1, 7):
             if (scale_pcs[target] + 11) % 12 == root_pc and _diatonic_quality(target, key) != "diminished":
                 tn = _target_numeral(target, key)
-                text = f"vii{mark}{rest}/{tn}{bass}"
-                return Analysis(symbol, text, nash, "secondary leading-tone", False, f"leads to {tn}")
+                text = _inverted(f"vii{mark}{rest}", parsed, tn)
+                return Analysis(symbol, text, nash, "secondary leading-tone", False, f"leads to {tn}", tn)
     if degree == 1 and alter == -1 and family == "major":
         return Analysis(symbol, name, nash, "neapolitan", False, "the Neapolitan (bII), leading to V")
     if in_key(parsed, key.parallel):

@@ -26,6 +26,11 @@ VIEWS = [
     ("C", "Gsus4", "Vsus4", "5sus4", "diatonic"),
     ("C", "D7", "V7/V", "2(7)", "secondary dominant"),
     ("C", "D", "V/V", "2", "secondary dominant"),
+    ("C", "D7/F#", "V65/V", "2(7)/#4", "secondary dominant"),  # figured bass keeps one slash
+    ("C", "D/F#", "V6/V", "2/#4", "secondary dominant"),
+    ("C", "D7/C", "V42/V", "2(7)/1", "secondary dominant"),
+    ("C", "D/E", "V/V (bass E)", "2/3", "secondary dominant"),
+    ("C", "F#dim7/A", "vii°65/V", "#4°7/6", "secondary leading-tone"),
     ("C", "E7", "V7/vi", "3(7)", "secondary dominant"),
     ("C", "A7", "V7/ii", "6(7)", "secondary dominant"),
     ("C", "C7", "V7/IV", "1(7)", "secondary dominant"),
