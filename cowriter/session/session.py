@@ -216,7 +216,8 @@ class Session:
     ) -> Version:
         """Record `text` as the next version (child of `parent`, by default the current version), crediting
         the changed lines to `author` ("human" or "model:NAME", with the `prompt` behind a model's text).
-        The new version becomes current and `song.cho` mirrors it; both are on disk when this returns."""
+        The new version becomes current. When this returns, the version and its credits are durable in the
+        database; `song.cho` is replaced atomically a few ms later in the background (see `flush`)."""
         check_author(author)
         with self._mutex:
             self._writable()
