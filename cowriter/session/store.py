@@ -226,6 +226,10 @@ class SessionStore:
                 check = _quick_check(conn, db)
             finally:
                 conn.close()
+        except sqlite3.OperationalError as exc:  # locked, unreadable, out of memory: not damage
+            raise CowriterError(
+                f"session {name!r}: cannot read {db} ({exc})", hint="check its permissions and the disk"
+            ) from exc
         except sqlite3.DatabaseError as exc:
             raise self._damaged(db, name, exc) from exc
         try:
