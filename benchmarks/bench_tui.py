@@ -23,6 +23,7 @@ SONG = ROOT / "examples" / "swing-low.cho"
 SIZE = ("100", "30")
 RUNS = 5
 KEYS = 12
+FIRST_LINE = SONG.read_text(encoding="utf-8").splitlines()[0][:20]  # the song on screen: the first frame
 
 BARE_APP = """
 import sys
@@ -97,7 +98,7 @@ def first_frames(home: str) -> tuple[float, float]:
     peer: list[float] = []
     for _ in range(RUNS):
         for cmd, needle, out in (
-            (f"{PYTHON} -m cowriter --audio none open {song}", "^p palette", ours),
+            (f"{PYTHON} -m cowriter --audio none open {song}", FIRST_LINE, ours),
             (f"{PYTHON} {bare} {song}", "bare-ready", peer),
         ):
             pane = Pane(cmd, _env(home))
@@ -127,7 +128,7 @@ def keystrokes(home: str) -> tuple[float, float, str]:
     pane = Pane(f"{PYTHON} -m cowriter --audio none open {song}", _env(home))
     busy = ""
     try:
-        pane.wait("^p palette")
+        pane.wait("^p palette")  # the footer comes right after the first frame
         time.sleep(0.5)
         pane.keys("F5")
         pane.wait("playing")

@@ -69,7 +69,7 @@ class MainScreen(Screen[None]):
                 yield ChatView(id="chat")
         yield Transport(id="transport")
         yield StatusBar(id="status")
-        yield Footer()
+        # the Footer (key bindings) mounts right after the first frame: it is the costliest widget to build
 
     @property
     def editor(self) -> SheetEditor:
@@ -108,7 +108,11 @@ class MainScreen(Screen[None]):
             self.notify(self.ws.notice, title="Session", severity="warning", timeout=10)
 
     def _after_first_frame(self) -> None:
-        """What can wait until the writer sees the song: the model's name, the first check."""
+        """What can wait until the writer sees the song: the footer, the model's name, the first check."""
+        if not self.is_attached:  # quitting already
+            return
+        self.mount(Footer())
+        self.call_after_refresh(self.refresh_bindings)  # the footer fills in from the bindings
         self.status.model = self.ws.model_name
         self._schedule_check(0.05)
 

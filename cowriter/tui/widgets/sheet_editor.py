@@ -61,6 +61,7 @@ class SheetEditor(TextArea):
         self._lyrics: dict[int, LineInfo] = {}
         self._play_line: int | None = None
         self._gutters: dict[tuple[str, str, str, str], Strip] = {}
+        self._part_styles: dict[str, Style] = {}
         self._styled: dict[tuple[str, tuple[tuple[int, int, str], ...], bool], Text] = {}
 
     # -- state set by the screen -------------------------------------------------------------------------
@@ -101,7 +102,15 @@ class SheetEditor(TextArea):
         self._line_cache.clear()
         self.refresh()
 
+    def _part_style(self, name: str) -> Style:
+        """A component class's style, computed once per theme (computing it is costly)."""
+        style = self._part_styles.get(name)
+        if style is None:
+            style = self._part_styles[name] = self.get_component_rich_style(name)
+        return style
+
     def notify_style_update(self) -> None:
+        self._part_styles.clear()
         self._gutters.clear()
         self._styled.clear()
         super().notify_style_update()
@@ -127,7 +136,7 @@ class SheetEditor(TextArea):
     def _style_line(self, line_index: int, plain: str) -> Text:
         text = Text(plain, end="", no_wrap=True)
         stripped = plain.lstrip()
-        style = self.get_component_rich_style
+        style = self._part_style
         if stripped.startswith("#"):
             text.stylize(style("sheet--comment"))
         else:
@@ -171,7 +180,7 @@ class SheetEditor(TextArea):
         key = (mark, mark_name, count, letter)
         strip = self._gutters.get(key)
         if strip is None:
-            style = self.get_component_rich_style
+            style = self._part_style
             base = style("sheet--lyrics-gutter")
             rhyme = style("sheet--rhyme")
             text = Text.assemble((mark, style(mark_name)), (count, base), " ", (letter, rhyme), " ")
