@@ -39,7 +39,8 @@ NUMERALS: Final = ("I", "II", "III", "IV", "V", "VI", "VII")
 @dataclass(frozen=True, slots=True)
 class Analysis:
     """A chord seen from a key. `function`: diatonic, secondary dominant, secondary leading-tone,
-    borrowed, neapolitan, chromatic or no chord; `explanation` says it in words."""
+    chromatic bass (a diatonic chord over a bass outside the key), borrowed, neapolitan, chromatic or
+    no chord; `explanation` says it in words."""
 
     symbol: str
     roman: str
@@ -148,6 +149,11 @@ def analyse(chord: Chord | str, key: Key) -> Analysis:
     return _analyse(chord, key)
 
 
+def _in_key_without_bass(chord: Chord, key: Key) -> bool:
+    upper = try_parse_chord(chord.root + chord.suffix)
+    return upper is not None and in_key(upper, key)
+
+
 def _diatonic_quality(degree: int, key: Key) -> str:
     """The triad family on a scale degree: major, minor or diminished (minor keys: V is major)."""
     if key.is_minor and degree == 4:
@@ -202,6 +208,10 @@ def _analyse(chord: Chord | str, key: Key) -> Analysis:
     family = parsed.family
     root_pc = parsed.root_pitch_class
     scale_pcs = [(key.tonic_pc + s) % 12 for s in key.steps]
+    if parsed.bass is not None and _in_key_without_bass(parsed, key):
+        return Analysis(
+            symbol, name, nash, "chromatic bass", False, f"{numeral} of {key.name} over a bass outside it"
+        )
     if family == "major" and in_key(parsed, key.parallel):
         mode = key.parallel.name
         return Analysis(symbol, name, nash, "borrowed", False, f"borrowed from {mode} (the parallel key)")

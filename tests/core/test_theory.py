@@ -35,6 +35,8 @@ VIEWS = [
     ("C", "A7", "V7/ii", "6(7)", "secondary dominant"),
     ("C", "C7", "V7/IV", "1(7)", "secondary dominant"),
     ("C", "F#dim7", "vii°7/V", "#4°7", "secondary leading-tone"),
+    ("C", "C/Bb", "I/b7", "1/b7", "chromatic bass"),  # a descending line under a diatonic chord
+    ("C", "Am/G#", "vi/#5", "6m/#5", "chromatic bass"),
     ("C", "Bb", "bVII", "b7", "borrowed"),
     ("C", "Fm", "iv", "4m", "borrowed"),
     ("C", "Ab", "bVI", "b6", "borrowed"),
