@@ -143,3 +143,17 @@ def test_a_symlinked_lock_file_is_refused_clearly(store: SessionStore, tmp_path:
         store.open("Shared")
     with store.open("Shared", readonly=True) as s:  # reading needs no lock
         assert s.text() == "first\n"
+
+
+def test_reader_survives_the_writer_being_killed(store: SessionStore) -> None:
+    h = Holder(store.root, "Shared")
+    with store.open("Shared") as reader:
+        assert reader.readonly
+        vid = int(h.say("save said before the kill"))
+        h.proc.kill()
+        h.proc.wait(timeout=10)
+        reader.refresh()
+        assert reader.current.id == vid and reader.text() == "said before the kill\n"
+        assert reader.writer() == ""  # the dead writer's record does not count
+        assert reader.try_upgrade()
+        assert reader.save_version("after\n", "human").parent == vid
