@@ -102,6 +102,8 @@ class _Suffix:
         self.steps = tuple(number - 1 for number, _ in degrees)
         self.semis = tuple(_semitones(*d) for d in degrees)
         canonical = self._canonical()
+        if modifiers:  # `7add9` is the table's `9`, `m(b5)` its `dim`: name a table row when there is one
+            canonical = _BY_DEGREES.get(frozenset(degrees), canonical)
         # `6` + `add9` is the table's `69`, `7` + `#5` its `7#5`: name a combination by its table row
         self.canonical = QUALITY_SPELLINGS.get(canonical, canonical) if modifiers else canonical
         if self.canonical == "maj":
@@ -259,6 +261,13 @@ def _settle(result: _Suffix) -> _Suffix:
     result.canonical = text
     return result
 
+
+#: A table row's degrees → its canonical name ("" for the major triad); the first row wins.
+_BY_DEGREES: Final[dict[frozenset[tuple[int, int]], str]] = {}
+for _row in QUALITIES.values():
+    _BY_DEGREES.setdefault(
+        frozenset(_degree(d) for d in _row.degrees), "" if _row.name == "maj" else _row.name
+    )
 
 #: Every head spelling on its own (the common case: `m7`, `maj7`, `sus4`) read once, at import.
 _HEAD_ONLY: Final[dict[str, _Suffix]] = {}

@@ -65,7 +65,7 @@ TABLE: Final[tuple[Quality, ...]] = (
     # triads and friends
     _q("maj", "1 3 5", ("maj", "M", "ma", "Ma", "MA", "major", "Maj", "MAJ"), "major triad"),
     _q("m", "1 b3 5", MINOR, "minor triad"),
-    _q("dim", "1 b3 b5", ("dim", "dim.", "°", "o", "DIM", "Dim"), "diminished triad"),
+    _q("dim", "1 b3 b5", ("dim", "dim.", "°", "º", "o", "DIM", "Dim"), "diminished triad"),
     _q("aug", "1 3 #5", ("aug", "+", "+5", "AUG", "Aug", "aug5"), "augmented triad"),
     _q("sus4", "1 4 5", ("sus", "sus4", "SUS", "SUS4", "Sus", "Sus4", "4"), "suspended fourth"),
     _q("sus2", "1 2 5", ("sus2", "SUS2", "Sus2", "sus9"), "suspended second"),
@@ -90,7 +90,7 @@ TABLE: Final[tuple[Quality, ...]] = (
         ("ø", "ø7", "Ø", "Ø7", *_min("7b5", "7-5", "7(b5)", "7(-5)", "7♭5")),
         "half-diminished seventh",
     ),
-    _q("dim7", "1 b3 b5 bb7", ("dim7", "°7", "o7", "DIM7", "Dim7"), "diminished seventh"),
+    _q("dim7", "1 b3 b5 bb7", ("dim7", "°7", "º7", "o7", "DIM7", "Dim7"), "diminished seventh"),
     _q("7#5", "1 3 #5 b7", ("aug7", "+7", "7+", "7+5", "7aug", "7#5", "7♯5", "Aug7"), "augmented seventh"),
     _q(
         "maj7#5",

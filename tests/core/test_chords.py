@@ -67,7 +67,7 @@ SPELLED = [
     ("CmM7", "C Eb G B", "mmaj7", None),
     ("Cm(maj7)", "C Eb G B", "mmaj7", None),
     ("C5", "C G", "5", None),
-    ("Cno3", "C G", "no3", None),
+    ("Cno3", "C G", "5", None),  # named by its table row: the power chord
     ("C7no5", "C E Bb", "7no5", None),
     ("C7omit3", "C G Bb", "7no3", None),
     ("C♯m", "C# E G#", "m", None),
