@@ -281,7 +281,14 @@ _new = object.__new__
 
 @dataclass(frozen=True)
 class Chord:
-    """A parsed chord symbol. `notes` are spelled root first (the slash bass is separate, in `bass`)."""
+    """A parsed chord symbol.
+
+    `symbol` is the text as written; `root`/`bass` note names with ASCII accidentals; `quality` the
+    canonical suffix (`maj` for the major triad, `m7b5`, `7b9#11`); `suffix` the suffix as written (kept
+    by `transpose`); `modifiers` the canonical modifier texts; `intervals` semitones above the root (root
+    first, rising, may pass 12); `notes` spelled by letter, root first, the slash bass *not* included;
+    `pitch_classes` parallel to `notes`. `N.C.` has `is_no_chord`, no notes and `root_pitch_class` -1.
+    """
 
     symbol: str
     root: str
