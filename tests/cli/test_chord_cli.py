@@ -83,3 +83,11 @@ def test_whole_process_in_an_ascii_locale() -> None:
     assert "Eb G Bb" in done.stdout
     assert "did you mean Cmaj7?" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_no_chord_in_json_and_with_a_key(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["chord", "--json", "--key", "G", "N.C.", "Em7"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data[0]["valid"] is True and data[0]["notes"] == [] and data[0]["root"] is None
+    assert data[0]["function"] == "no chord"
+    assert (data[1]["roman"], data[1]["nashville"]) == ("vi7", "6m(7)")
