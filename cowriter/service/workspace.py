@@ -184,7 +184,7 @@ class Workspace:
         """Parse the text: the song, its diagnostics and the lyrics gutter (fast enough per keystroke)."""
         text = self.text if text is None else text
         song, diagnostics = ports.parse(text)
-        return Check(song, diagnostics, gutter(text), ports.bars(song))
+        return Check(song, diagnostics, gutter(song), ports.bars(song))
 
     # -- the model ---------------------------------------------------------------------------------------
 
@@ -471,11 +471,14 @@ def _lyric_words(line: str) -> str:
     return words if any(c.isalpha() for c in words) else ""
 
 
-def gutter(text: str) -> tuple[LineInfo, ...]:
-    """Syllables and rhyme letters for each lyric line of `text` (letters restart at each blank line)."""
-    lines = text.split("\n")
-    lyric = [(i, _lyric_words(line)) for i, line in enumerate(lines)]
-    lyric = [(i, w) for i, w in lyric if w]
+def gutter(song: Song) -> tuple[LineInfo, ...]:
+    """Syllables and the rhyme-scheme letter of each sung line, at its source line. From the parsed song,
+    so a chord line above the words (chords over lyrics) is not mistaken for lyrics."""
+    seen: dict[int, str] = {}
+    for line in song.lines:
+        if line.has_words and line.line > 0 and line.line - 1 not in seen:
+            seen[line.line - 1] = line.lyrics
+    lyric = sorted(seen.items())
     if not lyric:
         return ()
     letters = ports.rhyme_scheme([w for _, w in lyric])

@@ -60,6 +60,13 @@ def test_gutter_counts_syllables_of_the_sung_words(index: int, words: str) -> No
     assert not {0, 1, 2, 3, 6} & gutter.keys()  # directives and blank lines have no gutter entry
 
 
+def test_gutter_of_chords_over_lyrics_counts_the_words_only() -> None:
+    text = "G        C\nWalking down the road\nD         G\nHoping for a load\n"
+    gutter = {info.index: info for info in make(text).check().gutter}
+    assert sorted(gutter) == [1, 3]
+    assert gutter[1].syllables == syllables("Walking down the road")
+
+
 def test_rhyme_letters_pair_rhyming_lines() -> None:
     gutter = {info.index: info for info in make().check().gutter}
     assert gutter[4].rhyme == gutter[5].rhyme != ""  # tonight / light
