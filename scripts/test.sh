@@ -22,5 +22,5 @@ $PY -m pip install --quiet --progress-bar off -e '.[dev]'
 
 $PY -m ruff check cowriter tests benchmarks
 $PY -m mypy cowriter
-lint-imports
+$PY -c "import sys; from importlinter.cli import lint_imports_command as c; sys.exit(c())"
 exec $PY -m pytest -q "$@"
