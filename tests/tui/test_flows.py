@@ -318,3 +318,19 @@ async def test_tempo_keys_change_the_tempo(song_file: Path) -> None:
         await pilot.pause()
         assert app.workspace.settings.bpm == 110  # the song says 100
         assert app.screen.transport.bpm == 110  # type: ignore[attr-defined]
+
+
+async def test_the_problem_on_the_cursor_line_is_spelled_out(tmp_path: Path) -> None:
+    path = tmp_path / "bad.cho"
+    path.write_text("{title: Bad}\n[C]Hello [G\n", encoding="utf-8")
+    app = make_app(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        screen.editor.cursor_location = (1, 0)  # type: ignore[attr-defined]
+        await pilot.pause()
+        message = app.workspace.check().diagnostics[0].message
+        assert screen.status.hint == f"line 2: {message}"  # type: ignore[attr-defined]
+        screen.editor.cursor_location = (0, 0)  # type: ignore[attr-defined]
+        await pilot.pause()
+        assert screen.status.hint == ""  # type: ignore[attr-defined]

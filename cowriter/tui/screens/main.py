@@ -133,6 +133,16 @@ class MainScreen(Screen[None]):
         if self.ws.can_save:
             self._save_timer = self.set_timer(SAVE_DELAY, self._autosave)
 
+    @on(TextArea.SelectionChanged, "#editor")
+    def _moved(self, event: TextArea.SelectionChanged) -> None:
+        self._show_hint()
+
+    def _show_hint(self) -> None:
+        """The message of a problem on the cursor's line, in the status line."""
+        row = self.editor.cursor_location[0]
+        found = self.editor.diagnostics_at(row)
+        self.status.hint = f"line {row + 1}: {found[0].message}" if found else ""
+
     def _schedule_check(self, delay: float) -> None:
         if self._check_timer is not None:
             self._check_timer.stop()
@@ -155,6 +165,7 @@ class MainScreen(Screen[None]):
         check = message.check
         self.editor.set_diagnostics(check.diagnostics)
         self.editor.set_lyrics(check.gutter)
+        self._show_hint()
         self.status.problems = len(check.errors)
         if check.song is not None:
             self.transport.key = check.song.key or ""

@@ -20,6 +20,7 @@ class StatusBar(Static):
     route: reactive[str] = reactive("")
     saved: reactive[str] = reactive("saved")
     problems: reactive[int] = reactive(0)
+    hint: reactive[str] = reactive("")  # the problem on the cursor's line, when there is one
 
     def render(self) -> Text:
         saved_style = "green" if self.saved == "saved" else "yellow"
@@ -27,6 +28,8 @@ class StatusBar(Static):
         problems = (f" · {count} problem{'s' * (count != 1)}", "bold red") if count else ""
         home = os.path.expanduser("~")
         route = self.route.replace(home, "~", 1) if home not in ("", "/") else self.route
+        if self.hint:
+            return Text.assemble(("! ", "bold red"), self.hint, overflow="ellipsis", no_wrap=True)
         return Text.assemble(
             (self.model or "-", "bold"),
             f" ({self.model_state})",
