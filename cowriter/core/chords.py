@@ -8,6 +8,7 @@ nearest valid symbols. Results are cached per symbol text (symbols repeat a lot 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Final
@@ -17,7 +18,6 @@ from cowriter.core.pitch import (
     LETTER_PC,
     LETTERS,
     NoteError,
-    note_name,
     scan_note,
     spell_pitch_class,
 )
@@ -404,9 +404,26 @@ def _root_error(symbol: str, offset: int) -> ChordError:
     return _fail(symbol, offset + 1, f"expected a note A-G, found {ch!r}")
 
 
-@lru_cache(maxsize=8192)
-def _parse(symbol: str) -> Chord:
-    text = symbol.strip()
+def _spelling_grid() -> tuple[tuple[str, ...], ...]:
+    """[letter index][pitch class] → that pitch class written on that letter (`D`, 1 → `Db`), or the
+    plain name when it would need more than a double accidental."""
+    grid = []
+    for letter in LETTERS:
+        row = []
+        for pc in range(12):
+            diff = (pc - LETTER_PC[letter]) % 12
+            diff = diff - 12 if diff > 6 else diff
+            text = _ACC_TEXT.get(diff)
+            row.append(letter + text if text is not None else spell_pitch_class(pc, flats=diff < 0))
+        grid.append(tuple(row))
+    return tuple(grid)
+
+
+_SPELLED: Final = _spelling_grid()
+
+
+def _build(symbol: str, read_suffix: Callable[[str], _Suffix | _Fail]) -> Chord:
+    text = symbol.strip() if symbol[:1].isspace() or symbol[-1:].isspace() else symbol
     if text in NO_CHORD_SPELLINGS:
         return Chord(symbol, "", "N.C.", None, "", (), (), (), (), -1, None, is_no_chord=True)
     try:
@@ -418,10 +435,10 @@ def _parse(symbol: str) -> Chord:
     while slash != -1 and text[slash + 1 : slash + 2].isdigit():
         slash = text.find("/", slash + 1)
     suffix = text[i:] if slash == -1 else text[i:slash]
-    bass_text = "" if slash == -1 else text[slash + 1 :]
-    root = note_name(letter, alter)
-    parsed = _parse_suffix(suffix)
+    root = letter + _ACC_TEXT[alter]
+    parsed = read_suffix(suffix)
     if isinstance(parsed, _Fail):
+        bass_text = "" if slash == -1 else text[slash + 1 :]
         column = i + 1 + parsed.offset
         raise _fail(symbol, column, parsed.message, _suggest(symbol, root, suffix, bass_text, parsed.offset))
     bass: str | None = None
@@ -438,23 +455,12 @@ def _parse(symbol: str) -> Chord:
                 f"unexpected {text[end:]!r} after the bass note; a bass is a bare note (D/F#)",
                 (text[:end],) if try_parse_chord(text[:end]) else (),
             )
-        bass = note_name(b_letter, b_alter)
+        bass = b_letter + _ACC_TEXT[b_alter]
         bass_pc = (LETTER_PC[b_letter] + b_alter) % 12
-    root_pc = LETTER_PC[letter] + alter
+    root_pc = (LETTER_PC[letter] + alter) % 12
     letter_at = LETTER_INDEX[letter]
-    notes = []
-    for step, semis in zip(parsed.steps, parsed.semis, strict=True):
-        n_letter = LETTERS[(letter_at + step) % 7]
-        diff = (root_pc + semis - LETTER_PC[n_letter]) % 12
-        if diff > 6:
-            diff -= 12
-        acc = _ACC_TEXT.get(diff)
-        if acc is None:  # beyond a double accidental (a chord on A##): the plain name
-            notes.append(spell_pitch_class(root_pc + semis, flats=diff < 0))
-        else:
-            notes.append(n_letter + acc)
-    intervals = parsed.semis
-    root_pc %= 12
+    pcs = tuple([(root_pc + semis) % 12 for semis in parsed.semis])
+    notes = tuple([_SPELLED[(letter_at + step) % 7][pc] for step, pc in zip(parsed.steps, pcs, strict=True)])
     # Built without the dataclass __init__ (a frozen __init__ sets each field through object.__setattr__;
     # this is the same object, made in a fifth of the time). Keep the keys in step with the fields.
     chord: Chord = _new(Chord)
@@ -466,15 +472,36 @@ def _parse(symbol: str) -> Chord:
             "bass": bass,
             "suffix": suffix,
             "modifiers": parsed.modifier_texts,
-            "intervals": intervals,
-            "notes": tuple(notes),
-            "pitch_classes": tuple([(root_pc + iv) % 12 for iv in intervals]),
+            "intervals": parsed.semis,
+            "notes": notes,
+            "pitch_classes": pcs,
             "root_pitch_class": root_pc,
             "bass_pitch_class": bass_pc,
             "is_no_chord": False,
         }
     )
     return chord
+
+
+@lru_cache(maxsize=8192)
+def _parse(symbol: str) -> Chord:
+    return _build(symbol, _parse_suffix)
+
+
+def _suffix_uncached(suffix: str) -> _Suffix | _Fail:
+    head_only = _HEAD_ONLY.get(suffix)
+    if head_only is not None:
+        return head_only
+    result = _read_raw(suffix)
+    return _settle(result) if isinstance(result, _Suffix) else result
+
+
+def parse_chord_uncached(text: str) -> Chord:
+    """`parse_chord` without its memos (per symbol, per suffix): what a first sight of a symbol costs.
+
+    Only the table itself (every head spelling read once, at import) is used. For benchmarks.
+    """
+    return _build(text, _suffix_uncached)
 
 
 def parse_chord(text: str) -> Chord:

@@ -113,3 +113,17 @@ def test_music21_misreads_gb7_written_with_b() -> None:
         warnings.simplefilter("ignore")
         misread = {p.pitchClass for p in harmony.ChordSymbol("Gb7").pitches}
     assert misread != set(parse_chord("Gb7").pitch_classes)  # why the oracle rewrites flats as `-`
+
+
+@given(CHORD_TEXT)
+def test_uncached_parser_is_the_same_parser(text: str) -> None:
+    from cowriter.core.chords import parse_chord_uncached
+
+    try:
+        cached = parse_chord(text)
+    except ChordError as err:
+        with pytest.raises(ChordError) as again:
+            parse_chord_uncached(text)
+        assert (again.value.column, again.value.message) == (err.column, err.message)
+        return
+    assert parse_chord_uncached(text) == cached
