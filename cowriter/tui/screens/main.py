@@ -65,7 +65,7 @@ class MainScreen(Screen[None]):
         with Horizontal(id="body"):
             yield SheetEditor(self.ws.text, id="editor")
             with Vertical(id="side"):
-                yield ProposalView(id="proposal")
+                # the ProposalView mounts with the first proposal (a lighter first frame)
                 yield ChatView(id="chat")
         yield Transport(id="transport")
         yield StatusBar(id="status")
@@ -97,10 +97,6 @@ class MainScreen(Screen[None]):
         self.status.route = self.ws.audio_label
         self.status.saved = self._saved_label()
         self.transport.style = self.ws.settings.style or ""
-        self.chat.add("model", "Ask for a verse, a chorus, other lines, chords… (F2). "
-                      "Proposals appear above; nothing changes until you accept.")
-        for message in self.ws.history:
-            self.chat.add("writer" if message.role == "user" else "model", message.content)
         row, col = self.ws.cursor
         if 0 < row < self.editor.document.line_count:
             self.editor.cursor_location = (row, col)
@@ -113,6 +109,10 @@ class MainScreen(Screen[None]):
             return
         self.mount(Footer())
         self.call_after_refresh(self.refresh_bindings)  # the footer fills in from the bindings
+        self.chat.add("model", "Ask for a verse, a chorus, other lines, chords… (F2). "
+                      "Proposals appear above; nothing changes until you accept.")
+        for message in self.ws.history:
+            self.chat.add("writer" if message.role == "user" else "model", message.content)
         self.status.model = self.ws.model_name
         self._schedule_check(0.05)
 
@@ -229,9 +229,11 @@ class MainScreen(Screen[None]):
         if message.request == self._request:
             self.chat.stream(message.text)
 
-    def on_proposal_ready(self, message: m.ProposalReady) -> None:
+    async def on_proposal_ready(self, message: m.ProposalReady) -> None:
         if message.request != self._request:
             return
+        if not self.query(ProposalView):
+            await self.query_one("#side").mount(ProposalView(id="proposal"), before=0)
         self._cancel = None
         self.status.model_state = "idle"
         proposal = message.proposal
@@ -261,7 +263,8 @@ class MainScreen(Screen[None]):
         if proposal is not None and not proposal.changes and not proposal.alternatives:
             proposal = None
         self.proposal = proposal
-        self.proposal_view.show(proposal)
+        if proposal is not None or self.query(ProposalView):
+            self.proposal_view.show(proposal)
         self.query_one("#side").set_class(proposal is not None, "-wide")
         if proposal is None and not self.editor.has_focus and not self.chat.input.has_focus:
             self.editor.focus()
@@ -339,10 +342,12 @@ class MainScreen(Screen[None]):
             self.proposal_view.focus_list()
 
     def action_accept_all(self) -> None:
-        self.proposal_view.action_accept_all()
+        if self.proposal is not None:
+            self.proposal_view.action_accept_all()
 
     def action_reject_all(self) -> None:
-        self.proposal_view.action_reject_all()
+        if self.proposal is not None:
+            self.proposal_view.action_reject_all()
 
     def action_play_proposal(self) -> None:
         if self.proposal is not None:
