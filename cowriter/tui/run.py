@@ -103,6 +103,9 @@ def run_tui(args: argparse.Namespace) -> int:
     from cowriter.tui.app import CowriterApp
 
     app = CowriterApp(workspace)
+    # The model, the synth and the play head run in threads; a short GIL switch interval hands the UI
+    # thread the interpreter sooner, so a keystroke is drawn while they work.
+    sys.setswitchinterval(0.001)
     with c_stderr_to(log_path()):
         result = app.run()
     return int(result or 0)
