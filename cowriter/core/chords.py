@@ -70,7 +70,7 @@ class ChordError(ValueError):
         super().__init__(text)
 
 
-def _degree(token: str) -> tuple[int, int]:
+def _read_degree(token: str) -> tuple[int, int]:
     """`"b7"` → (7, -1); `"#11"` → (11, 1); `"bb7"` → (7, -2)."""
     alter = 0
     i = 0
@@ -80,9 +80,26 @@ def _degree(token: str) -> tuple[int, int]:
     return int(token[i:]), alter
 
 
-def _semitones(number: int, alter: int) -> int:
+def _count_semitones(number: int, alter: int) -> int:
     octave, step = divmod(number - 1, 7)
     return _MAJOR_SEMITONES[step + 1] + 12 * octave + alter
+
+
+#: Degree texts and semitone counts over their whole (small) domain, computed once.
+_DEGREES: Final = {
+    acc + str(n): _read_degree(acc + str(n)) for n in range(1, 15) for acc in ("", "b", "#", "bb", "##")
+}
+_SEMITONES: Final = {d: _count_semitones(*d) for d in _DEGREES.values()}
+
+
+def _degree(token: str) -> tuple[int, int]:
+    found = _DEGREES.get(token)
+    return found if found is not None else _read_degree(token)
+
+
+def _semitones(number: int, alter: int) -> int:
+    found = _SEMITONES.get((number, alter))
+    return found if found is not None else _count_semitones(number, alter)
 
 
 def _degree_text(number: int, alter: int) -> str:
@@ -251,6 +268,11 @@ def _read_raw(suffix: str) -> _Suffix | _Fail:
 def _settle(result: _Suffix) -> _Suffix:
     """Name a suffix by what its canonical text reads as, so that format() is a fixed point."""
     text = result.canonical
+    head = "" if result.quality == "maj" else result.quality
+    if text in _HEAD_ONLY or not any(
+        text[:n] in QUALITY_SPELLINGS for n in range(len(head) + 1, min(len(text), _MAX_HEAD) + 1)
+    ):
+        return result  # no longer head hides in the text: reading it again gives the same name
     seen = {text}
     while True:
         again = _HEAD_ONLY.get(text) or _read_raw(text)
