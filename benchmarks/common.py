@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 
 from run import Row
 
-__all__ = ["Row", "best_of", "process_seconds", "fmt_ms"]
+__all__ = ["Row", "best_of", "fmt_ms", "process_seconds"]
 
 
 def best_of(fn: Callable[[], object], repeat: int = 5) -> float:

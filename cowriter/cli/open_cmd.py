@@ -18,7 +18,10 @@ def run_editor(args: argparse.Namespace) -> int:
     if not sys.stdout.isatty() or not sys.stdin.isatty():
         raise CowriterError(
             "the editor needs a terminal",
-            hint="stdout is not a terminal; use the CLI instead, e.g. `cowriter parse FILE` or `cowriter play FILE`",
+            hint=(
+                "stdout is not a terminal; use the CLI instead, "
+                "e.g. `cowriter parse FILE` or `cowriter play FILE`"
+            ),
             exit_code=2,
         )
     try:
