@@ -2,7 +2,8 @@
 
 Everything that blocks (parsing for the gutter, the model, arranging and playing, transposing, saving) runs
 in thread workers that only post messages (`cowriter.tui.messages`); the handlers here update widgets.
-The workspace is mutated on this (the UI) thread only.
+The workspace is mutated on this (the UI) thread only. Shared state and saving live in
+`screens/base.py`, the transport in `screens/playback.py`.
 """
 
 from __future__ import annotations
@@ -17,15 +18,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
-from textual.timer import Timer
 from textual.widgets import Footer, TextArea
 
 from cowriter.errors import CowriterError
-from cowriter.service.workspace import PlayPosition, Proposal, Workspace
-from cowriter.service.workspace_diff import section_at
+from cowriter.service.workspace import Proposal
 from cowriter.tui import messages as m
 from cowriter.tui.commands import bindings
+from cowriter.tui.screens.playback import PlaybackActions
 from cowriter.tui.widgets.chat import ChatView
 from cowriter.tui.widgets.proposal import ProposalView
 from cowriter.tui.widgets.sheet_editor import SheetEditor
@@ -33,7 +32,6 @@ from cowriter.tui.widgets.status import StatusBar
 from cowriter.tui.widgets.transport import Transport
 
 CHECK_DELAY = 0.08  # seconds of quiet typing before the gutter is recomputed
-SAVE_DELAY = 2.0  # seconds of quiet typing before an automatic save
 OSC52_LIMIT = 74_000  # bytes of base64: several terminals drop longer OSC 52 sequences
 
 
@@ -44,20 +42,8 @@ def lower_priority(niceness: int = 4) -> None:
         os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), niceness)
 
 
-class MainScreen(Screen[None]):
+class MainScreen(PlaybackActions):
     BINDINGS: ClassVar[list[BindingType]] = bindings()  # type: ignore[assignment]
-
-    def __init__(self, workspace: Workspace) -> None:
-        super().__init__()
-        self.ws = workspace
-        self.proposal: Proposal | None = None
-        self._request = 0
-        self._last_prompt = ""
-        self._cancel: threading.Event | None = None
-        self._check_timer: Timer | None = None
-        self._save_timer: Timer | None = None
-        self._watch_timer: Timer | None = None
-        self._playing_song = False
 
     # -- layout ------------------------------------------------------------------------------------------
 
@@ -71,25 +57,10 @@ class MainScreen(Screen[None]):
         yield StatusBar(id="status")
         # the Footer (key bindings) mounts right after the first frame: it is the costliest widget to build
 
-    @property
-    def editor(self) -> SheetEditor:
-        return self.query_one(SheetEditor)
 
-    @property
-    def chat(self) -> ChatView:
-        return self.query_one(ChatView)
 
-    @property
-    def proposal_view(self) -> ProposalView:
-        return self.query_one(ProposalView)
 
-    @property
-    def transport(self) -> Transport:
-        return self.query_one(Transport)
 
-    @property
-    def status(self) -> StatusBar:
-        return self.query_one(StatusBar)
 
     def on_mount(self) -> None:
         self.editor.focus()
@@ -128,61 +99,16 @@ class MainScreen(Screen[None]):
             self._show_proposal(self.proposal.rebase(text))
         self.status.saved = self._saved_label()
         self._schedule_check(CHECK_DELAY)
-        if self._save_timer is not None:
-            self._save_timer.stop()
-        if self.ws.can_save:
-            self._save_timer = self.set_timer(SAVE_DELAY, self._autosave)
+        self._schedule_save()
 
     @on(TextArea.SelectionChanged, "#editor")
     def _moved(self, event: TextArea.SelectionChanged) -> None:
         self._show_hint()
 
-    def _show_hint(self) -> None:
-        """The message of a problem on the cursor's line, in the status line."""
-        row = self.editor.cursor_location[0]
-        found = self.editor.diagnostics_at(row)
-        self.status.hint = f"line {row + 1}: {found[0].message}" if found else ""
 
-    def _schedule_check(self, delay: float) -> None:
-        if self._check_timer is not None:
-            self._check_timer.stop()
-        self._check_timer = self.set_timer(delay, self._start_check) if delay else None
-        if not delay:
-            self._start_check()
 
-    def _start_check(self) -> None:
-        text = self.ws.text
-        ws = self.ws
 
-        def work() -> None:
-            self.post_message(m.Checked(text, ws.check(text)))
 
-        self.run_worker(work, thread=True, group="check", exclusive=True, exit_on_error=False)
-
-    def on_checked(self, message: m.Checked) -> None:
-        if message.text != self.ws.text:
-            return  # a newer check is on its way
-        check = message.check
-        self.editor.set_diagnostics(check.diagnostics)
-        self.editor.set_lyrics(check.gutter)
-        self._show_hint()
-        self.status.problems = len(check.errors)
-        if check.song is not None:
-            self.transport.key = check.song.key or ""
-            if self.ws.settings.bpm is None and check.song.tempo:
-                self.transport.bpm = check.song.tempo
-        self.transport.bars = check.bars
-
-    def _replace_text(self, text: str) -> None:
-        """Put `text` in the editor as one undoable edit (the workspace already holds it)."""
-        editor = self.editor
-        row, col = editor.cursor_location
-        editor.replace(text, (0, 0), editor.document.end)
-        last = editor.document.line_count - 1
-        row = min(row, last)
-        editor.cursor_location = (row, min(col, len(editor.document.get_line(row))))
-        self.status.saved = self._saved_label()
-        self._schedule_check(0)
 
     # -- the model ---------------------------------------------------------------------------------------
 
@@ -353,141 +279,22 @@ class MainScreen(Screen[None]):
         if self.proposal is not None:
             self._play(text=self.proposal.text)
 
-    def action_play(self) -> None:
-        if self.transport.playing:
-            self.run_worker(self.ws.stop, thread=True, group="stop", exit_on_error=False)
-            self._stopped()
-            return
-        self._play()
 
-    def _play(self, text: str | None = None) -> None:
-        self._playing_song = text is None
-        ws = self.ws
-        section = self.transport.loop or None
 
-        def moved(pos: PlayPosition) -> None:
-            self.post_message(m.PlayheadMoved(pos))
 
-        def work() -> None:
-            try:
-                route = ws.play(
-                    moved,
-                    text=text,
-                    section=section,
-                    loop=section is not None,
-                )
-            except CowriterError as exc:
-                self.post_message(m.PlaybackStopped(str(exc)))
-            except Exception as exc:
-                self.post_message(m.PlaybackStopped(f"{type(exc).__name__}: {exc}"))
-            else:
-                self.post_message(m.PlaybackStarted(route))
 
-        self.transport.playing = True
-        self.run_worker(work, thread=True, group="play", exclusive=True, exit_on_error=False)
 
-    def on_playback_started(self, message: m.PlaybackStarted) -> None:
-        if message.route:
-            self.status.route = message.route
-        if self._watch_timer is None:
-            self._watch_timer = self.set_interval(0.25, self._watch_playback)
 
-    def _watch_playback(self) -> None:
-        if not self.ws.playing:
-            self._stopped()
-            route = self.status.route
-            if route.startswith("WAV to "):
-                self.notify(f"Sound written {route.removeprefix('WAV ')}: play it with any player.")
 
-    def on_playback_stopped(self, message: m.PlaybackStopped) -> None:
-        self._stopped()
-        if message.error:
-            self.notify(message.error, title="Playback", severity="error", timeout=8)
 
-    def _stopped(self) -> None:
-        if self._watch_timer is not None:
-            self._watch_timer.stop()
-            self._watch_timer = None
-        self.transport.playing = False
-        self.editor.set_play_line(None)
 
-    def on_playhead_moved(self, message: m.PlayheadMoved) -> None:
-        if not self.transport.playing:
-            return
-        pos = message.position
-        self.transport.bar = pos.bar
-        self.transport.beat = pos.beat
-        if self._playing_song and pos.line:
-            self.editor.set_play_line(pos.line - 1)
 
-    def action_loop_section(self) -> None:
-        if self.transport.loop:
-            self.transport.loop = ""
-            self.notify("Loop off.")
-            return
-        name = section_at(self.ws.lines, self.editor.cursor_location[0])
-        if not name:
-            self.notify("Put the cursor inside a section to loop it.", severity="warning")
-            return
-        self.transport.loop = name
-        self.notify(f"Looping {name} (F5 plays).")
-        if self.transport.playing:
-            self._play()
 
-    def action_tempo(self, delta: int) -> None:
-        current = self.ws.settings.bpm or self.transport.bpm or 100.0
-        bpm = max(30.0, min(300.0, current + delta))
-        self.ws.set_tempo(bpm)  # queued to the player's thread: returns at once
-        self.transport.bpm = bpm
-
-    def action_next_style(self) -> None:
-        """The song's own style, then each style in turn."""
-        choices: list[str | None] = [None, *self.ws.styles()]
-        current = self.ws.settings.style
-        nxt = choices[(choices.index(current) + 1) % len(choices)] if current in choices else None
-        self.ws.settings.style = nxt
-        self.transport.style = nxt or ""
-        self.notify(f"Style: {nxt or 'as the song says'} (F5 plays).")
-
-    def action_transpose(self, semitones: int) -> None:
-        ws = self.ws
-        text = ws.text
-
-        def work() -> None:
-            try:
-                new = ws.transposed(semitones, text)
-            except CowriterError as exc:
-                self.post_message(m.SongReplaced("", str(exc)))
-            else:
-                self.post_message(m.SongReplaced(new, f"{semitones:+d}"))
-
-        self.run_worker(work, thread=True, group="transpose", exit_on_error=False)
-
-    def on_song_replaced(self, message: m.SongReplaced) -> None:
-        if not message.text:
-            self.notify(message.note, title="Transpose", severity="error")
-            return
-        self.ws.replace_text(message.text)
-        self.ws.settings.transpose += int(message.note or 0)
-        self.transport.transpose = self.ws.settings.transpose
-        self._replace_text(message.text)
-        self._schedule_save()
 
     # -- saving, export, copy ----------------------------------------------------------------------------
 
-    def _saved_label(self) -> str:
-        if not self.ws.can_save:
-            return "not saved (ctrl+o exports)"
-        return "modified" if self.ws.dirty else "saved"
 
-    def _schedule_save(self) -> None:
-        if self.ws.can_save:
-            if self._save_timer is not None:
-                self._save_timer.stop()
-            self._save_timer = self.set_timer(SAVE_DELAY, self._autosave)
 
-    def _autosave(self) -> None:
-        self._save(quiet=True)
 
     def action_save(self) -> None:
         if not self.ws.can_save:
@@ -495,27 +302,7 @@ class MainScreen(Screen[None]):
             return
         self._save(quiet=False)
 
-    def _save(self, quiet: bool) -> None:
-        ws = self.ws
-        text = ws.text
-        self.status.saved = "saving…"
 
-        def work() -> None:
-            try:
-                where = ws.save_text(text)
-            except CowriterError as exc:
-                self.post_message(m.Saved("", text, str(exc)))
-            else:
-                self.post_message(m.Saved("" if quiet else where, text))
-
-        self.run_worker(work, thread=True, group="save", exit_on_error=False)
-
-    def on_saved(self, message: m.Saved) -> None:
-        if message.error:
-            self.notify(message.error, title="Save", severity="error")
-        elif message.where:
-            self.notify(f"Saved to {message.where}.")
-        self.status.saved = self._saved_label()
 
     def action_export(self) -> None:
         from cowriter.tui.screens.export import ExportScreen

@@ -1,0 +1,139 @@
+"""What every part of the main screen shares: the workspace, the widgets, keeping the gutter and the
+problems up to date, and saving after a pause. Workers here, as everywhere, only post messages."""
+
+from __future__ import annotations
+
+import threading
+
+from textual.screen import Screen
+from textual.timer import Timer
+
+from cowriter.errors import CowriterError
+from cowriter.service.workspace import Proposal, Workspace
+from cowriter.tui import messages as m
+from cowriter.tui.widgets.chat import ChatView
+from cowriter.tui.widgets.proposal import ProposalView
+from cowriter.tui.widgets.sheet_editor import SheetEditor
+from cowriter.tui.widgets.status import StatusBar
+from cowriter.tui.widgets.transport import Transport
+
+SAVE_DELAY = 2.0  # seconds of quiet typing before an automatic save
+
+
+class SongScreen(Screen[None]):
+    """The state and widgets of the main screen (see `MainScreen`)."""
+
+    def __init__(self, workspace: Workspace) -> None:
+        super().__init__()
+        self.ws = workspace
+        self.proposal: Proposal | None = None
+        self._request = 0
+        self._last_prompt = ""
+        self._cancel: threading.Event | None = None
+        self._check_timer: Timer | None = None
+        self._save_timer: Timer | None = None
+        self._watch_timer: Timer | None = None
+        self._playing_song = False
+
+    @property
+    def editor(self) -> SheetEditor:
+        return self.query_one(SheetEditor)
+
+    @property
+    def chat(self) -> ChatView:
+        return self.query_one(ChatView)
+
+    @property
+    def proposal_view(self) -> ProposalView:
+        return self.query_one(ProposalView)
+
+    @property
+    def transport(self) -> Transport:
+        return self.query_one(Transport)
+
+    @property
+    def status(self) -> StatusBar:
+        return self.query_one(StatusBar)
+
+    def _schedule_check(self, delay: float) -> None:
+        if self._check_timer is not None:
+            self._check_timer.stop()
+        self._check_timer = self.set_timer(delay, self._start_check) if delay else None
+        if not delay:
+            self._start_check()
+
+    def _start_check(self) -> None:
+        text = self.ws.text
+        ws = self.ws
+
+        def work() -> None:
+            self.post_message(m.Checked(text, ws.check(text)))
+
+        self.run_worker(work, thread=True, group="check", exclusive=True, exit_on_error=False)
+
+    def on_checked(self, message: m.Checked) -> None:
+        if message.text != self.ws.text:
+            return  # a newer check is on its way
+        check = message.check
+        self.editor.set_diagnostics(check.diagnostics)
+        self.editor.set_lyrics(check.gutter)
+        self._show_hint()
+        self.status.problems = len(check.errors)
+        if check.song is not None:
+            self.transport.key = check.song.key or ""
+            if self.ws.settings.bpm is None and check.song.tempo:
+                self.transport.bpm = check.song.tempo
+        self.transport.bars = check.bars
+
+    def _show_hint(self) -> None:
+        """The message of a problem on the cursor's line, in the status line."""
+        row = self.editor.cursor_location[0]
+        found = self.editor.diagnostics_at(row)
+        self.status.hint = f"line {row + 1}: {found[0].message}" if found else ""
+
+    def _replace_text(self, text: str) -> None:
+        """Put `text` in the editor as one undoable edit (the workspace already holds it)."""
+        editor = self.editor
+        row, col = editor.cursor_location
+        editor.replace(text, (0, 0), editor.document.end)
+        last = editor.document.line_count - 1
+        row = min(row, last)
+        editor.cursor_location = (row, min(col, len(editor.document.get_line(row))))
+        self.status.saved = self._saved_label()
+        self._schedule_check(0)
+
+    def _saved_label(self) -> str:
+        if not self.ws.can_save:
+            return "not saved (ctrl+o exports)"
+        return "modified" if self.ws.dirty else "saved"
+
+    def _schedule_save(self) -> None:
+        if self.ws.can_save:
+            if self._save_timer is not None:
+                self._save_timer.stop()
+            self._save_timer = self.set_timer(SAVE_DELAY, self._autosave)
+
+    def _autosave(self) -> None:
+        self._save(quiet=True)
+
+    def _save(self, quiet: bool) -> None:
+        ws = self.ws
+        text = ws.text
+        self.status.saved = "saving…"
+
+        def work() -> None:
+            try:
+                where = ws.save_text(text)
+            except CowriterError as exc:
+                self.post_message(m.Saved("", text, str(exc)))
+            else:
+                self.post_message(m.Saved("" if quiet else where, text))
+
+        self.run_worker(work, thread=True, group="save", exit_on_error=False)
+
+    def on_saved(self, message: m.Saved) -> None:
+        if message.error:
+            self.notify(message.error, title="Save", severity="error")
+        elif message.where:
+            self.notify(f"Saved to {message.where}.")
+        self.status.saved = self._saved_label()

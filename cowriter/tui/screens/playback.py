@@ -1,0 +1,132 @@
+"""The transport actions of the main screen: play and stop, the play head, loop a section, tempo,
+style and key. Arranging and starting the player happen in a worker; the play head arrives as messages."""
+
+from __future__ import annotations
+
+from cowriter.errors import CowriterError
+from cowriter.service.workspace import PlayPosition
+from cowriter.service.workspace_diff import section_at
+from cowriter.tui import messages as m
+from cowriter.tui.screens.base import SongScreen
+
+
+class PlaybackActions(SongScreen):
+    def action_play(self) -> None:
+        if self.transport.playing:
+            self.run_worker(self.ws.stop, thread=True, group="stop", exit_on_error=False)
+            self._stopped()
+            return
+        self._play()
+
+    def _play(self, text: str | None = None) -> None:
+        self._playing_song = text is None
+        ws = self.ws
+        section = self.transport.loop or None
+
+        def moved(pos: PlayPosition) -> None:
+            self.post_message(m.PlayheadMoved(pos))
+
+        def work() -> None:
+            try:
+                route = ws.play(
+                    moved,
+                    text=text,
+                    section=section,
+                    loop=section is not None,
+                )
+            except CowriterError as exc:
+                self.post_message(m.PlaybackStopped(str(exc)))
+            except Exception as exc:
+                self.post_message(m.PlaybackStopped(f"{type(exc).__name__}: {exc}"))
+            else:
+                self.post_message(m.PlaybackStarted(route))
+
+        self.transport.playing = True
+        self.run_worker(work, thread=True, group="play", exclusive=True, exit_on_error=False)
+
+    def on_playback_started(self, message: m.PlaybackStarted) -> None:
+        if message.route:
+            self.status.route = message.route
+        if self._watch_timer is None:
+            self._watch_timer = self.set_interval(0.25, self._watch_playback)
+
+    def _watch_playback(self) -> None:
+        if not self.ws.playing:
+            self._stopped()
+            route = self.status.route
+            if route.startswith("WAV to "):
+                self.notify(f"Sound written {route.removeprefix('WAV ')}: play it with any player.")
+
+    def on_playback_stopped(self, message: m.PlaybackStopped) -> None:
+        self._stopped()
+        if message.error:
+            self.notify(message.error, title="Playback", severity="error", timeout=8)
+
+    def _stopped(self) -> None:
+        if self._watch_timer is not None:
+            self._watch_timer.stop()
+            self._watch_timer = None
+        self.transport.playing = False
+        self.editor.set_play_line(None)
+
+    def on_playhead_moved(self, message: m.PlayheadMoved) -> None:
+        if not self.transport.playing:
+            return
+        pos = message.position
+        self.transport.bar = pos.bar
+        self.transport.beat = pos.beat
+        if self._playing_song and pos.line:
+            self.editor.set_play_line(pos.line - 1)
+
+    def action_loop_section(self) -> None:
+        if self.transport.loop:
+            self.transport.loop = ""
+            self.notify("Loop off.")
+            return
+        name = section_at(self.ws.lines, self.editor.cursor_location[0])
+        if not name:
+            self.notify("Put the cursor inside a section to loop it.", severity="warning")
+            return
+        self.transport.loop = name
+        self.notify(f"Looping {name} (F5 plays).")
+        if self.transport.playing:
+            self._play()
+
+    def action_tempo(self, delta: int) -> None:
+        current = self.ws.settings.bpm or self.transport.bpm or 100.0
+        bpm = max(30.0, min(300.0, current + delta))
+        self.ws.set_tempo(bpm)  # queued to the player's thread: returns at once
+        self.transport.bpm = bpm
+
+    def action_next_style(self) -> None:
+        """The song's own style, then each style in turn."""
+        choices: list[str | None] = [None, *self.ws.styles()]
+        current = self.ws.settings.style
+        nxt = choices[(choices.index(current) + 1) % len(choices)] if current in choices else None
+        self.ws.settings.style = nxt
+        self.transport.style = nxt or ""
+        self.notify(f"Style: {nxt or 'as the song says'} (F5 plays).")
+
+    def action_transpose(self, semitones: int) -> None:
+        ws = self.ws
+        text = ws.text
+
+        def work() -> None:
+            try:
+                new = ws.transposed(semitones, text)
+            except CowriterError as exc:
+                self.post_message(m.SongReplaced("", str(exc)))
+            else:
+                self.post_message(m.SongReplaced(new, f"{semitones:+d}"))
+
+        self.run_worker(work, thread=True, group="transpose", exit_on_error=False)
+
+    def on_song_replaced(self, message: m.SongReplaced) -> None:
+        if not message.text:
+            self.notify(message.note, title="Transpose", severity="error")
+            return
+        self.ws.replace_text(message.text)
+        self.ws.settings.transpose += int(message.note or 0)
+        self.transport.transpose = self.ws.settings.transpose
+        self._replace_text(message.text)
+        self._schedule_save()
