@@ -22,7 +22,14 @@ from cowriter.core.song import Diagnostic, Severity, Song
 from cowriter.errors import CowriterError
 from cowriter.model.backend import Message
 from cowriter.service import workspace_ports as ports
-from cowriter.service.workspace_diff import Alternative, Change, Proposal, apply_changes, diff_changes
+from cowriter.service.workspace_diff import (
+    Alternative,
+    Change,
+    Proposal,
+    apply_changes,
+    carry_authors,
+    diff_changes,
+)
 
 if TYPE_CHECKING:
     from cowriter.service.cowrite import CoWriter
@@ -167,7 +174,7 @@ class Workspace:
             return
         old = self.lines
         new = text.split("\n") if text else []
-        self.authors = _carry_authors(old, self.authors, new, author)
+        self.authors = carry_authors(old, self.authors, new, author)
         self.text = text
 
     def credits(self) -> dict[str, int]:
@@ -486,22 +493,3 @@ def gutter(song: Song) -> tuple[LineInfo, ...]:
         LineInfo(i, ports.syllables(w), letters[n] if n < len(letters) else "")
         for n, (i, w) in enumerate(lyric)
     )
-
-
-def _carry_authors(old: list[str], authors: list[str], new: list[str], author: str) -> list[str]:
-    """Authors for `new`: unchanged lines keep theirs; a model line the writer edits becomes `edited:…`."""
-    import difflib
-
-    out = [author] * len(new)
-    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            out[j1:j2] = authors[i1:i2] if i2 <= len(authors) else [author] * (j2 - j1)
-        elif tag == "replace" and author == HUMAN:
-            for k in range(j2 - j1):
-                was = authors[i1 + k] if i1 + k < min(i2, len(authors)) else HUMAN
-                if was.startswith("model:") or was.startswith("edited:"):
-                    out[j1 + k] = was if was.startswith("edited:") else f"edited:{was}"
-    return out
-
-

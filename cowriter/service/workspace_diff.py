@@ -12,7 +12,9 @@ import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
 
-__all__ = ["Alternative", "Change", "Proposal", "apply_changes", "diff_changes", "section_at"]
+__all__ = [
+    "Alternative", "Change", "Proposal", "apply_changes", "carry_authors", "diff_changes", "section_at",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,3 +182,20 @@ def apply_changes(
         pos = c.start + len(c.old)
     out.extend(old[pos:])
     return "\n".join(out), authored
+
+
+def carry_authors(old: list[str], authors: list[str], new: list[str], author: str) -> list[str]:
+    """Authors for `new`: unchanged lines keep theirs; a model line the writer edits becomes `edited:…`."""
+    out = [author] * len(new)
+    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            out[j1:j2] = authors[i1:i2] if i2 <= len(authors) else [author] * (j2 - j1)
+        elif tag == "replace" and author == "human":
+            for k in range(j2 - j1):
+                was = authors[i1 + k] if i1 + k < min(i2, len(authors)) else "human"
+                if was.startswith("model:") or was.startswith("edited:"):
+                    out[j1 + k] = was if was.startswith("edited:") else f"edited:{was}"
+    return out
+
+
