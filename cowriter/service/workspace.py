@@ -389,8 +389,13 @@ class Workspace:
     # -- saving ------------------------------------------------------------------------------------------
 
     @property
+    def read_only(self) -> bool:
+        """Another writer holds the session: this one follows and does not save into it."""
+        return self._session is not None and bool(getattr(self._session, "readonly", False))
+
+    @property
     def can_save(self) -> bool:
-        return self._session is not None or self.path is not None
+        return (self._session is not None and not self.read_only) or self.path is not None
 
     def save(self, message: str = "") -> str:
         """Write the song (file and/or session). Returns where it went."""
@@ -400,7 +405,7 @@ class Workspace:
         """Write `text` (a snapshot of the song; safe from a worker thread)."""
         where: list[str] = []
         with self._save_lock:
-            if self._session is not None:
+            if self._session is not None and not self.read_only:
                 ports.save_session(self._session, text, HUMAN, message or "edits")
                 where.append(f"session {self.session_name}")
             if self.path is not None:
@@ -430,7 +435,7 @@ class Workspace:
     def record_accept(self, before: str, after: str, model: str, prompt: str) -> None:
         """Record an accepted proposal in the session: the writer's text as it was, then the same with the
         model's lines, so the store credits exactly those lines to the model (and the prompt behind them)."""
-        if self._session is None:
+        if self._session is None or self.read_only:
             return
         with self._save_lock:
             ports.save_session(self._session, before, HUMAN, "edits")

@@ -268,3 +268,18 @@ def test_without_keeps_the_remaining_changes_applicable(take: int) -> None:
 )
 def test_section_at(lines: list[str], index: int, section: str) -> None:
     assert section_at(lines, index) == section
+
+
+def test_a_second_writer_follows_read_only(tmp_path: Path) -> None:
+    first = Workspace.open(None, session="duet", sessions_dir=tmp_path)
+    first.set_text("[C]Hello\n")
+    first.save()
+    second = Workspace.open(None, session="duet", sessions_dir=tmp_path)
+    try:
+        assert second.read_only and second.notice and not second.can_save
+        assert second.text == "[C]Hello\n"
+        with pytest.raises(CowriterError, match="nowhere"):
+            second.save()
+    finally:
+        second.close()
+        first.close()
