@@ -103,6 +103,8 @@ class SongScreen(Screen[None]):
         self._schedule_check(0)
 
     def _saved_label(self) -> str:
+        if self.ws.read_only and self.ws.path is None:
+            return "read-only: another writer has it (ctrl+o exports)"
         if not self.ws.can_save:
             return "not saved (ctrl+o exports)"
         return "modified" if self.ws.dirty else "saved"
