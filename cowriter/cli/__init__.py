@@ -35,7 +35,30 @@ COMMANDS: tuple[str, ...] = (
 )
 
 
-def build_parser() -> argparse.ArgumentParser:
+_VALUE_OPTIONS = frozenset({"--sessions", "--model", "--audio", "--session", "--color"})
+
+
+def _commands_needed(argv: Sequence[str] | None) -> tuple[str, ...]:
+    """The subcommand modules worth importing for `argv`: only the one named (so `cowriter chord C`
+    and the editor's first frame don't pay for the others), none for the bare editor, all for help or
+    anything unrecognised (so argparse can list them or say what is wrong)."""
+    if argv is None:
+        return COMMANDS
+    args = iter(argv)
+    for arg in args:
+        if arg in ("-h", "--help"):
+            return COMMANDS
+        if arg in _VALUE_OPTIONS:
+            next(args, None)
+            continue
+        if arg.startswith("-"):
+            continue
+        return (arg,) if arg in COMMANDS else COMMANDS
+    return ()
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The full parser; with `argv`, one that registers only the subcommand `argv` names."""
     parser = argparse.ArgumentParser(
         prog="cowriter",
         description="A terminal songwriting partner. With no command, opens the editor.",
@@ -67,7 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="terminal colours for the editor",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMANDS:
+    for name in _commands_needed(argv):
         try:
             module = importlib.import_module(f"cowriter.cli.{name.replace('-', '_')}_cmd")
         except ModuleNotFoundError as exc:
@@ -80,7 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
+    parser = build_parser(args_list)
     args = parser.parse_args(args_list)
     if args.audio and args.audio not in ("device", "wav", "none"):
         parser.error("--audio must be device, wav or none")
