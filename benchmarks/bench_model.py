@@ -25,6 +25,7 @@ from cowriter.lyrics import syllables
 from cowriter.model.backend import Message
 from cowriter.model.llama import LlamaBackend
 from cowriter.model.locate import default_model_path
+from cowriter.model.replies import extract_chordpro
 from cowriter.service.cowrite import CoWriter, ProposalFailed
 
 KEYS = ("C", "G", "D", "A", "E", "F", "Bb", "Am", "Em", "Dm")
@@ -91,19 +92,21 @@ class Recording(LlamaBackend):
 
 
 def quality(backend: LlamaBackend, use_grammar: bool) -> tuple[int, int, int, int, int]:
-    """(parsed, lines within ±1, lines checked, chords in key, chords) over the 30 cases."""
+    """(parsed, lines within ±1, lines checked, chords in key, chords) over the 30 cases.
+
+    A reply counts as parsed when it is usable at the first attempt (the requested section, lines and
+    chords). Syllables and keys are counted over every lyric line found in every reply, usable or not.
+    """
     writer = CoWriter(backend, use_grammar=use_grammar, retries=0)
     parsed = near = checked = inkey = chords = 0
     for n, case in enumerate(cases()):
         try:
-            p = writer.propose(case.prompt, song_in(case.key), seed=1000 + n)
-        except ProposalFailed:
-            continue
-        song = parse(p.chordpro)
-        lines = [line for line in song.lines if line.has_words]
-        if song.errors or len(lines) != case.lines:
-            continue
-        parsed += 1
+            text = writer.propose(case.prompt, song_in(case.key), seed=1000 + n).text
+            song = parse(extract_chordpro(text))
+            lines = [line for line in song.lines if line.has_words]
+            parsed += not song.errors and len(lines) == case.lines
+        except ProposalFailed as failed:
+            lines = [line for line in parse(extract_chordpro(failed.text)).lines if line.has_words]
         key = parse_key(case.key)
         for line in lines:
             checked += 1
