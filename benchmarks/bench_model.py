@@ -159,9 +159,10 @@ def cowriter_run(backend: Recording, prompt: str, task: str | None, song: str) -
 
 
 def speed(
-    backend: Recording, prompt: str, task: str | None, song: str, repeat: int = 3
+    backend: Recording, prompt: str, task: str | None, song: str, repeat: int = 5
 ) -> tuple[float, float, float, float]:
-    """Best tokens/s and best first-token time, for cowriter and raw, alternating runs."""
+    """Best tokens/s and best first-token time, for cowriter and raw, alternating runs (best of N: the
+    least disturbed run on a shared machine)."""
     cw_rate = raw_rate = 0.0
     cw_first = raw_first = float("inf")
     cowriter_run(backend, prompt, task, song)  # warm: model loaded, dictionaries read, caches filled
