@@ -48,6 +48,9 @@ class ChatView(Vertical):
         yield Input(placeholder="Ask your co-writer… (Enter)", id="chat-input")
 
     def on_mount(self) -> None:
+        # Anchored: the log stays at its newest line as entries grow, after layout, not before it (a
+        # scroll_end right after a mount can land one line short when the frame comes late).
+        self.log_view.anchor()
         self.set_interval(1 / FPS, self._flush, name="chat-flush")
 
     @property
