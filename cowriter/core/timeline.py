@@ -25,8 +25,9 @@ class ChordSpan:
 
     `section` is the section's title, `section_index` its index in `Song.sections` (recalls included);
     `line` is the 1-based source line of the lyric or grid row the chord came from (0 when synthetic),
-    `lyric` the words sung under this chord. `key` is the key in force (from `{key}`), `transpose` the
-    semitones in force from `{transpose}` directives (the symbol is *not* yet transposed).
+    `lyric` the words sung under this chord. `key` is the key in force (from `{key}`, as written), `transpose`
+    the semitones from the written chord to the sound: `{transpose}` directives in force plus the song's
+    `{capo}` (the symbol is *not* yet transposed).
     """
 
     bar: int

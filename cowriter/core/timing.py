@@ -27,7 +27,9 @@ The rule (also in docs/timing.md):
    styles every section after it until changed.
 9. `{time}` and `{tempo}` apply from the next phrase (MeterChange/TempoChange); `{key}` and
    `{transpose: N}` (stacked; a bare `{transpose}` pops one level) are recorded on each span, the symbol
-   itself is kept as written. Defaults: 4/4 at 100 beats per minute.
+   itself is kept as written. `{capo: N}` (song-wide, as ChordPro's `key_sound`) adds N semitones to
+   every span's transposition: the chords are the shapes a guitarist holds, the band plays what sounds.
+   Defaults: 4/4 at 100 beats per minute.
 10. Annotations (`[*Riff]`) and empty chords take no time; `NC`/`N.C`/`n.c.` spans read `N.C.`; an
    optional chord `(E)` sounds as `E`; `[^]` (memorised chord) continues the chord sounding.
 
@@ -49,6 +51,7 @@ __all__ = [
     "DEFAULT_BPM",
     "DEFAULT_METER",
     "PHRASE_BARS",
+    "capo",
     "parse_meter",
     "phrase_bars",
     "play_order",
@@ -113,6 +116,7 @@ class _State:
     key: str | None = None
     transpose: tuple[int, ...] = ()
     style: str | None = None
+    capo: int = 0  # song-wide: the written chords are shapes, they sound this many semitones higher
 
     def apply(self, d: Directive) -> None:
         if d.selector is not None and not d.negated:
@@ -143,6 +147,18 @@ class _State:
     @property
     def semitones(self) -> int:
         return self.transpose[-1] if self.transpose else 0
+
+    @property
+    def sounding(self) -> int:
+        """Semitones from the written chords to the sound: `{transpose}` in force plus the capo."""
+        return self.semitones + self.capo
+
+
+def capo(song: Song) -> int:
+    """The song's `{capo}` fret (0 when there is none or it is unreadable; `2`, `2nd fret` read as 2)."""
+    match = re.match(r"\s*(\d{1,2})(?!\d)", song.get("capo") or "")
+    fret = int(match.group(1)) if match else 0
+    return fret if fret <= 24 else 0
 
 
 @dataclass
@@ -194,7 +210,7 @@ class _Clock:
                 line,
                 lyric,
                 state.key,
-                state.transpose[-1] if state.transpose else 0,
+                state.sounding,
             )
         )
         self.chord = chord
@@ -361,7 +377,7 @@ def play_order(song: Song) -> list[int]:
 
 def _states(song: Song) -> list[_State]:
     """The state in force where each section starts, in source order."""
-    state = _State()
+    state = _State(capo=capo(song))
     out: list[_State] = []
     for section in song.sections:
         out.append(replace(state))
@@ -379,7 +395,7 @@ def timeline(song: Song) -> Timeline:
     flow = bool(song.flow)
     order = play_order(song)
     starts = _states(song) if flow else []
-    clock = _Clock(_State())
+    clock = _Clock(_State(capo=capo(song)))
     has_chords = any(ref.symbol.strip() and not ref.annotation for line in song.lines for ref in line.chords)
     for index in order:
         section = song.sections[index]

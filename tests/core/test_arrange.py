@@ -253,6 +253,18 @@ def test_transpose_moves_chords_bass_and_key() -> None:
     assert any(abs(n.start - 4.0) <= NUDGE and n.pitch % 12 == 1 for n in bass)
 
 
+def test_capo_sounds_the_shapes_higher_like_transpose() -> None:
+    shapes = "{key: G}\n{start_of_grid}\n| G . . . | D/F# . . . |\n{end_of_grid}\n"
+    with_capo = arrange(read_song("{capo: 2}\n" + shapes), count_in=False)
+    assert [c.text for c in with_capo.chords] == ["A", "E/G#"]
+    assert [k.key for k in with_capo.keys] == ["A"]
+    bass = _track(with_capo, "bass").notes
+    assert bass[0].pitch % 12 == 9
+    assert any(abs(n.start - 4.0) <= NUDGE and n.pitch % 12 == 8 for n in bass)
+    same = arrange(read_song("{transpose: 2}\n" + shapes), count_in=False)
+    assert with_capo.tracks == same.tracks
+
+
 def test_meter_and_tempo_changes_carry_through() -> None:
     text = (
         "{tempo: 100}\n{start_of_grid}\n| C . . . | G . . . |\n{end_of_grid}\n"

@@ -110,6 +110,29 @@ def test_key_and_stacked_transpose_are_recorded_per_span() -> None:
     assert [(s.key, s.transpose) for s in tl.spans] == [("D", 0), ("D", 4), ("D", 6), ("D", 4), ("E", 0)]
 
 
+@pytest.mark.parametrize(
+    ("capo", "shifts"),
+    [
+        ("2", [2, 5, 2]),  # shapes in G sound in A; {transpose} stacks on top
+        ("3rd fret", [3, 6, 3]),
+        ("0", [0, 3, 0]),
+        ("", [0, 3, 0]),
+        ("high", [0, 3, 0]),  # unreadable: no capo
+        ("99", [0, 3, 0]),  # no guitar has a 99th fret
+    ],
+)
+def test_capo_adds_to_every_spans_transposition(capo: str, shifts: list[int]) -> None:
+    text = f"{{key: G}}\n{{capo: {capo}}}\n[G]a\n{{transpose: 3}}\n[G]b\n{{transpose}}\n[G]c\n"
+    tl = timeline(parse(text))
+    assert [(s.chord, s.key, s.transpose) for s in tl.spans] == [("G", "G", n) for n in shifts]
+
+
+def test_capo_holds_in_a_flow_too() -> None:
+    text = "{capo: 2}\n{x_flow: Chorus, Verse}\n{sov: Verse}\n[C]a\n{eov}\n{soc: Chorus}\n[G]b\n{eoc}\n"
+    tl = timeline(parse(text))
+    assert [(s.chord, s.transpose) for s in tl.spans] == [("G", 2), ("C", 2)]
+
+
 def test_recall_replays_the_chorus_with_its_own_index() -> None:
     song = parse("{soc}\n[G]Sing [C]along\n{eoc}\n{sov}\n[Am]verse\n{eov}\n{chorus}\n")
     tl = timeline(song)
