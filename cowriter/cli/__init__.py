@@ -7,6 +7,7 @@ imports inside its run function, so `cowriter chord C` stays fast. Errors are on
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
 import sys
@@ -101,12 +102,23 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+def _tolerant_streams() -> None:
+    """An ASCII or Latin-1 terminal shows `?` for a character it lacks (an em dash, `é`, `♭`) instead
+    of the command failing on its last line."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and (getattr(stream, "errors", None) or "strict") == "strict":
+            with contextlib.suppress(ValueError, OSError):  # a stream that cannot be reconfigured
+                reconfigure(errors="replace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _tolerant_streams()
     args_list = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(args_list)
     args = parser.parse_args(args_list)
-    if args.audio and args.audio not in ("device", "wav", "none"):
-        parser.error("--audio must be device, wav or none")
+    if args.audio and args.audio not in ("device", "wav", "none"):  # only the variable can get here
+        parser.error(f"COWRITER_AUDIO={args.audio}: expected device, wav or none (fix or unset it)")
     func = getattr(args, "func", None)
     try:
         if func is None:
