@@ -18,7 +18,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="arrange a song and write it as MIDI, WAV or a MusicXML lead sheet",
         description="Arrange a song for a band and write it to a file; the same seed gives the same file.",
     )
-    p.add_argument("file", help="a ChordPro or chords-over-lyrics file")
+    p.add_argument("file", metavar="FILE", help="a ChordPro or chords-over-lyrics file (- for stdin)")
     p.add_argument("-o", "--output", required=True, metavar="OUT", help="OUT.mid, OUT.wav or OUT.musicxml")
     p.add_argument("--style", metavar="S", help="play every section in this style (see `cowriter styles`)")
     p.add_argument("--bpm", type=float, metavar="N", help="tempo at the start (later changes scale with it)")
@@ -29,15 +29,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def load_song(path: str) -> Song:
-    """Read and parse a song file, or raise a one-line CowriterError."""
-    from cowriter.core.encoding import decode
-    from cowriter.core.sheet import read_song
+    """Read and parse a song file (`-` for stdin), or raise a one-line CowriterError: the same reading,
+    and the same messages for a missing, binary or folder path, as `parse`, `play` and the rest.
+    Errors in the text print as `FILE:LINE:COL: message` on stderr; the song still plays."""
+    from cowriter.songio import read_song
 
-    try:
-        data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
-    except OSError as exc:
-        raise CowriterError(f"cannot read {path}: {exc.strerror or exc}", hint="check the file name") from exc
-    return read_song(decode(data))
+    song = read_song(path)
+    label = "<stdin>" if path == "-" else path
+    for d in song.errors:
+        print(f"{label}:{d.line}:{d.column}: {d.message}", file=sys.stderr)
+    return song
 
 
 def warn_unknown_styles(song: Song, name: str) -> None:

@@ -67,7 +67,37 @@ def test_unknown_output_format(song: Path, tmp_path: Path, capsys: pytest.Captur
 
 def test_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["render", str(tmp_path / "nope.cho"), "-o", str(tmp_path / "x.mid")]) == 1
-    assert "cannot read" in capsys.readouterr().err
+    assert "nope.cho: no such file" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00\x00[C]", "looks like a binary file"),  # not "no chords"
+        (None, "is a folder"),
+    ],
+)
+def test_unreadable_inputs_are_named_like_parse_names_them(
+    tmp_path: Path, content: bytes | None, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "in.cho"
+    if content is None:
+        path.mkdir()
+    else:
+        path.write_bytes(content)
+    assert main(["render", str(path), "-o", str(tmp_path / "x.mid")]) == 1
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1
+
+
+def test_errors_in_the_text_are_shown_and_the_rest_still_renders(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "broken.cho"
+    path.write_text("[C]one [G]two\n[Am three\n")
+    assert main(["render", str(path), "-o", str(tmp_path / "x.mid")]) == 0
+    err = capsys.readouterr().err
+    assert f"{path}:2:1: " in err
 
 
 def test_styles_lists_one_line_each(capsys: pytest.CaptureFixture[str]) -> None:
