@@ -33,6 +33,7 @@ from cowriter.service.workspace_diff import (
 
 if TYPE_CHECKING:
     from cowriter.service.cowrite import CoWriter
+    from cowriter.service.workspace_melody import MelodySketch
     from cowriter.session import Session
 
 __all__ = [
@@ -311,6 +312,13 @@ class Workspace:
         ids = [c.id for c in proposal.changes] if change_ids is None else list(change_ids)
         return proposal.without(dropped=ids)
 
+    def sketch_melody(self, row: int, *, section: bool = False, alternatives: int = 4) -> MelodySketch:
+        """Ranked melody sketches for the lyric line on 0-based `row` (or its whole section). Changes
+        nothing: accept one with `accept(sketch.proposal(i))`, which credits its lines to the sketcher."""
+        from cowriter.service.workspace_melody import sketch_at
+
+        return sketch_at(self.text, row, section=section, alternatives=alternatives)
+
     # -- transport ---------------------------------------------------------------------------------------
 
     def transposed(self, semitones: int, text: str | None = None) -> str:
@@ -349,8 +357,10 @@ class Workspace:
         text: str | None = None,
         section: str | None = None,
         loop: bool = False,
+        bar: int | None = None,
     ) -> str:
-        """Arrange and start playing (`text` defaults to the song); returns the audio route."""
+        """Arrange and start playing (`text` defaults to the song), from `bar` (song bars, 1-based) or the
+        start of `section`; returns the audio route."""
         self.stop()
         source = self.text if text is None else text
         song, _ = ports.parse(source)
@@ -362,6 +372,7 @@ class Workspace:
             bpm=self.settings.bpm,
             section=section,
             loop=loop,
+            bar=bar,
             audio=self.audio,
             on_position=(lambda bar, beat, line: on_position(PlayPosition(bar, beat, line)))
             if on_position

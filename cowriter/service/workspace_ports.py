@@ -140,6 +140,7 @@ def start_player(
     audio: str | None,
     on_position: OnPosition | None,
     wav_path: Path | None = None,
+    bar: int | None = None,
 ) -> Player:
     """Arrange the song and start playing it. With `--audio none` the play head still moves in real time
     (a clocked silent output), so the writer can follow the sheet."""
@@ -168,7 +169,7 @@ def start_player(
 
     player = RenderPlayer(arrangement, output, timeline=timed, on_position=moved)
     try:
-        player.start(section=section, loop=loop)
+        player.start(bar, section=section, loop=loop)
     except KeyError as exc:
         player.stop()
         raise CowriterError(f"cannot play: {exc.args[0] if exc.args else exc}") from exc

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from textual.message import Message
 
 from cowriter.service.workspace import Check, PlayPosition, Proposal
+from cowriter.service.workspace_melody import MelodySketch
 
 
 @dataclass
@@ -81,3 +82,12 @@ class SongReplaced(Message):
 
     text: str
     note: str = ""
+
+
+@dataclass
+class MelodySketched(Message):
+    """Melody sketches for the line or section asked for (`error` when there are none)."""
+
+    request: int
+    sketch: MelodySketch | None
+    error: str = ""

@@ -23,6 +23,13 @@ PROPOSAL_KEYS = (
     ("p", "play the song with it (A/B before accepting)"),
 )
 
+MELODY_KEYS = (
+    ("p", "play the highlighted sketch (from its line's bar, or its section)"),
+    ("n", "play every sketch, one after another"),
+    ("a / Enter", "accept it: the song gets it as an ABC block"),
+    ("r / Del", "dismiss the sketches; the song stays as it is"),
+)
+
 
 def help_table() -> Table:
     table = Table(box=None, show_header=False, padding=(0, 1), expand=True)
@@ -34,6 +41,10 @@ def help_table() -> Table:
     table.add_row("", "")
     table.add_row(Text("In a proposal", style="bold underline"), "")
     for key, what in PROPOSAL_KEYS:
+        table.add_row(key, what)
+    table.add_row("", "")
+    table.add_row(Text("Melody sketch", style="bold underline"), "")
+    for key, what in MELODY_KEYS:
         table.add_row(key, what)
     table.add_row("", "")
     table.add_row(Text("Gutter", style="bold underline"), "E/W: error or warning on the line; then "

@@ -24,7 +24,7 @@ from cowriter.errors import CowriterError
 from cowriter.service.workspace import Proposal
 from cowriter.tui import messages as m
 from cowriter.tui.commands import bindings
-from cowriter.tui.screens.playback import PlaybackActions
+from cowriter.tui.screens.melody import MelodyActions
 from cowriter.tui.widgets.chat import ChatView
 from cowriter.tui.widgets.proposal import ProposalView
 from cowriter.tui.widgets.sheet_editor import SheetEditor
@@ -42,7 +42,7 @@ def lower_priority(niceness: int = 4) -> None:
         os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), niceness)
 
 
-class MainScreen(PlaybackActions):
+class MainScreen(MelodyActions):
     BINDINGS: ClassVar[list[BindingType]] = bindings()  # type: ignore[assignment]
 
     # -- layout ------------------------------------------------------------------------------------------

@@ -11,17 +11,33 @@ from cowriter.tui.screens.base import SongScreen
 
 
 class PlaybackActions(SongScreen):
+    _until_bar = 0  # stop after this bar (0: play on)
+    _armed = False  # the player asked for has started (its play head, not an older one's)
+
     def action_play(self) -> None:
         if self.transport.playing:
             self.run_worker(self.ws.stop, thread=True, group="stop", exit_on_error=False)
             self._stopped()
+            self._stopped_by_writer()
             return
         self._play()
 
-    def _play(self, text: str | None = None) -> None:
+    def _play(
+        self,
+        text: str | None = None,
+        *,
+        section: str | None = None,
+        bar: int | None = None,
+        until_bar: int = 0,
+    ) -> None:
+        """Play the song (or `text`): the looped section, else `section` once, else from `bar`; with
+        `until_bar`, stop once the play head is past that bar (then `_played_out`)."""
         self._playing_song = text is None
         ws = self.ws
-        section = self.transport.loop or None
+        loop = bool(self.transport.loop) and section is None and bar is None
+        section = self.transport.loop if loop else section
+        self._until_bar = until_bar
+        self._armed = False  # play heads of the player being replaced may still be queued
 
         def moved(pos: PlayPosition) -> None:
             self.post_message(m.PlayheadMoved(pos))
@@ -32,7 +48,8 @@ class PlaybackActions(SongScreen):
                     moved,
                     text=text,
                     section=section,
-                    loop=section is not None,
+                    loop=loop,
+                    bar=bar,
                 )
             except CowriterError as exc:
                 self.post_message(m.PlaybackStopped(str(exc)))
@@ -47,18 +64,21 @@ class PlaybackActions(SongScreen):
     def on_playback_started(self, message: m.PlaybackStarted) -> None:
         if message.route:
             self.status.route = message.route
+        self._armed = True
         if self._watch_timer is None:
             self._watch_timer = self.set_interval(0.25, self._watch_playback)
 
     def _watch_playback(self) -> None:
         if not self.ws.playing:
             self._stopped()
+            self._played_out()
             route = self.status.route
             if route.startswith("WAV to "):
                 self.notify(f"Sound written {route.removeprefix('WAV ')}: play it with any player.")
 
     def on_playback_stopped(self, message: m.PlaybackStopped) -> None:
         self._stopped()
+        self._stopped_by_writer()
         if message.error:
             self.notify(message.error, title="Playback", severity="error", timeout=8)
 
@@ -73,10 +93,21 @@ class PlaybackActions(SongScreen):
         if not self.transport.playing:
             return
         pos = message.position
+        if self._until_bar and self._armed and pos.bar > self._until_bar:
+            self.run_worker(self.ws.stop, thread=True, group="stop", exit_on_error=False)
+            self._stopped()
+            self._played_out()
+            return
         self.transport.bar = pos.bar
         self.transport.beat = pos.beat
         if self._playing_song and pos.line:
             self.editor.set_play_line(pos.line - 1)
+
+    def _played_out(self) -> None:
+        """Playback ended by itself (the end, or `until_bar`): what plays next, if anything."""
+
+    def _stopped_by_writer(self) -> None:
+        """The writer stopped playback."""
 
     def action_loop_section(self) -> None:
         if self.transport.loop:

@@ -25,18 +25,19 @@ class StatusBar(Static):
     def render(self) -> Text:
         saved_style = "green" if self.saved == "saved" else "yellow"
         count = self.problems
-        problems = (f" · {count} problem{'s' * (count != 1)}", "bold red") if count else ""
+        problems = (f"· {count} problem{'s' * (count != 1)}", "bold red") if count else ""
         home = os.path.expanduser("~")
         route = self.route.replace(home, "~", 1) if home not in ("", "/") else self.route
         if self.hint:
             return Text.assemble(("! ", "bold red"), self.hint, overflow="ellipsis", no_wrap=True)
-        return Text.assemble(
+        return Text.assemble(  # each field starts with a letter, its gap is a span of its own (see Transport)
             (self.model or "-", "bold"),
-            f" ({self.model_state})",
-            " · sound: ",
+            (" ", "dim"),
+            f"({self.model_state}) · sound: ",
             route or "-",
             " · ",
             (self.saved, saved_style),
+            (" ", "dim") if problems else "",
             problems,
             overflow="ellipsis",
             no_wrap=True,

@@ -7,6 +7,11 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widgets import Static
 
+# Fields are parted by spans of their own: a field never starts with blanks, so every renderer (terminal,
+# SVG screenshot) keeps the gap between "bar -" and "loop -".
+GAP = "  "
+SEPARATOR = "dim"
+
 
 class Transport(Static):
     DEFAULT_CSS = """
@@ -29,24 +34,23 @@ class Transport(Static):
         key = self.key or "?"
         shift = f" {self.transpose:+d}" if self.transpose else ""
         tempo = f"{self.bpm:g}" if self.bpm else "song"
-        parts: list[tuple[str, str] | str] = [
+        fields: list[tuple[str, str]] = [
             state,
-            "  ",
             (head, "bold"),
-            "  ",
-            f"loop {self.loop or '-'}",
-            "  ",
-            f"bpm {tempo}",
-            "  ",
-            f"key {key}{shift}",
-            "  ",
-            f"style {self.style or 'song'}",
+            (f"loop {self.loop or '-'}", ""),
+            (f"bpm {tempo}", ""),
+            (f"key {key}{shift}", ""),
+            (f"style {self.style or 'song'}", ""),
         ]
-        text = Text.assemble(*parts)
+        text = Text()
+        for n, (field, style) in enumerate(fields):
+            if n:
+                text.append(GAP, SEPARATOR)
+            text.append(field, style)
         width = self.size.width - 2 - text.cell_len - 2
         if self.bars and width >= 6:
             done = min(self.bar, self.bars) * width // self.bars if self.playing else 0
-            text.append("  ")
+            text.append(GAP, SEPARATOR)
             text.append("#" * done, "green")
             text.append("." * (width - done), "dim")
         return text

@@ -1,0 +1,125 @@
+"""Melody sketches on the main screen: sketch the line or section under the cursor in a worker, list the
+alternatives with their scores, play one (or each in turn) through the transport, accept one into the song
+as an ABC block credited to the sketcher, or dismiss them."""
+
+from __future__ import annotations
+
+from textual import on
+
+from cowriter.errors import CowriterError
+from cowriter.service.workspace import Proposal
+from cowriter.service.workspace_melody import MelodySketch
+from cowriter.tui import messages as m
+from cowriter.tui.screens.playback import PlaybackActions
+from cowriter.tui.widgets.melody import MelodyView
+
+
+class MelodyActions(PlaybackActions):
+    _melody_request = 0
+    _melody_queue: tuple[int, ...] = ()  # alternatives still to play, after the one sounding
+    _melody_sketch: MelodySketch | None = None  # the sketch whose alternative is sounding
+
+    @property
+    def melody_view(self) -> MelodyView:
+        return self.query_one(MelodyView)
+
+    @property
+    def melody(self) -> MelodySketch | None:
+        views = self.query(MelodyView)
+        return views.first().sketch if views else None
+
+    def action_sketch_melody(self, section: bool = False) -> None:
+        self._melody_request += 1
+        request = self._melody_request
+        ws, row = self.ws, self.editor.cursor_location[0]
+        self.notify(f"Sketching a melody for the {'section' if section else 'line'}…", timeout=2)
+
+        def work() -> None:
+            try:
+                sketch = ws.sketch_melody(row, section=section)
+            except CowriterError as exc:
+                self.post_message(m.MelodySketched(request, None, str(exc)))
+            except Exception as exc:  # a notification, never a crash
+                self.post_message(m.MelodySketched(request, None, f"{type(exc).__name__}: {exc}"))
+            else:
+                self.post_message(m.MelodySketched(request, sketch))
+
+        self.run_worker(work, thread=True, group="melody", exclusive=True, exit_on_error=False)
+
+    async def on_melody_sketched(self, message: m.MelodySketched) -> None:
+        if message.request != self._melody_request:
+            return
+        if message.sketch is None or not message.sketch.choices:
+            self.notify(message.error or "No melody came out.", title="Melody", severity="error", timeout=8)
+            return
+        if not self.query(MelodyView):
+            await self.query_one("#side").mount(MelodyView(id="melody"), before=0)
+        self._show_melody(message.sketch)
+        self.melody_view.focus_list()
+
+    def _show_melody(self, sketch: MelodySketch | None) -> None:
+        if sketch is not None or self.query(MelodyView):
+            self.melody_view.show(sketch)
+        self.query_one("#side").set_class(sketch is not None or self.proposal is not None, "-wide")
+        if sketch is None:
+            self._melody_queue = ()
+            if not self.editor.has_focus and not self.chat.input.has_focus:
+                self.editor.focus()
+
+    def action_focus_melody(self) -> None:
+        if self.melody is None:
+            self.notify("No melody sketch open (F4 sketches one).")
+        else:
+            self.melody_view.focus_list()
+
+    # -- hearing them -------------------------------------------------------------------------------------
+
+    @on(MelodyView.PlayRequested)
+    def _melody_play(self, event: MelodyView.PlayRequested) -> None:
+        if not event.indices:
+            return
+        self._melody_queue = event.indices[1:]
+        self._play_melody(event.sketch, event.indices[0])
+
+    def _play_melody(self, sketch: MelodySketch, index: int) -> None:
+        self._melody_sketch = sketch
+        if self.query(MelodyView):
+            self.melody_view.mark_playing(index)
+        if sketch.section is not None:
+            self._play(text=sketch.choices[index].text, section=sketch.section)
+        else:
+            self._play(text=sketch.choices[index].text, bar=sketch.bar, until_bar=sketch.end_bar)
+
+    def _played_out(self) -> None:
+        """An alternative finished (its section ended, or the line's last bar went by): the next one."""
+        sketch, queue = self._melody_sketch, self._melody_queue
+        if sketch is not None and queue and sketch is self.melody:
+            self._melody_queue = queue[1:]
+            self._play_melody(sketch, queue[0])
+        else:
+            self._melody_queue = ()
+
+    def _stopped_by_writer(self) -> None:
+        self._melody_queue = ()
+
+    def _accepted(self, before: str, proposal: Proposal) -> None:
+        """Show the accepted lines and record the credited version (the main screen's)."""
+        raise NotImplementedError
+
+    # -- deciding -------------------------------------------------------------------------------------------
+
+    @on(MelodyView.Accepted)
+    def _melody_accepted(self, event: MelodyView.Accepted) -> None:
+        proposal = event.sketch.proposal(event.index)
+        before = self.ws.text
+        rest = self.ws.accept(proposal)
+        if rest.changes:  # the writer edited those lines meanwhile: only part of it went in
+            self.notify("The song changed under the sketch; part of the block was not placed.",
+                        severity="warning")
+        self._accepted(before, proposal)
+        self.notify(f"Melody {event.index + 1} for {event.sketch.label} is in the song (ABC block).")
+        self._show_melody(None)
+
+    @on(MelodyView.Dismissed)
+    def _melody_dismissed(self, event: MelodyView.Dismissed) -> None:
+        self._show_melody(None)

@@ -1,0 +1,131 @@
+"""Melody sketches for a line or a section: the ranked alternatives with their scores, to hear one, hear
+them all one after another, accept one (it goes into the song as an ABC block) or dismiss them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from cowriter.service.workspace_melody import MelodyChoice, MelodySketch
+
+SHORT = {"chord_tones": "chords"}  # the score card's parts as shown
+
+
+class MelodyView(Vertical, can_focus=False):
+    DEFAULT_CSS = """
+    MelodyView { height: 1fr; max-height: 14; display: none; border: round $success; }
+    MelodyView.-open { display: block; }
+    MelodyView > #melody-title { height: 1; text-style: bold; }
+    MelodyView > OptionList { height: 1fr; border: none; padding: 0; }
+    MelodyView > OptionList:focus { border: none; }
+    MelodyView > #melody-keys { height: 1; color: $text-muted; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("p", "play", "Play it"),
+        Binding("n", "play_all", "Play all"),
+        Binding("a,enter", "accept", "Accept"),
+        Binding("r,delete", "dismiss", "Dismiss"),
+    ]
+
+    @dataclass
+    class PlayRequested(Message):
+        """Play these alternatives (indices into the sketch), one after another."""
+
+        sketch: MelodySketch
+        indices: tuple[int, ...]
+
+    @dataclass
+    class Accepted(Message):
+        sketch: MelodySketch
+        index: int
+
+    @dataclass
+    class Dismissed(Message):
+        sketch: MelodySketch
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.sketch: MelodySketch | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="melody-title")
+        yield OptionList(id="melody-list")
+        yield Static("p play  n play all  a accept  r dismiss", id="melody-keys")
+
+    @property
+    def options(self) -> OptionList:
+        return self.query_one("#melody-list", OptionList)
+
+    def show(self, sketch: MelodySketch | None) -> None:
+        """Show `sketch` (None: close)."""
+        self.sketch = sketch
+        options = self.options
+        options.clear_options()
+        if sketch is None or not sketch.choices:
+            self.remove_class("-open")
+            return
+        self.add_class("-open")
+        n = len(sketch.choices)
+        self.query_one("#melody-title", Static).update(
+            Text(f"Melody for {sketch.label}: {n} sketch{'es' * (n != 1)} (score)")
+        )
+        for i, choice in enumerate(sketch.choices):
+            options.add_option(Option(choice_text(i, choice), id=f"mel-{i}"))
+        options.highlighted = 0
+
+    def mark_playing(self, index: int | None) -> None:
+        """Highlight the alternative sounding now (None: nothing is playing)."""
+        if index is not None and self.sketch is not None and 0 <= index < len(self.sketch.choices):
+            self.options.highlighted = index
+
+    def focus_list(self) -> None:
+        self.options.focus()
+
+    @property
+    def current(self) -> int | None:
+        return self.options.highlighted if self.sketch is not None else None
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.action_accept()
+
+    def action_play(self) -> None:
+        if self.sketch is not None and self.current is not None:
+            self.post_message(self.PlayRequested(self.sketch, (self.current,)))
+
+    def action_play_all(self) -> None:
+        if self.sketch is not None:
+            start = self.current or 0
+            order = tuple(range(start, len(self.sketch.choices))) + tuple(range(start))
+            self.post_message(self.PlayRequested(self.sketch, order))
+
+    def action_accept(self) -> None:
+        if self.sketch is not None and self.current is not None:
+            self.post_message(self.Accepted(self.sketch, self.current))
+
+    def action_dismiss(self) -> None:
+        if self.sketch is not None:
+            self.post_message(self.Dismissed(self.sketch))
+
+
+def choice_text(index: int, choice: MelodyChoice) -> Text:
+    """One row: the rank, the score out of 100, and the weakest parts of the score card."""
+    weak = sorted((v, k) for k, v in choice.parts if v < 0.995)[:2]
+    why = "  ".join(f"{SHORT.get(k, k)} {v:.0%}" for v, k in weak) or "all parts full"
+    text = Text.assemble((f"{index + 1}. ", "bold"), (f"{choice.score:5.1f}", "bold"), f"  {why}")
+    music = next((ln for ln in choice.abc.splitlines()[1:] if "|" in ln and not ln.startswith("w:")), "")
+    if music:
+        text.append("\n   ")
+        text.append(music.strip(), "dim")
+    text.no_wrap = True
+    text.overflow = "ellipsis"
+    return text

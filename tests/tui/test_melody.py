@@ -1,0 +1,125 @@
+"""Melody sketches in the editor, driven by Pilot (scripted model, no sound): sketch the line or section
+under the cursor, hear the alternatives, accept one into the song as a credited ABC block, or dismiss."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cowriter.service.workspace_melody import MELODY_MODEL
+from cowriter.tui import messages as m
+from cowriter.tui.widgets.melody import MelodyView
+
+from .conftest import SONG, Recorder, make_app, settle, wait_for
+
+LINE = 5  # "[D]Swing low, sweet [G]chari[D]ot"
+VERSE = 10  # "I [D]looked over Jordan and [G]what did I [D]see"
+
+
+def toasts(app: object) -> list[str]:
+    return [str(n.message) for n in app._notifications]  # type: ignore[attr-defined]
+
+
+def started(rec: Recorder) -> int:
+    """How many playbacks started (a message bubbles from the screen to the app: count each once)."""
+    return len({id(x) for x in rec.of(m.PlaybackStarted)})
+
+
+async def test_sketch_play_accept_credits_the_block(song_file: Path) -> None:
+    app = make_app(song_file)
+    app.workspace.settings.bpm = 600.0
+    rec = Recorder()
+    async with app.run_test(size=(80, 24), message_hook=rec) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        screen.editor.cursor_location = (LINE, 0)  # type: ignore[attr-defined]
+        await pilot.press("f4")
+        assert await wait_for(pilot, lambda: screen.melody is not None)  # type: ignore[attr-defined]
+        sketch = screen.melody  # type: ignore[attr-defined]
+        view = screen.query_one(MelodyView)
+        assert view.has_class("-open") and view.options.option_count == len(sketch.choices) >= 2
+        scores = [c.score for c in sketch.choices]
+        assert scores == sorted(scores, reverse=True)
+        shown = [str(view.options.get_option_at_index(i).prompt) for i in range(len(scores))]
+        assert all(f"{s:5.1f}" in row for s, row in zip(scores, shown, strict=True))
+        assert app.workspace.text == SONG  # nothing changes before the writer says so
+
+        await pilot.press("down", "p")  # the second alternative, from its line's bar
+        assert await wait_for(pilot, lambda: bool(rec.of(m.PlaybackStarted)))
+        assert await wait_for(pilot, lambda: bool(rec.of(m.PlayheadMoved)))
+        bars = {p.position.bar for p in rec.of(m.PlayheadMoved)}  # type: ignore[attr-defined]
+        assert min(bars) >= sketch.bar
+        assert await wait_for(pilot, lambda: not screen.transport.playing)  # type: ignore[attr-defined]
+
+        await pilot.press("a")
+        await settle(pilot)
+        ws = app.workspace
+        block = sketch.choices[1].abc.splitlines()
+        start = ws.lines.index(block[0])
+        assert ws.lines[start : start + len(block)] == block
+        assert block[0] == "{start_of_abc: Melody: line 1}"
+        assert all(ws.authors[start + k] == f"model:{MELODY_MODEL}" for k in range(len(block)))
+        assert ws.authors[ws.lines.index("[D]Swing low, sweet [G]chari[D]ot")] == "human"
+        assert screen.editor.text == ws.text  # type: ignore[attr-defined]
+        assert not view.has_class("-open")
+
+
+async def test_play_all_hears_each_alternative_in_turn(song_file: Path) -> None:
+    app = make_app(song_file)
+    app.workspace.settings.bpm = 600.0
+    rec = Recorder()
+    async with app.run_test(size=(80, 24), message_hook=rec) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        screen.editor.cursor_location = (LINE, 0)  # type: ignore[attr-defined]
+        await pilot.press("f4")
+        assert await wait_for(pilot, lambda: screen.melody is not None)  # type: ignore[attr-defined]
+        count = len(screen.melody.choices)  # type: ignore[attr-defined]
+        await pilot.press("n")
+        assert await wait_for(pilot, lambda: started(rec) == count, timeout=30)
+        assert await wait_for(pilot, lambda: not screen.transport.playing)  # type: ignore[attr-defined]
+        assert started(rec) == count
+        assert screen.query_one(MelodyView).options.highlighted == count - 1  # the last one heard
+        assert app.workspace.text == SONG
+
+
+async def test_a_section_sketch_goes_after_its_section(song_file: Path) -> None:
+    app = make_app(song_file)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        screen.editor.cursor_location = (VERSE, 0)  # type: ignore[attr-defined]
+        await pilot.press("shift+f4")
+        assert await wait_for(pilot, lambda: screen.melody is not None)  # type: ignore[attr-defined]
+        sketch = screen.melody  # type: ignore[attr-defined]
+        assert sketch.label == "Verse 1" and sketch.section == "Verse 1"
+        await pilot.press("enter")
+        await settle(pilot)
+        lines = app.workspace.lines
+        assert lines.index("{start_of_abc: Melody: Verse 1}") > lines.index("{end_of_verse}")
+
+
+async def test_dismiss_leaves_the_song_untouched(song_file: Path) -> None:
+    app = make_app(song_file)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        screen.editor.cursor_location = (LINE, 0)  # type: ignore[attr-defined]
+        await pilot.press("f4")
+        assert await wait_for(pilot, lambda: screen.melody is not None)  # type: ignore[attr-defined]
+        await pilot.press("r")
+        await settle(pilot)
+        assert screen.melody is None  # type: ignore[attr-defined]
+        assert app.workspace.text == SONG and set(app.workspace.authors) == {"human"}
+        assert screen.editor.has_focus  # type: ignore[attr-defined]
+
+
+async def test_no_lyric_under_the_cursor_is_a_notification(song_file: Path) -> None:
+    app = make_app(song_file)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        screen.editor.cursor_location = (1, 0)  # type: ignore[attr-defined]  # {key: D}
+        await pilot.press("f4")
+        assert await wait_for(pilot, lambda: any("lyric line" in t for t in toasts(app)))
+        assert app.is_running and screen.melody is None  # type: ignore[attr-defined]
+        assert app.workspace.text == SONG
