@@ -81,17 +81,11 @@ def _store(args: argparse.Namespace) -> SessionStore:
 
 
 def _read(path: str) -> str:
-    try:
-        if path == "-":
-            return sys.stdin.read()
-        with open(path, encoding="utf-8", newline="") as fh:
-            return fh.read()
-    except FileNotFoundError as exc:
-        raise CowriterError(f"{path}: no such file") from exc
-    except UnicodeDecodeError as exc:
-        raise CowriterError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
-    except OSError as exc:
-        raise CowriterError(f"{path}: {exc.strerror or exc}") from exc
+    """The song file as `parse` and `play` read it: any common encoding (a Latin-1 or UTF-16 sheet is
+    stored as UTF-8), `\\n` line ends; a missing, binary or folder path is one clear error."""
+    from cowriter.songio import read_text
+
+    return read_text(path)
 
 
 def _emit(text: str, output: str | None) -> None:

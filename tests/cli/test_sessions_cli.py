@@ -112,6 +112,38 @@ def test_errors_are_one_line(store: Path, song: Path, args: list[str], message: 
     assert code != 0 and message in err and err.count("\n") == 1
 
 
+@pytest.mark.parametrize(
+    ("data", "stored"),
+    [
+        ("[C]D\u00e9j\u00e0 vu\n".encode("latin-1"), "[C]D\u00e9j\u00e0 vu\n"),
+        (b"\xff\xfe" + "[G]na\u00efve\r\n".encode("utf-16-le"), "[G]na\u00efve\n"),
+    ],
+)
+def test_save_reads_any_encoding_parse_reads(
+    store: Path, song: Path, tmp_path: Path, data: bytes, stored: str, capsys
+) -> None:
+    cli(store, "new", "S", "--from", str(song), capsys=capsys)
+    sheet = tmp_path / "sheet.cho"
+    sheet.write_bytes(data)
+    code, _out, err = cli(store, "save", "S", str(sheet), capsys=capsys)
+    assert code == 0, err
+    assert cli(store, "export", "S", capsys=capsys)[1] == stored
+
+
+@pytest.mark.parametrize(("make", "message"), [("folder", "is a folder"), ("binary", "binary file")])
+def test_save_names_a_folder_or_binary_file_in_one_line(
+    store: Path, song: Path, tmp_path: Path, make: str, message: str, capsys
+) -> None:
+    cli(store, "new", "S", "--from", str(song), capsys=capsys)
+    path = tmp_path / "in.cho"
+    if make == "folder":
+        path.mkdir()
+    else:
+        path.write_bytes(b"\x7fELF\x00\x00\x01")
+    code, _out, err = cli(store, "save", "S", str(path), capsys=capsys)
+    assert code == 1 and message in err and err.count("\n") == 1
+
+
 def test_save_refused_while_another_process_writes(store: Path, song: Path, capsys) -> None:
     cli(store, "new", "Busy", "--from", str(song), capsys=capsys)
     with SessionStore(store).open("Busy") as writer:
