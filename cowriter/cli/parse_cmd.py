@@ -70,7 +70,13 @@ def song_json(name: str, song: Any, extra_warnings: list[dict[str, Any]]) -> dic
     }
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def _summary(name: str, song: Any) -> str:
+    """One line per file; sections are the ones a songwriter sees (the blank stretches and directives
+    between them are not counted)."""
     from cowriter.core.timing import timeline
 
     timed = timeline(song)
@@ -81,7 +87,9 @@ def _summary(name: str, song: Any) -> str:
     if song.key:
         parts.append(f"key {song.key}")
     parts.append(f"{meter} at {_number(bpm)} bpm")
-    parts.append(f"{len(song.sections)} sections, {len(song.lines)} lines")
+    sections = sum(1 for s in song.sections if s.kind.value != "none" or s.lines or s.grid_rows)
+    lines = len(song.lines)
+    parts.append(f"{_count(sections, 'section')}, {_count(lines, 'line')}")
     parts.append(f"{timed.bars} bars, {int(minutes)}:{seconds:04.1f}")
     return ", ".join(parts)
 

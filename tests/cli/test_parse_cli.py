@@ -116,3 +116,21 @@ def test_transpose(args: list[str], line: str, key: str, capsys: pytest.CaptureF
     assert main(["transpose", str(SWING), *args]) == 0
     out = capsys.readouterr().out
     assert line in out and key in out
+
+
+@pytest.mark.parametrize(
+    ("text", "counts"),  # a recalled chorus is a section and its lines count again
+    [
+        ("{title: T}\n\n{soc}\n[C]a\n{eoc}\n\n{sov}\n[G]b\n{eov}\n\n{chorus}\n", "3 sections, 3 lines"),
+        ("[C]just one line\n", "1 section, 1 line"),
+        ("{title: Grid}\n{start_of_grid}\n| C . . . |\n{end_of_grid}\n", "1 section, 0 lines"),
+        ("{title: Nothing}\n", "0 sections, 0 lines"),
+    ],
+)
+def test_summary_counts_the_sections_a_songwriter_sees(
+    text: str, counts: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "s.cho"
+    path.write_text(text)
+    assert main(["parse", str(path)]) == 0
+    assert f", {counts}, " in capsys.readouterr().out
