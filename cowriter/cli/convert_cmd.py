@@ -1,7 +1,8 @@
 """`cowriter convert FILE|- --to chordpro|text`: between notations (ChordPro ⇄ chords over lyrics).
 
 ChordPro out of a ChordPro file is the file itself (the formatter is lossless); errors found while
-reading print as `FILE:LINE:COL: message` on stderr, and the conversion is still written.
+reading print as `FILE:LINE:COL: message` on stderr, and the conversion is still written (exit 1, as
+`parse` does for the same file).
 """
 
 from __future__ import annotations
@@ -23,12 +24,14 @@ def run(args: argparse.Namespace) -> int:
 
     songs = read_songs(args.file)
     label = "<stdin>" if args.file == "-" else args.file
+    status = 0
     for song in songs:
         for d in song.errors:
             print(f"{label}:{d.line}:{d.column}: {d.message}", file=sys.stderr)
+            status = 1  # as `parse`: the conversion is written, the exit status says it has errors
     if args.to == "chordpro":
         sys.stdout.write(songs_to_chordpro(songs))
     else:
         sys.stdout.write("\n".join(to_text(song) for song in songs))
     sys.stdout.flush()
-    return 0
+    return status

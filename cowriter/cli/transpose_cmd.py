@@ -23,13 +23,33 @@ def run(args: argparse.Namespace) -> int:
 
     songs = read_songs(args.file)
     label = "<stdin>" if args.file == "-" else args.file
+    status = 0
     for song in songs:
         for d in song.errors:
             print(f"{label}:{d.line}:{d.column}: {d.message}", file=sys.stderr)
+            status = 1  # the song is still written: the errors say which chords may be missing
     try:
         moved = [transpose_song(song, args.semitones, args.to) for song in songs]
     except ValueError as exc:  # an unreadable --to key
         raise CowriterError(f"--to {args.to}: {exc}", hint="write a key like G, Bb, F#m") from None
+    if args.to and args.semitones and songs:  # `0 --to KEY` is the plain way to ask for a key
+        _say_when_to_overrides_n(songs[0].key, args.to, args.semitones)
     sys.stdout.write(songs_to_chordpro(moved))
     sys.stdout.flush()
-    return 0
+    return status
+
+
+def _say_when_to_overrides_n(key: str | None, to: str, semitones: int) -> None:
+    """With a `{key}`, `--to` sets the distance: say so when a non-zero N asked for another one."""
+    from cowriter.core.keys import KeyError_, parse_key
+
+    try:
+        up = (parse_key(to).tonic_pc - parse_key(key).tonic_pc) % 12 if key else None
+    except KeyError_:
+        return
+    if up is not None and up != semitones % 12:
+        moved = up - 12 if up > 6 else up
+        print(
+            f"cowriter: warning: {key} to {to} is {moved:+d} semitones; N={semitones} is ignored",
+            file=sys.stderr,
+        )

@@ -134,3 +134,31 @@ def test_summary_counts_the_sections_a_songwriter_sees(
     path.write_text(text)
     assert main(["parse", str(path)]) == 0
     assert f", {counts}, " in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("command", [["transpose", "FILE", "2"], ["convert", "FILE", "--to", "text"]])
+def test_errors_in_the_song_make_transpose_and_convert_exit_1_after_writing(
+    command: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "broken.cho"
+    path.write_text("[C]one [G]two\n[Am three\n")
+    assert main([str(path) if a == "FILE" else a for a in command]) == 1
+    out, err = capsys.readouterr()
+    assert "one" in out and f"{path}:2:1: " in err
+
+
+@pytest.mark.parametrize(
+    ("args", "warned"),
+    [
+        (["3", "--to", "Eb"], "D to Eb is +1 semitones; N=3 is ignored"),
+        (["1", "--to", "Eb"], ""),
+        (["0", "--to", "Eb"], ""),  # 0 with --to: just the key
+    ],
+)
+def test_transpose_says_when_to_overrides_n(
+    args: list[str], warned: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["transpose", str(SWING), *args]) == 0
+    out, err = capsys.readouterr()
+    assert "{key: Eb}" in out
+    assert (warned in err) if warned else "ignored" not in err
