@@ -19,7 +19,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="play a song (with no audio device, write a WAV and say where)",
         description="Arrange a song and play it on the speakers; without a device, write a WAV instead.",
     )
-    p.add_argument("file", help="a ChordPro or chords-over-lyrics file (- for stdin)")
+    p.add_argument("file", metavar="FILE", help="a ChordPro or chords-over-lyrics file (- for stdin)")
     p.add_argument("--section", metavar="NAME", help="play only this section")
     p.add_argument("--loop", action="store_true", help="repeat until Ctrl-C (on a device)")
     p.add_argument("--style", metavar="S", help="play every section in this style (see `cowriter styles`)")
@@ -47,6 +47,9 @@ def run(args: argparse.Namespace) -> int:
     if args.bpm is not None and not 10 <= args.bpm <= 400:
         raise CowriterError(f"--bpm {args.bpm:g} is out of range", hint="use 10 to 400", exit_code=2)
     song = read_song(args.file)
+    label = "<stdin>" if args.file == "-" else args.file
+    for d in song.errors:  # as `parse` shows them; what can be played still plays
+        print(f"{label}:{d.line}:{d.column}: {d.message}", file=sys.stderr)
     try:
         arrangement = arrange(
             song, style=args.style, bpm=args.bpm, seed=args.seed, section=args.section, count_in=not args.loop

@@ -71,6 +71,15 @@ def test_unknown_section_is_one_line_error(song_file: Path) -> None:
     assert done.returncode == 1 and done.stderr.count("\n") == 1 and "bridge" in done.stderr
 
 
+def test_errors_in_the_song_are_shown_and_the_rest_still_plays(tmp_path: Path) -> None:
+    song = tmp_path / "broken.cho"
+    song.write_text("[C]One small [G]song\n[Am unclosed\n")
+    out = tmp_path / "b.wav"
+    done = cli("--audio", "wav", "play", str(song), "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    assert f"{song}:2:1: " in done.stderr and done.stdout.startswith(f"wrote {out}")
+
+
 class PortAudioError(Exception):
     pass
 
