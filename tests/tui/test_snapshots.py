@@ -20,6 +20,10 @@ async def steady(pilot: Pilot[int]) -> None:
     """No blinking cursor, every worker done."""
     for widget in pilot.app.screen.query(TextArea):
         widget.cursor_blink = False
+        # its line cache keys on the blink phase, not on blink being off: a line drawn while the cursor
+        # blinked out would be reused without the cursor (a flaky picture), so drop it
+        widget.notify_style_update()
+        widget.refresh()
     for field in pilot.app.screen.query(Input):
         field.cursor_blink = False
     await settle(pilot)
