@@ -120,6 +120,9 @@ def lead_sheet(song: Song, *, section: str | None = None, bpm: float | None = No
     clock = BeatClock(timed.meters)
     part = stream.Part()
     part.partName = "Lead sheet"
+    voice = m21.instrument.Instrument()  # fixed ids, not music21's random ones: the same song, the same file
+    voice.partId, voice.instrumentId, voice.partName = "P1", "P1-I1", "Lead sheet"
+    part.insert(0, voice)
     for change in timed.meters:
         part.insert(
             clock.quarters(change.start), meter.TimeSignature(f"{change.meter.beats}/{change.meter.unit}")
@@ -222,8 +225,42 @@ def write_musicxml(
 ) -> Path:
     """Write the lead sheet (`.musicxml`/`.xml`, or compressed `.mxl`); a style does not change it."""
     del style
+    from music21.musicxml.m21ToXml import GeneralObjectExporter
+
     target = Path(path)
-    score = lead_sheet(song, section=section, bpm=bpm)
-    fmt = "mxl" if target.suffix.lower() == ".mxl" else "musicxml"
-    written = score.write(fmt, fp=str(target))
-    return Path(written)
+    xml: bytes = GeneralObjectExporter(lead_sheet(song, section=section, bpm=bpm)).parse()
+    if target.suffix.lower() == ".mxl":
+        # Zipped here, not by music21: its `.mxl` writer deletes a `NAME.musicxml` beside the target
+        # (its scratch file), and stamps the zip with the clock; this one is the same bytes every time.
+        xml = _mxl(xml, target.with_suffix(".musicxml").name)
+    target.write_bytes(xml)
+    return target
+
+
+_CONTAINER = """<?xml version="1.0" encoding="UTF-8"?>
+<container>
+  <rootfiles>
+    <rootfile full-path="{name}" media-type="application/vnd.recordare.musicxml+xml"/>
+  </rootfiles>
+</container>
+"""
+
+
+def _mxl(xml: bytes, name: str) -> bytes:
+    """A compressed MusicXML file: the `mimetype` entry first and stored, the container, the score."""
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    stamp = (1980, 1, 1, 0, 0, 0)
+    with zipfile.ZipFile(buffer, "w") as archive:
+        entries = (
+            ("mimetype", b"application/vnd.recordare.musicxml", zipfile.ZIP_STORED),
+            ("META-INF/container.xml", _CONTAINER.format(name=name).encode("utf-8"), zipfile.ZIP_DEFLATED),
+            (name, xml, zipfile.ZIP_DEFLATED),
+        )
+        for entry, data, method in entries:
+            info = zipfile.ZipInfo(entry, date_time=stamp)
+            info.compress_type = method
+            archive.writestr(info, data)
+    return buffer.getvalue()

@@ -176,3 +176,19 @@ def test_compressed_mxl(tmp_path: Path) -> None:
     assert out.read_bytes()[:2] == b"PK"
     symbols = list(_parse(out).recurse().getElementsByClass(music21.harmony.ChordSymbol))
     assert len(symbols) == 6
+
+
+@pytest.mark.parametrize("suffix", [".musicxml", ".mxl"])
+def test_the_same_song_gives_the_same_bytes(tmp_path: Path, suffix: str) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    a = write_musicxml(read_song(SONG), tmp_path / "a" / f"sheet{suffix}").read_bytes()
+    b = write_musicxml(read_song(SONG), tmp_path / "b" / f"sheet{suffix}").read_bytes()
+    assert a == b
+
+
+def test_mxl_leaves_a_musicxml_of_the_same_name_alone(tmp_path: Path) -> None:
+    mine = tmp_path / "song.musicxml"
+    mine.write_text("my own lead sheet")
+    write_musicxml(read_song(SONG), tmp_path / "song.mxl")
+    assert mine.read_text() == "my own lead sheet"
