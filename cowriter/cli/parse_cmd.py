@@ -2,7 +2,8 @@
 
 Errors print as `FILE:LINE:COL: message` on stderr and make the exit status 1; warnings print as
 `FILE:LINE:COL: warning: message` and do not. `--json` prints one object per file per line (the first
-song of a multi-song file) with exactly the keys of the contract in DESIGN.md.
+song of a multi-song file) with exactly the keys of the contract in DESIGN.md; a file that cannot be read
+still gets its object, empty, with the reason as an error at line 0, column 0.
 """
 
 from __future__ import annotations
@@ -100,13 +101,18 @@ def run(args: argparse.Namespace) -> int:
     status = 0
     for name in args.files:
         label = "<stdin>" if name == "-" else name
+        from cowriter.core.song import Song
+
         try:
             songs = read_songs(name)
         except CowriterError as exc:
             print(f"cowriter: {exc}", file=sys.stderr)
             status = 1
+            if args.json:  # still one object per file, so a script can pair lines with its arguments
+                unread = song_json(label, Song(trailing_newline=False), [])
+                unread["errors"] = [{"line": 0, "column": 0, "message": str(exc)}]
+                print(json.dumps(unread, ensure_ascii=False))
             continue
-        from cowriter.core.song import Song
 
         song = songs[0] if songs else Song(trailing_newline=False)
         for d in sorted((d for s in songs for d in s.diagnostics), key=lambda d: (d.line, d.column)):

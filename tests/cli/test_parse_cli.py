@@ -162,3 +162,18 @@ def test_transpose_says_when_to_overrides_n(
     out, err = capsys.readouterr()
     assert "{key: Eb}" in out
     assert (warned in err) if warned else "ignored" not in err
+
+
+def test_json_gives_one_object_per_file_even_when_one_cannot_be_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing, folder = tmp_path / "gone.cho", tmp_path / "dir"
+    folder.mkdir()
+    assert main(["parse", "--json", str(missing), str(SWING), str(folder)]) == 1
+    out, err = capsys.readouterr()
+    objects = [json.loads(line) for line in out.splitlines()]
+    assert [o["file"] for o in objects] == [str(missing), str(SWING), str(folder)]
+    assert all(list(o) == KEYS for o in objects)
+    assert objects[0]["errors"][0]["line"] == 0 and "no such file" in objects[0]["errors"][0]["message"]
+    assert objects[1]["errors"] == [] and objects[2]["sections"] == []
+    assert err.count("\n") == 2
