@@ -88,7 +88,9 @@ def _summary(name: str, song: Any) -> str:
     if song.key:
         parts.append(f"key {song.key}")
     parts.append(f"{meter} at {_number(bpm)} bpm")
-    sections = sum(1 for s in song.sections if s.kind.value != "none" or s.lines or s.grid_rows)
+    sections = sum(  # a melody block (`melody --write`) belongs to its lines, it is not a section
+        1 for s in song.sections if s.kind.value not in ("none", "abc") or s.lines or s.grid_rows
+    )
     lines = len(song.lines)
     parts.append(f"{_count(sections, 'section')}, {_count(lines, 'line')}")
     parts.append(f"{timed.bars} bars, {int(minutes)}:{seconds:04.1f}")

@@ -125,6 +125,7 @@ def test_transpose(args: list[str], line: str, key: str, capsys: pytest.CaptureF
         ("[C]just one line\n", "1 section, 1 line"),
         ("{title: Grid}\n{start_of_grid}\n| C . . . |\n{end_of_grid}\n", "1 section, 0 lines"),
         ("{title: Nothing}\n", "0 sections, 0 lines"),
+        ("{sov}\n[C]la la\n{eov}\n{start_of_abc}\nX:1\nK:C\nC4 |]\n{end_of_abc}\n", "1 section, 1 line"),
     ],
 )
 def test_summary_counts_the_sections_a_songwriter_sees(
