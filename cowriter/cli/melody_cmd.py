@@ -71,12 +71,27 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _write_atomic(path: Path, text: str) -> None:
+    """Replace the song's text in one step. A symlinked song is written where the link points (the link
+    stays), the file keeps its permissions, a read-only file is refused, no scratch file is left behind."""
+    target = path.resolve()
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        mode = target.stat().st_mode & 0o7777
+    except OSError as exc:
+        raise CowriterError(f"{path}: cannot write ({exc.strerror or exc})") from None
+    if not mode & 0o222 or not os.access(target, os.W_OK):  # marked read-only (even for root), or not ours
+        raise CowriterError(f"{path}: the file is read-only", hint="make it writable, or leave out --write")
+    tmp = ""
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             fh.write(text)
             fh.flush()
+            os.fchmod(fh.fileno(), mode)
             os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        os.replace(tmp, target)
+        tmp = ""
     except OSError as exc:
         raise CowriterError(f"{path}: cannot write ({exc.strerror or exc})") from None
+    finally:
+        if tmp:
+            Path(tmp).unlink(missing_ok=True)

@@ -220,6 +220,30 @@ def test_write_stores_the_best_sketch_as_an_abc_block(
     assert lyric_lines(path) == lyric_lines(DATA / "northbound.cho")
 
 
+def test_write_through_a_symlink_keeps_the_link_and_the_permissions(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    real = tmp_path / "real.cho"
+    shutil.copy(DATA / "northbound.cho", real)
+    real.chmod(0o664)
+    link = tmp_path / "link.cho"
+    link.symlink_to(real)
+    assert main(["melody", str(link), "--line", "1", "--alternatives", "1", "--write"]) == 0
+    assert link.is_symlink() and "{start_of_abc" in real.read_text()
+    assert real.stat().st_mode & 0o777 == 0o664
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.cho", "real.cho"]
+
+
+def test_write_refuses_a_read_only_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = tmp_path / "song.cho"
+    shutil.copy(DATA / "northbound.cho", path)
+    path.chmod(0o444)
+    before = path.read_text()
+    assert main(["melody", str(path), "--line", "1", "--alternatives", "1", "--write"]) == 1
+    assert "read-only" in capsys.readouterr().err
+    assert path.read_text() == before and sorted(p.name for p in tmp_path.iterdir()) == ["song.cho"]
+
+
 def test_write_from_stdin_prints_the_song(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
