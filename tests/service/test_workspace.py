@@ -3,6 +3,7 @@ transposition, saving and export."""
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 
@@ -211,6 +212,25 @@ def test_save_and_export_write_files(tmp_path: Path) -> None:
     assert path.read_text() == SONG + "# more\n" and not ws.dirty
     out = ws.export(tmp_path / "out" / "copy.cho")
     assert out.read_text() == ws.text
+
+
+def test_save_keeps_a_symlink_and_the_files_permissions(tmp_path: Path) -> None:
+    real = tmp_path / "real.cho"
+    real.write_text(SONG)
+    real.chmod(0o664)
+    link = tmp_path / "link.cho"
+    link.symlink_to(real)
+    ws = make(SONG, path=link)
+    ws.set_text(SONG + "# more\n")
+    ws.save()
+    assert link.is_symlink() and real.read_text() == SONG + "# more\n"
+    assert real.stat().st_mode & 0o777 == 0o664
+    umask = os.umask(0o022)
+    try:
+        fresh = ws.export(tmp_path / "new.cho")
+    finally:
+        os.umask(umask)
+    assert fresh.stat().st_mode & 0o777 == 0o644  # as any other file the user makes, not mkstemp's 0600
 
 
 def test_nowhere_to_save_says_so() -> None:
