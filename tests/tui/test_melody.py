@@ -3,13 +3,17 @@ under the cursor, hear the alternatives, accept one into the song as a credited 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+
+from textual.pilot import Pilot
 
 from cowriter.service.workspace_melody import MELODY_MODEL
 from cowriter.tui import messages as m
 from cowriter.tui.widgets.melody import MelodyView
 
 from .conftest import SONG, Recorder, make_app, settle, wait_for
+from .test_snapshots import steady
 
 LINE = 5  # "[D]Swing low, sweet [G]chari[D]ot"
 VERSE = 10  # "I [D]looked over Jordan and [G]what did I [D]see"
@@ -123,3 +127,14 @@ async def test_no_lyric_under_the_cursor_is_a_notification(song_file: Path) -> N
         assert await wait_for(pilot, lambda: any("lyric line" in t for t in toasts(app)))
         assert app.is_running and screen.melody is None  # type: ignore[attr-defined]
         assert app.workspace.text == SONG
+
+
+def test_melody_sketches_snapshot(snap_compare: Callable[..., bool], song_file: Path) -> None:
+    async def sketch(pilot: Pilot[int]) -> None:
+        await steady(pilot)
+        pilot.app.screen.editor.cursor_location = (LINE, 0)  # type: ignore[attr-defined]
+        await pilot.press("f4")
+        await wait_for(pilot, lambda: pilot.app.screen.melody is not None)  # type: ignore[attr-defined]
+        await steady(pilot)
+
+    assert snap_compare(make_app(song_file), terminal_size=(80, 24), run_before=sketch)

@@ -258,7 +258,7 @@ class MainScreen(MelodyActions):
             self._cancel.set()
         elif self.transport.playing:
             self.action_play()
-        elif self.proposal is not None and not self.editor.has_focus:
+        elif (self.proposal is not None or self.melody is not None) and not self.editor.has_focus:
             self.editor.focus()
 
     def action_focus_proposal(self) -> None:

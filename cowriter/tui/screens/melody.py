@@ -32,7 +32,6 @@ class MelodyActions(PlaybackActions):
         self._melody_request += 1
         request = self._melody_request
         ws, row = self.ws, self.editor.cursor_location[0]
-        self.notify(f"Sketching a melody for the {'section' if section else 'line'}…", timeout=2)
 
         def work() -> None:
             try:

@@ -78,9 +78,21 @@ class MelodyView(Vertical, can_focus=False):
         self.query_one("#melody-title", Static).update(
             Text(f"Melody for {sketch.label}: {n} sketch{'es' * (n != 1)} (score)")
         )
+        self._fill(0)
+
+    def _fill(self, highlighted: int | None) -> None:
+        options, sketch = self.options, self.sketch
+        options.clear_options()
+        if sketch is None:
+            return
+        width = max(20, (self.size.width or 44) - 4)
         for i, choice in enumerate(sketch.choices):
-            options.add_option(Option(choice_text(i, choice), id=f"mel-{i}"))
-        options.highlighted = 0
+            options.add_option(Option(choice_text(i, choice, width), id=f"mel-{i}"))
+        options.highlighted = highlighted
+
+    def on_resize(self) -> None:
+        if self.sketch is not None:
+            self._fill(self.options.highlighted)
 
     def mark_playing(self, index: int | None) -> None:
         """Highlight the alternative sounding now (None: nothing is playing)."""
@@ -117,15 +129,16 @@ class MelodyView(Vertical, can_focus=False):
             self.post_message(self.Dismissed(self.sketch))
 
 
-def choice_text(index: int, choice: MelodyChoice) -> Text:
-    """One row: the rank, the score out of 100, and the weakest parts of the score card."""
+def choice_text(index: int, choice: MelodyChoice, width: int = 40) -> Text:
+    """One row: the rank, the score out of 100, and the weakest parts of the score card; under it the
+    start of the tune in ABC, cut to `width` cells (a list row wraps otherwise)."""
     weak = sorted((v, k) for k, v in choice.parts if v < 0.995)[:2]
     why = "  ".join(f"{SHORT.get(k, k)} {v:.0%}" for v, k in weak) or "all parts full"
     text = Text.assemble((f"{index + 1}. ", "bold"), (f"{choice.score:5.1f}", "bold"), f"  {why}")
     music = next((ln for ln in choice.abc.splitlines()[1:] if "|" in ln and not ln.startswith("w:")), "")
+    music = music.strip()
     if music:
+        room = width - 3
         text.append("\n   ")
-        text.append(music.strip(), "dim")
-    text.no_wrap = True
-    text.overflow = "ellipsis"
+        text.append(music if len(music) <= room else music[: room - 1] + "…", "dim")
     return text
