@@ -2,7 +2,8 @@
 
 The reply streams to stdout as the model writes it; advice (chords outside the key, lines off their
 syllable target, missed rhymes) follows on stderr. `--json` prints one object instead:
-`{"model","task","text","chordpro","errors","seconds","tokens"}` (plus `"flags"` and `"attempts"`).
+`{"model","task","text","chordpro","errors","seconds","tokens"}`, exactly as DESIGN.md says (scripts compare
+the key set); the advice (chords out of key, syllables off target) goes to stderr in both modes.
 """
 
 from __future__ import annotations
@@ -41,6 +42,12 @@ def run(args: argparse.Namespace) -> int:
     from cowriter.model.locate import open_backend, resolve
     from cowriter.service.cowrite import CoWriter, ProposalFailed
 
+    if not args.prompt.strip():
+        raise CowriterError(
+            "the prompt is empty",
+            hint='say what you want, e.g. cowriter ask "a chorus about rain"',
+            exit_code=2,
+        )
     song_text = ""
     if args.song:
         from cowriter import songio
@@ -70,19 +77,17 @@ def run(args: argparse.Namespace) -> int:
         )
     except ProposalFailed as exc:
         if args.json:
-            _print_json(backend.name, args.task or "", exc.text, "", list(exc.reasons), 0.0, 0, [], 2)
+            _print_json(backend.name, args.task or "", exc.text, "", list(exc.reasons), 0.0, 0)
             return 1
         raise
     finally:
         backend.close()
     if args.json:
-        flags = [{"line": f.line, "kind": f.kind, "message": f.message} for f in proposal.flags]
         _print_json(
             proposal.model, proposal.task, proposal.text, proposal.chordpro, [],
-            proposal.seconds, proposal.tokens, flags, proposal.attempts,
+            proposal.seconds, proposal.tokens,
         )
-        return 0
-    if not proposal.text.endswith("\n"):
+    elif not proposal.text.endswith("\n"):
         sys.stdout.write("\n")
     for flag in proposal.flags:
         print(f"cowriter: line {flag.line}: {flag.message}", file=sys.stderr)
@@ -103,8 +108,7 @@ def _prompts() -> Prompts:
 
 
 def _print_json(
-    model: str, task: str, text: str, chordpro: str, errors: list[str], seconds: float, tokens: int,
-    flags: list[dict[str, object]], attempts: int,
+    model: str, task: str, text: str, chordpro: str, errors: list[str], seconds: float, tokens: int
 ) -> None:
     out = {
         "model": model,
@@ -114,7 +118,5 @@ def _print_json(
         "errors": errors,
         "seconds": round(seconds, 3),
         "tokens": tokens,
-        "flags": flags,
-        "attempts": attempts,
     }
     print(json.dumps(out, ensure_ascii=False))

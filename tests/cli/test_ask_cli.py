@@ -45,7 +45,7 @@ def test_ask_json(song: Path, capsys: pytest.CaptureFixture[str]) -> None:
     )
     out = json.loads(capsys.readouterr().out)
     assert code == 0
-    assert {"model", "task", "text", "chordpro", "errors", "seconds", "tokens"} <= set(out)
+    assert set(out) == {"model", "task", "text", "chordpro", "errors", "seconds", "tokens"}
     assert (
         out["model"] == "SmolLM2-135M-Instruct.Q4_1.gguf" and out["task"] == "section" and out["errors"] == []
     )
@@ -144,3 +144,11 @@ def test_models_lists_the_default(
     ]
     assert main(["--model", "tiny.gguf", "models", "--json"]) == 0
     assert [r["current"] for r in json.loads(capsys.readouterr().out)] == [False, True]
+
+
+def test_an_empty_prompt_is_refused_in_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    from cowriter.cli import main
+
+    assert main(["ask", "   "]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "prompt is empty" in err[0]
