@@ -84,8 +84,8 @@ class MelodyActions(PlaybackActions):
         self._melody_sketch = sketch
         if self.query(MelodyView):
             self.melody_view.mark_playing(index)
-        if sketch.section is not None:
-            self._play(text=sketch.choices[index].text, section=sketch.section)
+        if sketch.section is not None:  # the section once; the next sketch as soon as its last bar is over
+            self._play(text=sketch.choices[index].text, section=sketch.section, until_bar=sketch.end_bar)
         else:
             self._play(text=sketch.choices[index].text, bar=sketch.bar, until_bar=sketch.end_bar)
 
