@@ -14,8 +14,13 @@ import sys
 import tempfile
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cowriter.errors import CowriterError
+
+if TYPE_CHECKING:
+    from cowriter.core.song import Song
+    from cowriter.service.melody import MelodyResult
 
 VOICE_NAMES = ("soprano", "alto", "tenor", "baritone", "bass")
 
@@ -30,6 +35,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--voice", choices=VOICE_NAMES, default="alto", help="the singer's range (default alto)")
     p.add_argument("--json", action="store_true", help="a JSON list of alternatives")
     p.add_argument("--write", action="store_true", help="store the best sketch in the song as an ABC block")
+    p.add_argument(
+        "--from-model", action="store_true", help="also ask the model (--model) for a melody (needs --line)"
+    )
     p.set_defaults(func=run)
 
 
@@ -45,6 +53,9 @@ def run(args: argparse.Namespace) -> int:
     song = read_song(text)
     label = "<stdin>" if args.file == "-" else args.file
     result = sketch_song(song, args.section, args.line, args.alternatives, args.seed, args.voice)
+    sources: tuple[str, ...] = ()
+    if args.from_model:
+        result, sources = _from_model(args, song, result)
     if args.write:
         updated = write_block(text, song, result, 0)
         if args.file == "-":
@@ -60,14 +71,35 @@ def run(args: argparse.Namespace) -> int:
             )
         return 0
     if args.json:
-        print(json.dumps(to_json(result), indent=None))
+        items = to_json(result)
+        for item, source in zip(items, sources, strict=False):
+            item["source"] = source
+        print(json.dumps(items, indent=None))
         return 0
     chunks = []
     for k, (sketch, tune) in enumerate(zip(result.sketches, result.tunes, strict=True), 1):
-        head = f"% {k}. score {sketch.score.total}: {sketch.score.explain()}\n"
+        mark = " (model)" if sources and sources[k - 1] == "model" else ""
+        head = f"% {k}. score {sketch.score.total}{mark}: {sketch.score.explain()}\n"
         chunks.append(head + format_abc(replace(tune, number=k)))
     sys.stdout.write("\n".join(chunks))
     return 0
+
+
+def _from_model(
+    args: argparse.Namespace, song: Song, result: MelodyResult
+) -> tuple[MelodyResult, tuple[str, ...]]:
+    """The sketches ranked together with the model's melody for `--line` (the global --model)."""
+    from cowriter.model import open_backend
+    from cowriter.service.melody_model import propose_melody, with_model
+
+    if args.line is None:
+        raise CowriterError("--from-model needs --line N", hint="the model sets one lyric line at a time")
+    backend = open_backend(getattr(args, "model", None))
+    try:
+        proposed = propose_melody(song, args.line, backend, seed=args.seed, voice=args.voice)
+    finally:
+        backend.close()
+    return with_model(result, proposed)
 
 
 def _write_atomic(path: Path, text: str) -> None:
