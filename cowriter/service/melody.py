@@ -109,7 +109,12 @@ def _matches(section: Section, wanted: str) -> bool:
     )
 
 
-def _occurrence(spans: Sequence[ChordSpan], source_line: int) -> list[ChordSpan]:
+def _target_spans(spans: Sequence[ChordSpan], target: Target) -> list[ChordSpan]:
+    """The spans under the target's lines, first performance only (all spans when none is found)."""
+    return [s for ln in target.lines for s in first_performance(spans, ln[1].line)] or list(spans)
+
+
+def first_performance(spans: Sequence[ChordSpan], source_line: int) -> list[ChordSpan]:
     """The spans of a line's first performance (a recalled chorus plays its lines again later)."""
     group: list[ChordSpan] = []
     for span in spans:
@@ -170,7 +175,7 @@ def melody_lines(song: Song, timed: Timeline, target: Target) -> tuple[list[Melo
     kept: list[tuple[int, LyricLine]] = []
     cursor = 0.0
     meter = _meter_at(timed, 0.0)
-    firsts = [_occurrence(timed.spans, ln.line) for _, ln in target.lines]
+    firsts = [first_performance(timed.spans, ln.line) for _, ln in target.lines]
     for pos, (section_index, line) in enumerate(target.lines):
         spans = firsts[pos]
         if spans:
@@ -247,7 +252,7 @@ def sketch_song(
         raise CowriterError(f"unknown voice {voice!r}", hint="voices: " + ", ".join(VOICES))
     timed = timeline(song)
     lines, meter, target = melody_lines(song, timed, select(song, section, line))
-    spans = [s for ln in target.lines for s in _occurrence(timed.spans, ln[1].line)] or list(timed.spans)
+    spans = _target_spans(timed.spans, target)
     key = key_for(spans, song.key)
     follows = _follows(song, target) if line is None else []
     if line is not None and song.sections[target.lines[0][0]].lines:
@@ -381,7 +386,7 @@ def score_abc(
         raise CowriterError(f"unknown voice {voice!r}", hint="voices: " + ", ".join(VOICES))
     timed = timeline(song)
     lines, meter, target = melody_lines(song, timed, select(song, section, line))
-    spans = [s for ln in target.lines for s in _occurrence(timed.spans, ln[1].line)] or list(timed.spans)
+    spans = _target_spans(timed.spans, target)
     key = key_for(spans, song.key)
     notes = sorted(
         (AbcNote(tune.offset + n.start, n.duration, n.pitch, n.syllable, n.hyphen) for n in tune.notes),

@@ -7,11 +7,10 @@ as the song text with that ABC block in it, and where to play it from.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cowriter.core.song import LyricLine, Song
-from cowriter.core.timeline import ChordSpan, Meter
+from cowriter.core.timeline import Meter
 from cowriter.errors import CowriterError
 from cowriter.service.workspace_diff import Proposal, diff_changes
 
@@ -71,7 +70,7 @@ def sketch_at(
     as that line), or for the section that holds it. Raises CowriterError when there is nothing to sing."""
     from cowriter.core.abc import format_abc_block
     from cowriter.core.timing import timeline
-    from cowriter.service.melody import lyric_lines, sketch_song, write_block
+    from cowriter.service.melody import first_performance, lyric_lines, sketch_song, write_block
     from cowriter.service.workspace_ports import parse
 
     song, _ = parse(text)
@@ -101,7 +100,7 @@ def sketch_at(
         for k, (s, tune) in enumerate(zip(result.sketches, result.tunes, strict=True))
     )
     sources = {ln.line for _, ln in result.target.lines}
-    spans = _first_performance(timeline(song).spans, sources)
+    spans = [s for source in sources for s in first_performance(timeline(song).spans, source)]
     bar = min((s.bar for s in spans), default=1)
     end_bar = max(
         (s.bar + int((s.beat - 1 + s.duration - 1e-6) // _beats(result.meter)) for s in spans), default=0
@@ -109,23 +108,6 @@ def sketch_at(
     if result.tunes and result.tunes[0].pickup > 0 and bar > 1:
         bar -= 1  # the pickup sounds in the bar before
     return MelodySketch(result.target.label, text, choices, bar, end_bar, chosen)
-
-
-def _first_performance(spans: Sequence[ChordSpan], sources: set[int]) -> list[ChordSpan]:
-    """The spans of each source line's first performance (a recalled chorus sings its lines again)."""
-    out: list[ChordSpan] = []
-    for source in sources:
-        group: list[ChordSpan] = []
-        for span in spans:
-            if span.line != source:
-                if group:
-                    break
-                continue
-            if group and span.start > group[-1].start + group[-1].duration + 1e-6:
-                break
-            group.append(span)
-        out.extend(group)
-    return out
 
 
 def _beats(meter: Meter) -> int:
