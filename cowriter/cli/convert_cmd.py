@@ -19,16 +19,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from cowriter.cli.common import report_errors
     from cowriter.core.format import songs_to_chordpro, to_text
     from cowriter.songio import read_songs
 
     songs = read_songs(args.file)
-    label = "<stdin>" if args.file == "-" else args.file
-    status = 0
-    for song in songs:
-        for d in song.errors:
-            print(f"{label}:{d.line}:{d.column}: {d.message}", file=sys.stderr)
-            status = 1  # as `parse`: the conversion is written, the exit status says it has errors
+    # as `parse`: the conversion is written, the exit status says it has errors
+    status = 1 if report_errors(songs, args.file) else 0
     if args.to == "chordpro":
         sys.stdout.write(songs_to_chordpro(songs))
     else:

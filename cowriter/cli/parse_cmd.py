@@ -98,6 +98,7 @@ def _summary(name: str, song: Any) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from cowriter.cli.common import print_diagnostic
     from cowriter.songio import read_songs
 
     status = 0
@@ -118,11 +119,9 @@ def run(args: argparse.Namespace) -> int:
 
         song = songs[0] if songs else Song(trailing_newline=False)
         for d in sorted((d for s in songs for d in s.diagnostics), key=lambda d: (d.line, d.column)):
+            print_diagnostic(d, label)
             if d.severity.value == "error":
-                print(f"{label}:{d.line}:{d.column}: {d.message}", file=sys.stderr)
                 status = 1
-            else:
-                print(f"{label}:{d.line}:{d.column}: warning: {d.message}", file=sys.stderr)
         extra = []
         if len(songs) > 1:
             first_line = songs[1].sections[0].line if songs[1].sections else 0

@@ -41,15 +41,12 @@ def _duration(seconds: float) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from cowriter.cli.common import read_song_reporting
     from cowriter.core.arrange import ArrangeError, arrange
-    from cowriter.songio import read_song
 
     if args.bpm is not None and not 10 <= args.bpm <= 400:
         raise CowriterError(f"--bpm {args.bpm:g} is out of range", hint="use 10 to 400", exit_code=2)
-    song = read_song(args.file)
-    label = "<stdin>" if args.file == "-" else args.file
-    for d in song.errors:  # as `parse` shows them; what can be played still plays
-        print(f"{label}:{d.line}:{d.column}: {d.message}", file=sys.stderr)
+    song = read_song_reporting(args.file)  # errors as `parse` shows them; what can be played still plays
     try:
         arrangement = arrange(
             song, style=args.style, bpm=args.bpm, seed=args.seed, section=args.section, count_in=not args.loop

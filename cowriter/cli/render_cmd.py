@@ -32,13 +32,9 @@ def load_song(path: str) -> Song:
     """Read and parse a song file (`-` for stdin), or raise a one-line CowriterError: the same reading,
     and the same messages for a missing, binary or folder path, as `parse`, `play` and the rest.
     Errors in the text print as `FILE:LINE:COL: message` on stderr; the song still plays."""
-    from cowriter.songio import read_song
+    from cowriter.cli.common import read_song_reporting
 
-    song = read_song(path)
-    label = "<stdin>" if path == "-" else path
-    for d in song.errors:
-        print(f"{label}:{d.line}:{d.column}: {d.message}", file=sys.stderr)
-    return song
+    return read_song_reporting(path)
 
 
 def warn_unknown_styles(song: Song, name: str) -> None:

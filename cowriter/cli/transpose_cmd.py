@@ -17,17 +17,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from cowriter.cli.common import report_errors
     from cowriter.core.format import songs_to_chordpro
     from cowriter.core.transpose import transpose_song
     from cowriter.songio import read_songs
 
     songs = read_songs(args.file)
-    label = "<stdin>" if args.file == "-" else args.file
-    status = 0
-    for song in songs:
-        for d in song.errors:
-            print(f"{label}:{d.line}:{d.column}: {d.message}", file=sys.stderr)
-            status = 1  # the song is still written: the errors say which chords may be missing
+    # the song is still written: the errors say which chords may be missing
+    status = 1 if report_errors(songs, args.file) else 0
     try:
         moved = [transpose_song(song, args.semitones, args.to) for song in songs]
     except ValueError as exc:  # an unreadable --to key
