@@ -367,8 +367,9 @@ class Player:
         assert ring is not None
         last: Position | None = None
         while not self._halt.is_set():
-            if ring.drained:
-                break
+            # Read `drained` first: a song that drained before this thread got going (an unclocked
+            # output on a busy machine) still publishes where it ended, once, before the loop stops.
+            drained = ring.drained
             r = ring.read
             if self._paused_at is not None:
                 beat = self._paused_at
@@ -385,6 +386,8 @@ class Player:
                 except Exception as exc:  # a broken listener must not stop the music
                     self.error = exc
                 last = pos
+            if drained:
+                break
             self._halt.wait(PUBLISH_SECONDS)
         if not self._halt.is_set():
             self.output.stop()
