@@ -67,6 +67,8 @@ def test_kill_9_loses_no_acknowledged_change(tmp_path: Path) -> None:
     last_state = 0
     for seed in range(1, TRIALS + 1):
         for line in _run_and_kill(tmp_path, name, seed, rng):
+            if not line.strip():
+                continue  # seen once in CI under load (cause not found): an empty line acknowledges nothing
             kind, *rest = line.split()
             if kind == "saved":
                 acked[int(rest[0])] = (int(rest[1]), int(rest[2]))
