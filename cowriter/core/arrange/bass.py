@@ -8,9 +8,10 @@ nor drifts.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Iterator
 
 from cowriter.core.arrange.bars import Bar
-from cowriter.core.arrange.harmony import Changes, Harmony
+from cowriter.core.arrange.harmony import Change, Changes, Harmony
 from cowriter.core.arrange.pattern import Hit, swing
 from cowriter.core.arrange.styles import Style
 from cowriter.core.events import Note
@@ -49,6 +50,20 @@ def _degree(symbol: str, chord: Harmony, after: Harmony | None, previous: int) -
     return place(chord.bass, previous)
 
 
+def sounding_hits(
+    hits: Iterable[Hit], style: Style, bar: Bar, changes: Changes, stop: float
+) -> Iterator[tuple[Hit, float, Change]]:
+    """A pattern's hits in a bar that sound: each with its swung beat and the chord there. Stops at
+    `stop` (the ending takes over) and skips hits under N.C. or before the first chord."""
+    for hit in hits:
+        at = bar.beat_of(swing(hit.at, style.swing, style.swing_unit))
+        if at >= stop - 1e-6:
+            return
+        change = changes.at(at)
+        if change is not None and not change.harmony.silent:
+            yield hit, at, change
+
+
 def bass_bar(style: Style, bar: Bar, changes: Changes, previous: int, stop: float) -> tuple[list[Note], int]:
     """The bass notes of one bar (none at or after `stop`, where the ending takes over), and the last
     pitch played (for the next bar to lead from)."""
@@ -61,13 +76,7 @@ def bass_bar(style: Style, bar: Bar, changes: Changes, previous: int, stop: floa
         hits.insert(0, Hit(0.0, hits[0].at if hits else bar.quarters, "R"))
     elif hits[0].symbol not in "Rr":
         hits[0] = Hit(0.0, hits[0].length, "R")
-    for hit in hits:
-        at = bar.beat_of(swing(hit.at, style.swing, style.swing_unit))
-        if at >= stop - 1e-6:
-            break
-        change = changes.at(at)
-        if change is None or change.harmony.silent:
-            continue
+    for hit, at, change in sounding_hits(hits, style, bar, changes, stop):
         nxt = changes.next_after(at)
         pitch = _degree(hit.symbol, change.harmony, nxt.harmony if nxt else None, previous)
         end = min(at + bar.beats_of(hit.length) * 0.95, change.end, stop)

@@ -10,9 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from cowriter.core.arrange.bars import Bar
-from cowriter.core.arrange.bass import place
+from cowriter.core.arrange.bass import place, sounding_hits
 from cowriter.core.arrange.harmony import Change, Changes, Harmony
-from cowriter.core.arrange.pattern import swing
 from cowriter.core.arrange.styles import Style
 from cowriter.core.arrange.voicing import choose_tones, guitar_shape, lead_voices, shape_pitches
 from cowriter.core.events import Note
@@ -45,13 +44,7 @@ def keys_voicing(state: CompState, chord: Harmony, change: Change) -> tuple[int,
 
 def comp_bar(style: Style, bar: Bar, changes: Changes, state: CompState, stop: float) -> list[Note]:
     notes: list[Note] = []
-    for hit in style.comp.over(bar.quarters, bar.phase):
-        at = bar.beat_of(swing(hit.at, style.swing, style.swing_unit))
-        if at >= stop - 1e-6:
-            break
-        change = changes.at(at)
-        if change is None or change.harmony.silent:
-            continue
+    for hit, at, change in sounding_hits(style.comp.over(bar.quarters, bar.phase), style, bar, changes, stop):
         chord = change.harmony
         length = bar.beats_of(hit.length) * style.gate
         end = bar.end if style.sustain else at + length
