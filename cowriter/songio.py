@@ -2,11 +2,16 @@
 
 Errors a user can fix (no such file, a folder, no permission, a binary file) become `CowriterError`s
 naming the path; everything about the text itself is a diagnostic on the song, never an exception.
+`write_text` is the way back: the one atomic writer of song files (the editor's saves and exports,
+`melody --write`).
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
+import tempfile
 from pathlib import Path
 
 from cowriter.core.encoding import decode
@@ -14,7 +19,7 @@ from cowriter.core.sheet import read
 from cowriter.core.song import Song
 from cowriter.errors import CowriterError
 
-__all__ = ["MAX_BYTES", "read_bytes", "read_song", "read_songs", "read_text"]
+__all__ = ["MAX_BYTES", "read_bytes", "read_song", "read_songs", "read_text", "write_text"]
 
 MAX_BYTES = 16 * 1024 * 1024
 
@@ -56,3 +61,41 @@ def read_song(path: str) -> Song:
     """The first song in the file (an empty song for an empty file)."""
     songs = read_songs(path)
     return songs[0] if songs else Song(trailing_newline=False)
+
+
+def write_text(path: Path, text: str, *, newline: str = "\n", hint: str = "choose another place") -> None:
+    """Temp file, fsync, rename: a crash leaves the old file or the new one, never half of one.
+
+    A symlinked song is written where the link points (the link stays); an existing file keeps its
+    permissions, a new one gets the usual ones (0666 less the umask), not the temp file's 0600; missing
+    folders are made; no scratch file is left behind. `newline=""` writes the text's own line endings."""
+    target = path.resolve()
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            mode = target.stat().st_mode & 0o7777
+        except FileNotFoundError:
+            mode = 0o666 & ~_umask()
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    except OSError as exc:
+        raise CowriterError(f"{path}: cannot write ({exc.strerror or exc})", hint=hint) from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as fh:
+            fh.write(text)
+            fh.flush()
+            os.fchmod(fh.fileno(), mode)
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise CowriterError(f"{path}: cannot write ({exc.strerror or exc})", hint=hint) from None
+
+
+def _umask() -> int:
+    """The process umask, read without setting it (`os.umask` would change it for every thread)."""
+    with contextlib.suppress(OSError, ValueError):
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    return 0o022

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import io
+import os
 import sys
 from pathlib import Path
 
@@ -50,3 +51,22 @@ def test_user_fixable_errors_name_the_path(tmp_path: Path, make, message: str) -
     with pytest.raises(CowriterError) as info:
         read_song(str(path))
     assert message in str(info.value) and str(path) in str(info.value)
+
+
+def test_write_text_keeps_the_link_and_the_permissions(tmp_path: Path) -> None:
+    from cowriter.songio import write_text
+
+    real = tmp_path / "real.cho"
+    real.write_text("old\n", encoding="utf-8")
+    real.chmod(0o640)
+    link = tmp_path / "link.cho"
+    link.symlink_to(real)
+    write_text(link, "new\r\n", newline="")
+    assert link.is_symlink() and real.read_bytes() == b"new\r\n"
+    assert real.stat().st_mode & 0o777 == 0o640
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+    fresh = tmp_path / "sub" / "fresh.cho"
+    write_text(fresh, "x")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert fresh.read_text(encoding="utf-8") == "x" and fresh.stat().st_mode & 0o777 == 0o666 & ~umask

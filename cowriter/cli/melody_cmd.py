@@ -11,7 +11,6 @@ import argparse
 import json
 import os
 import sys
-import tempfile
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -103,8 +102,11 @@ def _from_model(
 
 
 def _write_atomic(path: Path, text: str) -> None:
-    """Replace the song's text in one step. A symlinked song is written where the link points (the link
-    stays), the file keeps its permissions, a read-only file is refused, no scratch file is left behind."""
+    """Replace the song's text in one step (`cowriter.songio.write_text`: a symlinked song is written
+    where the link points, the file keeps its permissions and its line endings); a read-only file is
+    refused."""
+    from cowriter.songio import write_text
+
     target = path.resolve()
     try:
         mode = target.stat().st_mode & 0o7777
@@ -112,18 +114,4 @@ def _write_atomic(path: Path, text: str) -> None:
         raise CowriterError(f"{path}: cannot write ({exc.strerror or exc})") from None
     if not mode & 0o222 or not os.access(target, os.W_OK):  # marked read-only (even for root), or not ours
         raise CowriterError(f"{path}: the file is read-only", hint="make it writable, or leave out --write")
-    tmp = ""
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fchmod(fh.fileno(), mode)
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-        tmp = ""
-    except OSError as exc:
-        raise CowriterError(f"{path}: cannot write ({exc.strerror or exc})") from None
-    finally:
-        if tmp:
-            Path(tmp).unlink(missing_ok=True)
+    write_text(path, text, newline="", hint="check the folder's permissions and free space")

@@ -7,9 +7,7 @@ notification. Nothing here touches a UI.
 
 from __future__ import annotations
 
-import contextlib
 import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -243,35 +241,8 @@ def record_chat(session: Session, prompt: str, reply: str, model: str) -> None:
         session.add_message("assistant", reply, model=model)
 
 
-def _umask() -> int:
-    """The process umask, read without setting it (`os.umask` would change it for every thread)."""
-    with contextlib.suppress(OSError, ValueError):
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("Umask:"):
-                return int(line.split()[1], 8)
-    return 0o022
-
-
 def write_atomic(path: Path, text: str) -> None:
-    """Temp file, fsync, rename: a crash leaves the old file or the new one, never half of one.
+    """Save or export the song: `cowriter.songio.write_text` (atomic; links, permissions kept)."""
+    from cowriter.songio import write_text
 
-    A symlinked song is written where the link points (the link stays); an existing file keeps its
-    permissions, a new one gets the usual ones (0666 less the umask), not the temp file's 0600."""
-    path = path.resolve()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        mode = path.stat().st_mode & 0o7777
-    except OSError:
-        mode = 0o666 & ~_umask()
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-            f.flush()
-            os.fchmod(f.fileno(), mode)
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise CowriterError(f"{path}: {exc.strerror or exc}", hint="choose another place") from exc
+    write_text(path, text)
