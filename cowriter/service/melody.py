@@ -109,6 +109,14 @@ def _matches(section: Section, wanted: str) -> bool:
     )
 
 
+def voice_named(name: str) -> Voice:
+    """The singing range called `name` (soprano, alto, tenor, baritone, bass), or a one-line error."""
+    voice = VOICES.get(name)
+    if voice is None:
+        raise CowriterError(f"unknown voice {name!r}", hint="voices: " + ", ".join(VOICES))
+    return voice
+
+
 def _target_spans(spans: Sequence[ChordSpan], target: Target) -> list[ChordSpan]:
     """The spans under the target's lines, first performance only (all spans when none is found)."""
     return [s for ln in target.lines for s in first_performance(spans, ln[1].line)] or list(spans)
@@ -247,9 +255,7 @@ def sketch_song(
     """Ranked melody sketches for the chosen lines of a song."""
     if alternatives < 1:
         raise CowriterError("--alternatives must be at least 1")
-    chosen_voice = VOICES.get(voice) if isinstance(voice, str) else voice
-    if chosen_voice is None:
-        raise CowriterError(f"unknown voice {voice!r}", hint="voices: " + ", ".join(VOICES))
+    chosen_voice = voice_named(voice) if isinstance(voice, str) else voice
     timed = timeline(song)
     lines, meter, target = melody_lines(song, timed, select(song, section, line))
     spans = _target_spans(timed.spans, target)
@@ -381,9 +387,7 @@ def score_abc(
         tune = parse_abc_block(abc)
     except AbcError as exc:
         raise CowriterError(f"the ABC melody cannot be read: {exc}") from None
-    chosen_voice = VOICES.get(voice)
-    if chosen_voice is None:
-        raise CowriterError(f"unknown voice {voice!r}", hint="voices: " + ", ".join(VOICES))
+    chosen_voice = voice_named(voice)
     timed = timeline(song)
     lines, meter, target = melody_lines(song, timed, select(song, section, line))
     spans = _target_spans(timed.spans, target)

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from cowriter.core.abc import AbcChord, AbcError, AbcTune, format_abc, key_signature, parse_abc
-from cowriter.core.melody import VOICES, MelodyLine, ScoreCard, Sketch, key_for
+from cowriter.core.melody import MelodyLine, ScoreCard, Sketch, key_for
 from cowriter.core.song import Song
 from cowriter.core.timeline import Meter
 from cowriter.core.timing import timeline
@@ -23,7 +23,7 @@ from cowriter.errors import CowriterError
 from cowriter.model.abc_grammar import melody_grammar, scale_tokens
 from cowriter.model.backend import Backend, Message
 from cowriter.model.prompts import Prompts
-from cowriter.service.melody import MelodyResult, melody_lines, score_abc, select
+from cowriter.service.melody import MelodyResult, melody_lines, score_abc, select, voice_named
 
 __all__ = ["ModelMelody", "ModelMelodyFailed", "propose_melody", "with_model"]
 
@@ -66,9 +66,7 @@ class _Setting:
 
 
 def _setting(song: Song, line_number: int, voice: str) -> _Setting:
-    chosen_voice = VOICES.get(voice)
-    if chosen_voice is None:
-        raise CowriterError(f"unknown voice {voice!r}", hint="voices: " + ", ".join(VOICES))
+    chosen_voice = voice_named(voice)
     timed = timeline(song)
     lines, meter, target = melody_lines(song, timed, select(song, None, line_number))
     if not lines or not lines[0].syllables:
