@@ -61,6 +61,18 @@ def peak_frequency(x: np.ndarray, sr: int, lo: float, hi: float, *, whole: bool 
     return float(freqs[band][np.argmax(spec[band])])
 
 
+def without_underruns(x: np.ndarray, run: int = 64) -> np.ndarray:
+    """The frames that were played, with the silent blocks an unclocked device inserts on underrun taken
+    out (runs of at least `run` frames of exact digital silence; a sounding note never holds exact 0)."""
+    silent = ~np.any(x != 0.0, axis=1)
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], silent.astype(np.int8), [0]))))
+    keep = np.ones(len(x), dtype=bool)
+    for start, end in zip(edges[::2], edges[1::2], strict=True):
+        if end - start >= run:
+            keep[start:end] = False
+    return x[keep]
+
+
 def run_player(env: dict[str, str]) -> str:
     done = subprocess.run(
         [sys.executable, "-c", PLAY_ONE_NOTE], env=env, capture_output=True, text=True, timeout=60
@@ -87,7 +99,9 @@ def test_one_note_through_an_alsa_file_pcm(alsa_file: AlsaFile) -> None:
     said = run_player(alsa_file.env)
     assert said.startswith("device")
     x, sr = read_wav(alsa_file.wav)
-    assert abs(peak_frequency(x, sr, 300, 600) - 440.0) < 3.0
+    # The pitch of what was played: under load the unclocked device underruns, and its silent blocks
+    # inside the analysis window would smear the spectrum.
+    assert abs(peak_frequency(without_underruns(x), sr, 300, 600) - 440.0) < 3.0
     # The file PCM is not clocked: the device asks faster than real time, so underruns put silent
     # blocks between the sound's blocks. What was played must still add up to the render's length.
     expected = loud_frames(render(one_note()))
