@@ -9,11 +9,13 @@ nothing).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from cowriter.service.workspace import Check, PlayPosition, Proposal
-from cowriter.service.workspace_melody import MelodySketch
+if TYPE_CHECKING:  # annotations only: the melody and diff modules load when first used
+    from cowriter.service.workspace import Check, PlayPosition, Proposal
+    from cowriter.service.workspace_melody import MelodySketch
 
 
 @dataclass

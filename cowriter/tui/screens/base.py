@@ -4,6 +4,7 @@ problems up to date, and saving after a pause. Workers here, as everywhere, only
 from __future__ import annotations
 
 import threading
+from typing import TYPE_CHECKING
 
 from textual.screen import Screen
 from textual.timer import Timer
@@ -12,10 +13,12 @@ from cowriter.errors import CowriterError
 from cowriter.service.workspace import Proposal, Workspace
 from cowriter.tui import messages as m
 from cowriter.tui.widgets.chat import ChatView
-from cowriter.tui.widgets.proposal import ProposalView
 from cowriter.tui.widgets.sheet_editor import SheetEditor
 from cowriter.tui.widgets.status import StatusBar
 from cowriter.tui.widgets.transport import Transport
+
+if TYPE_CHECKING:  # mounted with the first proposal, and imported then (a lighter first frame)
+    from cowriter.tui.widgets.proposal import ProposalView
 
 SAVE_DELAY = 2.0  # seconds of quiet typing before an automatic save
 
@@ -45,6 +48,8 @@ class SongScreen(Screen[None]):
 
     @property
     def proposal_view(self) -> ProposalView:
+        from cowriter.tui.widgets.proposal import ProposalView
+
         return self.query_one(ProposalView)
 
     @property

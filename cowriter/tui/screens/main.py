@@ -12,7 +12,7 @@ import base64
 import contextlib
 import os
 import threading
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -26,10 +26,12 @@ from cowriter.tui import messages as m
 from cowriter.tui.commands import bindings
 from cowriter.tui.screens.melody import MelodyActions
 from cowriter.tui.widgets.chat import ChatView
-from cowriter.tui.widgets.proposal import ProposalView
 from cowriter.tui.widgets.sheet_editor import SheetEditor
 from cowriter.tui.widgets.status import StatusBar
 from cowriter.tui.widgets.transport import Transport
+
+if TYPE_CHECKING:  # imported with the first proposal (handlers below are found by name)
+    from cowriter.tui.widgets.proposal import ProposalView
 
 CHECK_DELAY = 0.08  # seconds of quiet typing before the gutter is recomputed
 OSC52_LIMIT = 74_000  # bytes of base64: several terminals drop longer OSC 52 sequences
@@ -56,11 +58,6 @@ class MainScreen(MelodyActions):
         yield Transport(id="transport")
         yield StatusBar(id="status")
         # the Footer (key bindings) mounts right after the first frame: it is the costliest widget to build
-
-
-
-
-
 
     def on_mount(self) -> None:
         self.editor.focus()
@@ -104,11 +101,6 @@ class MainScreen(MelodyActions):
     @on(TextArea.SelectionChanged, "#editor")
     def _moved(self, event: TextArea.SelectionChanged) -> None:
         self._show_hint()
-
-
-
-
-
 
     # -- the model ---------------------------------------------------------------------------------------
 
@@ -158,7 +150,9 @@ class MainScreen(MelodyActions):
     async def on_proposal_ready(self, message: m.ProposalReady) -> None:
         if message.request != self._request:
             return
-        if not self.query(ProposalView):
+        if not self.query("#proposal"):
+            from cowriter.tui.widgets.proposal import ProposalView
+
             await self.query_one("#side").mount(ProposalView(id="proposal"), before=0)
         self._cancel = None
         self.status.model_state = "idle"
@@ -189,14 +183,13 @@ class MainScreen(MelodyActions):
         if proposal is not None and not proposal.changes and not proposal.alternatives:
             proposal = None
         self.proposal = proposal
-        if proposal is not None or self.query(ProposalView):
+        if proposal is not None or self.query("#proposal"):
             self.proposal_view.show(proposal)
         self.query_one("#side").set_class(proposal is not None, "-wide")
         if proposal is None and not self.editor.has_focus and not self.chat.input.has_focus:
             self.editor.focus()
 
-    @on(ProposalView.Decided)
-    def _decided(self, event: ProposalView.Decided) -> None:
+    def on_proposal_view_decided(self, event: ProposalView.Decided) -> None:
         ids = list(event.ids) if event.ids is not None else None
         if event.accept:
             before = self.ws.text
@@ -208,8 +201,7 @@ class MainScreen(MelodyActions):
             rest = self.ws.reject(event.proposal, ids)
         self._show_proposal(rest)
 
-    @on(ProposalView.Chosen)
-    def _chosen(self, event: ProposalView.Chosen) -> None:
+    def on_proposal_view_chosen(self, event: ProposalView.Chosen) -> None:
         before = self.ws.text
         self.ws.accept(event.proposal.choose(event.index))
         self._accepted(before, event.proposal)
@@ -229,8 +221,7 @@ class MainScreen(MelodyActions):
         self.run_worker(work, thread=True, group="save", exit_on_error=False)
         self._schedule_save()
 
-    @on(ProposalView.PlayRequested)
-    def _play_requested(self, event: ProposalView.PlayRequested) -> None:
+    def on_proposal_view_play_requested(self, event: ProposalView.PlayRequested) -> None:
         self._play(text=event.proposal.text)
 
     # -- actions -----------------------------------------------------------------------------------------

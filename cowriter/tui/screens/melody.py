@@ -4,14 +4,16 @@ as an ABC block credited to the sketcher, or dismiss them."""
 
 from __future__ import annotations
 
-from textual import on
+from typing import TYPE_CHECKING
 
 from cowriter.errors import CowriterError
 from cowriter.service.workspace import Proposal
-from cowriter.service.workspace_melody import MelodySketch
 from cowriter.tui import messages as m
 from cowriter.tui.screens.playback import PlaybackActions
-from cowriter.tui.widgets.melody import MelodyView
+
+if TYPE_CHECKING:  # imported with the first sketch (handlers below are found by name)
+    from cowriter.service.workspace_melody import MelodySketch
+    from cowriter.tui.widgets.melody import MelodyView
 
 
 class MelodyActions(PlaybackActions):
@@ -21,12 +23,13 @@ class MelodyActions(PlaybackActions):
 
     @property
     def melody_view(self) -> MelodyView:
-        return self.query_one(MelodyView)
+        from cowriter.tui.widgets.melody import MelodyView
+
+        return self.query_one("#melody", MelodyView)
 
     @property
     def melody(self) -> MelodySketch | None:
-        views = self.query(MelodyView)
-        return views.first().sketch if views else None
+        return self.melody_view.sketch if self.query("#melody") else None
 
     def action_sketch_melody(self, section: bool = False) -> None:
         self._melody_request += 1
@@ -51,13 +54,15 @@ class MelodyActions(PlaybackActions):
         if message.sketch is None or not message.sketch.choices:
             self.notify(message.error or "No melody came out.", title="Melody", severity="error", timeout=8)
             return
-        if not self.query(MelodyView):
+        if not self.query("#melody"):
+            from cowriter.tui.widgets.melody import MelodyView
+
             await self.query_one("#side").mount(MelodyView(id="melody"), before=0)
         self._show_melody(message.sketch)
         self.melody_view.focus_list()
 
     def _show_melody(self, sketch: MelodySketch | None) -> None:
-        if sketch is not None or self.query(MelodyView):
+        if sketch is not None or self.query("#melody"):
             self.melody_view.show(sketch)
         self.query_one("#side").set_class(sketch is not None or self.proposal is not None, "-wide")
         if sketch is None:
@@ -73,8 +78,7 @@ class MelodyActions(PlaybackActions):
 
     # -- hearing them -------------------------------------------------------------------------------------
 
-    @on(MelodyView.PlayRequested)
-    def _melody_play(self, event: MelodyView.PlayRequested) -> None:
+    def on_melody_view_play_requested(self, event: MelodyView.PlayRequested) -> None:
         if not event.indices:
             return
         self._melody_queue = event.indices[1:]
@@ -82,7 +86,7 @@ class MelodyActions(PlaybackActions):
 
     def _play_melody(self, sketch: MelodySketch, index: int) -> None:
         self._melody_sketch = sketch
-        if self.query(MelodyView):
+        if self.query("#melody"):
             self.melody_view.mark_playing(index)
         if sketch.section is not None:  # the section once; the next sketch as soon as its last bar is over
             self._play(text=sketch.choices[index].text, section=sketch.section, until_bar=sketch.end_bar)
@@ -107,8 +111,7 @@ class MelodyActions(PlaybackActions):
 
     # -- deciding -------------------------------------------------------------------------------------------
 
-    @on(MelodyView.Accepted)
-    def _melody_accepted(self, event: MelodyView.Accepted) -> None:
+    def on_melody_view_accepted(self, event: MelodyView.Accepted) -> None:
         proposal = event.sketch.proposal(event.index)
         before = self.ws.text
         rest = self.ws.accept(proposal)
@@ -119,6 +122,5 @@ class MelodyActions(PlaybackActions):
         self.notify(f"Melody {event.index + 1} for {event.sketch.label} is in the song (ABC block).")
         self._show_melody(None)
 
-    @on(MelodyView.Dismissed)
-    def _melody_dismissed(self, event: MelodyView.Dismissed) -> None:
+    def on_melody_view_dismissed(self, event: MelodyView.Dismissed) -> None:
         self._show_melody(None)
