@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SONG = ROOT / "examples" / "swing-low.cho"
 SIZE = ("100", "30")
 RUNS = 9
-KEYS = 12
+KEYS = 20
 FIRST_LINE = SONG.read_text(encoding="utf-8").splitlines()[0][:20]  # the song on screen: the first frame
 
 BARE_APP = """
@@ -128,8 +128,8 @@ def _typing(pane: Pane, line_marker: str) -> list[float]:
     return latencies
 
 
-def keystrokes(home: str) -> tuple[float, float, str]:
-    """Median keystroke-to-screen: cowriter while the model streams and the synth plays; the bare app."""
+def keystrokes(home: str) -> tuple[list[float], list[float], str]:
+    """Keystroke-to-screen times: cowriter while the model streams and the synth plays; the bare app."""
     song = Path(home) / "song.cho"
     shutil.copy(SONG, song)
     pane = Pane(f"{PYTHON} -m cowriter --audio none open {song}", _env(home))
@@ -161,7 +161,11 @@ def keystrokes(home: str) -> tuple[float, float, str]:
         peer = _typing(pane, SONG.read_text(encoding="utf-8")[:8])
     finally:
         pane.close()
-    return statistics.median(ours), statistics.median(peer), busy
+    return ours, peer, busy
+
+
+def p90(values: list[float]) -> float:
+    return statistics.quantiles(values, n=10)[-1]
 
 
 def heavy_before_first_frame() -> list[str]:
@@ -211,9 +215,11 @@ def _rows(out: list[Row]) -> list[Row]:
         except (TimeoutError, RuntimeError) as exc:
             out.append(Row("keystroke to screen (model + synth busy)", f"failed: {str(exc)[:60]}"))
         else:
+            median = statistics.median(key)
             out.append(
-                Row(f"keystroke to screen ({busy})", fmt_ms(key), "bare TextArea, same song, idle",
-                    fmt_ms(bare_key),
-                    "<= 50 ms", "ok" if key <= 0.050 else "MISSED")
+                Row(f"keystroke to screen ({busy}), median", fmt_ms(median), "bare TextArea, same song, idle",
+                    fmt_ms(statistics.median(bare_key)), "<= 50 ms", "ok" if median <= 0.050 else "MISSED")
             )
+            out.append(Row("keystroke to screen, 90th percentile", fmt_ms(p90(key)), "bare TextArea",
+                           fmt_ms(p90(bare_key))))
     return out

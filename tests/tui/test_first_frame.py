@@ -46,6 +46,41 @@ def test_no_heavy_import_before_the_first_frame(tmp_path: Path) -> None:
     assert loaded == [], f"loaded before the first frame: {loaded}"
 
 
+SETTLED = """
+import gc, json
+from cowriter.service.workspace import Workspace
+from cowriter.tui.app import CowriterApp
+
+class Probe(CowriterApp):
+    def on_mount(self):
+        self.set_interval(0.05, self.report)
+
+    def report(self):
+        if self.screen.editor.lyrics_at(2) is None:  # the first check has not come back yet
+            return
+        self.counts = (gc.get_freeze_count(), len(gc.get_objects()))
+        self.exit(0)
+
+app = Probe(Workspace.open({path!r}, audio="none"))
+app.run(headless=True, size=(80, 24))
+print(json.dumps(app.counts))
+"""
+
+
+def test_the_rhyme_dictionary_leaves_the_collectors_walk_after_the_first_check(tmp_path: Path) -> None:
+    """Every full collection would otherwise walk the ~130,000 lists of the rhyme dictionary (tens of ms,
+    landing on keystrokes): once the first check has loaded it, the screen freezes what is loaded."""
+    song = tmp_path / "song.cho"
+    song.write_text("{title: T}\n{key: C}\n[C]Hello [G]there\n", encoding="utf-8")
+    env = {**os.environ, "NO_COLOR": "1"}
+    code = SETTLED.format(path=str(song))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    frozen, walked = json.loads(out.stdout.strip().splitlines()[-1])
+    assert frozen > 100_000, "the dictionary is frozen with the rest of what is loaded"
+    assert walked < frozen / 4, f"a full collection still walks {walked} objects"
+
+
 @pytest.mark.parametrize(
     ("term", "problem"),
     [("dumb", True), ("unknown", True)],

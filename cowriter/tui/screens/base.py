@@ -3,6 +3,7 @@ problems up to date, and saving after a pause. Workers here, as everywhere, only
 
 from __future__ import annotations
 
+import gc
 import threading
 from typing import TYPE_CHECKING
 
@@ -37,6 +38,7 @@ class SongScreen(Screen[None]):
         self._save_timer: Timer | None = None
         self._watch_timer: Timer | None = None
         self._playing_song = False
+        self._settled = False  # the first check (and the rhyme dictionary it loads) has come back
 
     @property
     def editor(self) -> SheetEditor:
@@ -89,6 +91,12 @@ class SongScreen(Screen[None]):
             if self.ws.settings.bpm is None and check.song.tempo:
                 self.transport.bpm = check.song.tempo
         self.transport.bars = check.bars
+        if not self._settled:
+            # The first check loaded the parser and the rhyme dictionary (~130,000 lists), kept until the
+            # app ends: frozen like the imports (see run.py), full collections stop walking them, which
+            # otherwise take ~15 ms each, landing on keystrokes.
+            self._settled = True
+            gc.freeze()
 
     def _show_hint(self) -> None:
         """The message of a problem on the cursor's line, in the status line."""
