@@ -13,7 +13,7 @@ The pieces beneath (notation, lyrics, model, arrangement, playback, session stor
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -28,12 +28,11 @@ from cowriter.service.workspace_diff import (
     Proposal,
     apply_changes,
     carry_authors,
-    diff_changes,
 )
+from cowriter.service.workspace_model import HISTORY, CoWriting
+from cowriter.service.workspace_playback import Playback, PlayPosition, Settings
 
 if TYPE_CHECKING:
-    from cowriter.service.cowrite import CoWriter
-    from cowriter.service.workspace_melody import MelodySketch
     from cowriter.session import Session
 
 __all__ = [
@@ -44,13 +43,11 @@ __all__ = [
     "LineInfo",
     "PlayPosition",
     "Proposal",
+    "Settings",
     "Workspace",
 ]
 
 HUMAN = "human"
-HISTORY = 12  # chat turns sent back to the model with each request
-
-Position = Callable[["PlayPosition"], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,24 +73,10 @@ class Check:
         return tuple(d for d in self.diagnostics if d.severity is Severity.ERROR)
 
 
-@dataclass(frozen=True, slots=True)
-class PlayPosition:
-    bar: int
-    beat: float
-    line: int  # 1-based source line sounding now (0: none)
-
-
 @dataclass
-class Settings:
-    style: str | None = None  # None: the song's own ({x_style}, else by its meter)
-    bpm: float | None = None  # None: the song's tempo
-    loop_section: str | None = None
-    transpose: int = 0
-
-
-@dataclass
-class Workspace:
-    """One song being written. `text` is the truth; `authors[i]` credits line i of it."""
+class Workspace(CoWriting, Playback):
+    """One song being written. `text` is the truth; `authors[i]` credits line i of it. Asking the model
+    (`CoWriting`) and playing (`Playback`) live in modules of their own."""
 
     text: str = ""
     path: Path | None = None
@@ -194,99 +177,7 @@ class Workspace:
         song, diagnostics = ports.parse(text)
         return Check(song, diagnostics, gutter(song), ports.bars(song))
 
-    # -- the model ---------------------------------------------------------------------------------------
-
-    @property
-    def model_name(self) -> str:
-        if self.backend is not None:
-            return getattr(self.backend, "name", type(self.backend).__name__)
-        return ports.model_label(self.model_spec)
-
-    def _backend(self) -> ports.Backend:
-        with self._lock:
-            if self.backend is None:
-                self.backend = ports.load_backend(self.model_spec)
-            return self.backend
-
-    def _cowriter(self) -> CoWriter:
-        from cowriter.service.cowrite import CoWriter
-
-        return CoWriter(self._backend())
-
-    def propose(
-        self,
-        prompt: str,
-        *,
-        on_token: Callable[[str], None] | None = None,
-        cancel: threading.Event | None = None,
-        task: str | None = None,
-    ) -> Proposal:
-        """Ask the model; stream its tokens to `on_token`; return the proposal as changes to the song.
-
-        Nothing in the song changes until `accept`. Raises CowriterError (no model, cancelled, a reply
-        that could not be used even after a retry)."""
-        result = self._cowriter().propose(
-            prompt, self.text, task=task, history=tuple(self.history), on_token=on_token, cancel=cancel
-        )
-        self._remember(prompt, result.text)
-        return Proposal(
-            prompt=prompt,
-            reply=result.text,
-            chordpro=result.chordpro,
-            base=self.text,
-            text=result.song,
-            changes=diff_changes(self.text, result.song),
-            model=result.model,
-            errors=tuple(f.message if hasattr(f, "message") else str(f) for f in result.flags),
-        )
-
-    def alternatives(
-        self,
-        index: int,
-        count: int = 3,
-        *,
-        on_token: Callable[[str], None] | None = None,
-        cancel: threading.Event | None = None,
-    ) -> Proposal:
-        """Other versions of line `index` (0-based), each with its syllable fit against the original."""
-        lines = self.lines
-        words = _lyric_words(lines[index]) if 0 <= index < len(lines) else ""
-        if not words:
-            raise CowriterError("put the cursor on a lyric line to ask for alternatives")
-        number = sum(1 for i, line in enumerate(lines[: index + 1]) if _lyric_words(line))
-        prompt = f"{count} alternatives for line {number}"
-        result = self._cowriter().propose(
-            prompt, self.text, task="alternatives", on_token=on_token, cancel=cancel
-        )
-        target = ports.syllables(words)
-        alts = tuple(
-            Alternative(text, ports.syllables(_lyric_words(text)), target)
-            for text in result.alternatives
-            if text.strip() and text != lines[index]
-        )
-        if not alts:
-            raise CowriterError("the model gave no usable alternative", hint="try again or rephrase")
-        proposal = Proposal(
-            prompt=prompt,
-            reply=result.text,
-            chordpro=result.chordpro,
-            base=self.text,
-            text=self.text,
-            changes=(),
-            model=result.model,
-            alternatives=alts,
-            line=index,
-        )
-        return proposal.choose(0)
-
-    def _remember(self, prompt: str, reply: str) -> None:
-        from cowriter.model.backend import Message
-
-        self.history.extend([Message("user", prompt), Message("assistant", reply)])
-        del self.history[:-HISTORY]
-        if self._session is not None:
-            with self._save_lock:
-                ports.record_chat(self._session, prompt, reply, self.model_name)
+    # -- proposals ---------------------------------------------------------------------------------------
 
     def accept(self, proposal: Proposal, change_ids: Sequence[int] | None = None) -> Proposal:
         """Put the chosen changes (all when None) into the song, crediting the lines they bring to the
@@ -312,13 +203,6 @@ class Workspace:
         ids = [c.id for c in proposal.changes] if change_ids is None else list(change_ids)
         return proposal.without(dropped=ids)
 
-    def sketch_melody(self, row: int, *, section: bool = False, alternatives: int = 4) -> MelodySketch:
-        """Ranked melody sketches for the lyric line on 0-based `row` (or its whole section). Changes
-        nothing: accept one with `accept(sketch.proposal(i))`, which credits its lines to the sketcher."""
-        from cowriter.service.workspace_melody import sketch_at
-
-        return sketch_at(self.text, row, section=section, alternatives=alternatives)
-
     # -- transport ---------------------------------------------------------------------------------------
 
     def transposed(self, semitones: int, text: str | None = None) -> str:
@@ -342,60 +226,6 @@ class Workspace:
         self.replace_text(new)
         self.settings.transpose += semitones
         return new
-
-    def styles(self) -> tuple[str, ...]:
-        return ports.styles()
-
-    @property
-    def audio_label(self) -> str:
-        return ports.audio_label(self.audio)
-
-    def play(
-        self,
-        on_position: Position | None = None,
-        *,
-        text: str | None = None,
-        section: str | None = None,
-        loop: bool = False,
-        bar: int | None = None,
-    ) -> str:
-        """Arrange and start playing (`text` defaults to the song), from `bar` (song bars, 1-based) or the
-        start of `section`; returns the audio route."""
-        self.stop()
-        source = self.text if text is None else text
-        song, _ = ports.parse(source)
-        if song is None or not song.lines:
-            raise CowriterError("nothing to play yet", hint="write a line with a chord, e.g. [C]Hello")
-        player = ports.start_player(
-            song,
-            style=self.settings.style,
-            bpm=self.settings.bpm,
-            section=section,
-            loop=loop,
-            bar=bar,
-            audio=self.audio,
-            on_position=(lambda bar, beat, line: on_position(PlayPosition(bar, beat, line)))
-            if on_position
-            else None,
-        )
-        self._player = player
-        return ports.player_route(player)
-
-    def set_tempo(self, bpm: float) -> None:
-        """Play at `bpm` from now on (from the next bar when playing)."""
-        self.settings.bpm = bpm
-        player = self._player
-        if player is not None and hasattr(player, "set_tempo"):
-            player.set_tempo(bpm)
-
-    def stop(self) -> None:
-        player, self._player = self._player, None
-        if player is not None:
-            player.stop()
-
-    @property
-    def playing(self) -> bool:
-        return self._player is not None and ports.player_active(self._player)
 
     # -- saving ------------------------------------------------------------------------------------------
 
@@ -474,24 +304,6 @@ class Workspace:
 
 
 # -- helpers ---------------------------------------------------------------------------------------------
-
-
-def _lyric_words(line: str) -> str:
-    """The sung words of a ChordPro source line ('' for directives, comments and chord-only lines)."""
-    s = line.strip()
-    if not s or s.startswith(("{", "#", "|")):
-        return ""
-    out: list[str] = []
-    depth = 0
-    for ch in line:
-        if ch == "[":
-            depth += 1
-        elif ch == "]" and depth:
-            depth -= 1
-        elif not depth:
-            out.append(ch)
-    words = "".join(out).strip()
-    return words if any(c.isalpha() for c in words) else ""
 
 
 def gutter(song: Song) -> tuple[LineInfo, ...]:

@@ -1,0 +1,156 @@
+"""The workspace's conversation with the model: proposals for the song, alternatives for one line, melody
+sketches, and the chat history sent back with each request.
+
+`CoWriting` is a part of `Workspace` (see `cowriter.service.workspace`): it reads the song and writes nothing
+into it; accepting a proposal is the workspace's own business.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from cowriter.errors import CowriterError
+from cowriter.model.backend import Message
+from cowriter.service import workspace_ports as ports
+from cowriter.service.workspace_diff import Alternative, Proposal, diff_changes
+
+if TYPE_CHECKING:
+    from cowriter.service.cowrite import CoWriter
+    from cowriter.service.workspace_melody import MelodySketch
+    from cowriter.session import Session
+
+HISTORY = 12  # chat turns sent back to the model with each request
+
+
+class CoWriting:
+    """Asking the model about the song (the fields are the workspace's)."""
+
+    text: str
+    model_spec: str | None
+    backend: ports.Backend | None
+    history: list[Message]
+    _session: Session | None
+    _save_lock: threading.Lock
+    _lock: threading.Lock
+
+    if TYPE_CHECKING:
+
+        @property
+        def lines(self) -> list[str]: ...
+
+    @property
+    def model_name(self) -> str:
+        if self.backend is not None:
+            return getattr(self.backend, "name", type(self.backend).__name__)
+        return ports.model_label(self.model_spec)
+
+    def _backend(self) -> ports.Backend:
+        with self._lock:
+            if self.backend is None:
+                self.backend = ports.load_backend(self.model_spec)
+            return self.backend
+
+    def _cowriter(self) -> CoWriter:
+        from cowriter.service.cowrite import CoWriter
+
+        return CoWriter(self._backend())
+
+    def propose(
+        self,
+        prompt: str,
+        *,
+        on_token: Callable[[str], None] | None = None,
+        cancel: threading.Event | None = None,
+        task: str | None = None,
+    ) -> Proposal:
+        """Ask the model; stream its tokens to `on_token`; return the proposal as changes to the song.
+
+        Nothing in the song changes until `accept`. Raises CowriterError (no model, cancelled, a reply
+        that could not be used even after a retry)."""
+        result = self._cowriter().propose(
+            prompt, self.text, task=task, history=tuple(self.history), on_token=on_token, cancel=cancel
+        )
+        self._remember(prompt, result.text)
+        return Proposal(
+            prompt=prompt,
+            reply=result.text,
+            chordpro=result.chordpro,
+            base=self.text,
+            text=result.song,
+            changes=diff_changes(self.text, result.song),
+            model=result.model,
+            errors=tuple(f.message if hasattr(f, "message") else str(f) for f in result.flags),
+        )
+
+    def alternatives(
+        self,
+        index: int,
+        count: int = 3,
+        *,
+        on_token: Callable[[str], None] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> Proposal:
+        """Other versions of line `index` (0-based), each with its syllable fit against the original."""
+        lines = self.lines
+        words = lyric_words(lines[index]) if 0 <= index < len(lines) else ""
+        if not words:
+            raise CowriterError("put the cursor on a lyric line to ask for alternatives")
+        number = sum(1 for i, line in enumerate(lines[: index + 1]) if lyric_words(line))
+        prompt = f"{count} alternatives for line {number}"
+        result = self._cowriter().propose(
+            prompt, self.text, task="alternatives", on_token=on_token, cancel=cancel
+        )
+        target = ports.syllables(words)
+        alts = tuple(
+            Alternative(text, ports.syllables(lyric_words(text)), target)
+            for text in result.alternatives
+            if text.strip() and text != lines[index]
+        )
+        if not alts:
+            raise CowriterError("the model gave no usable alternative", hint="try again or rephrase")
+        proposal = Proposal(
+            prompt=prompt,
+            reply=result.text,
+            chordpro=result.chordpro,
+            base=self.text,
+            text=self.text,
+            changes=(),
+            model=result.model,
+            alternatives=alts,
+            line=index,
+        )
+        return proposal.choose(0)
+
+    def _remember(self, prompt: str, reply: str) -> None:
+        self.history.extend([Message("user", prompt), Message("assistant", reply)])
+        del self.history[:-HISTORY]
+        if self._session is not None:
+            with self._save_lock:
+                ports.record_chat(self._session, prompt, reply, self.model_name)
+
+    def sketch_melody(self, row: int, *, section: bool = False, alternatives: int = 4) -> MelodySketch:
+        """Ranked melody sketches for the lyric line on 0-based `row` (or its whole section). Changes
+        nothing: accept one with `accept(sketch.proposal(i))`, which credits its lines to the sketcher."""
+        from cowriter.service.workspace_melody import sketch_at
+
+        return sketch_at(self.text, row, section=section, alternatives=alternatives)
+
+
+def lyric_words(line: str) -> str:
+    """The sung words of a ChordPro source line ('' for directives, comments and chord-only lines)."""
+    s = line.strip()
+    if not s or s.startswith(("{", "#", "|")):
+        return ""
+    out: list[str] = []
+    depth = 0
+    for ch in line:
+        if ch == "[":
+            depth += 1
+        elif ch == "]" and depth:
+            depth -= 1
+        elif not depth:
+            out.append(ch)
+    words = "".join(out).strip()
+    return words if any(c.isalpha() for c in words) else ""
