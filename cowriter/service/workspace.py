@@ -30,7 +30,7 @@ from cowriter.service.workspace_diff import (
     carry_authors,
 )
 from cowriter.service.workspace_model import HISTORY, CoWriting
-from cowriter.service.workspace_playback import Playback, PlayPosition, Settings
+from cowriter.service.workspace_playback import Playback, PlayPosition, Settings, SoundFile
 
 if TYPE_CHECKING:
     from cowriter.session import Session
@@ -44,6 +44,7 @@ __all__ = [
     "PlayPosition",
     "Proposal",
     "Settings",
+    "SoundFile",
     "Workspace",
 ]
 

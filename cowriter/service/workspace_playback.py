@@ -3,12 +3,21 @@ text, the play head, and stopping.
 
 `Playback` is a part of `Workspace` (see `cowriter.service.workspace`). `play` arranges and starts a
 player and returns at once; the play head arrives through a callback from the player's thread.
+
+When the sound cannot be heard here (over SSH, `--audio wav`, no device) the player writes a WAV file as
+fast as it renders. Nothing is playing then: there is no play head to follow (it would race to the end in
+a second), so none is reported; `sound_file` says where the sound goes, how much of it is written, and
+when it is complete. The song goes to `preview.wav`; any other text (a proposal, a melody sketch) to a file
+named after what it is, so an A/B comparison leaves one file per take.
 """
 
 from __future__ import annotations
 
+import hashlib
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from cowriter.errors import CowriterError
 from cowriter.service import workspace_ports as ports
@@ -32,6 +41,16 @@ class Settings:
     transpose: int = 0
 
 
+@dataclass(frozen=True, slots=True)
+class SoundFile:
+    """The WAV a play request writes instead of sounding."""
+
+    path: Path
+    seconds: float  # of sound written so far
+    complete: bool  # written to its end (False while writing, or when stopped before the end)
+    writing: bool  # still being written
+
+
 class Playback:
     """Playing the song (the fields are the workspace's)."""
 
@@ -39,6 +58,8 @@ class Playback:
     audio: str | None
     settings: Settings
     _player: ports.Player | None
+    _file_player: ports.Player | None = None  # the last player that wrote a file
+    _file_cut = False  # ... and it was stopped before its end
 
     def styles(self) -> tuple[str, ...]:
         return ports.styles()
@@ -63,6 +84,12 @@ class Playback:
         song, _ = ports.parse(source)
         if song is None or not song.lines:
             raise CowriterError("nothing to play yet", hint="write a line with a chord, e.g. [C]Hello")
+        live = threading.Event()  # set once the sound is known to be heard (not written to a file)
+
+        def moved(bar: int, beat: float, line: int) -> None:
+            if on_position is not None and live.is_set():
+                on_position(PlayPosition(bar, beat, line))
+
         player = ports.start_player(
             song,
             style=self.settings.style,
@@ -71,12 +98,40 @@ class Playback:
             loop=loop,
             bar=bar,
             audio=self.audio,
-            on_position=(lambda bar, beat, line: on_position(PlayPosition(bar, beat, line)))
-            if on_position
-            else None,
+            on_position=moved if on_position else None,
+            wav_path=None if self.audio_label == "off" else self._wav_for(source, section, bar),
         )
         self._player = player
+        self._file_player, self._file_cut = (None, False) if written_to(player) is None else (player, False)
+        if self._file_player is None:
+            live.set()
         return ports.player_route(player)
+
+    def _wav_for(self, source: str, section: str | None, bar: int | None) -> Path:
+        """Where a play request writes its sound when it cannot be heard: `preview.wav` for the song,
+        `preview-<what>-<hash>.wav` for other text (a proposal, a melody sketch), one file per take."""
+        song_file = ports.preview_wav()
+        if source == self.text and section is None and bar is None:
+            return song_file
+        what = section or (f"bar{bar}" if bar else "take")
+        slug = "".join(c if c.isalnum() else "-" for c in what.lower()).strip("-")[:24] or "take"
+        digest = hashlib.sha1(f"{source}\0{section}\0{bar}".encode(), usedforsecurity=False).hexdigest()[:6]
+        return song_file.with_name(f"preview-{slug}-{digest}.wav")
+
+    @property
+    def sound_file(self) -> SoundFile | None:
+        """The WAV the last play request writes or wrote (None when its sound is heard, or dropped, or
+        nothing played yet)."""
+        player = self._file_player
+        path = written_to(player) if player is not None else None
+        if player is None or path is None:
+            return None
+        writing = ports.player_active(player)
+        output = getattr(player, "output", None)
+        frames = int(getattr(output, "frames", 0) or 0)
+        rate = int(getattr(player, "sample_rate", 0) or getattr(output, "sample_rate", 0) or 44100)
+        complete = not writing and not self._file_cut and getattr(player, "error", None) is None
+        return SoundFile(path, frames / rate, complete, writing)
 
     def set_tempo(self, bpm: float) -> None:
         """Play at `bpm` from now on (from the next bar when playing)."""
@@ -88,8 +143,20 @@ class Playback:
     def stop(self) -> None:
         player, self._player = self._player, None
         if player is not None:
+            if player is self._file_player and ports.player_active(player):
+                self._file_cut = True
             player.stop()
 
     @property
     def playing(self) -> bool:
         return self._player is not None and ports.player_active(self._player)
+
+
+def written_to(player: ports.Player) -> Path | None:
+    """The file a player writes its sound to as fast as it renders (None when the sound is heard, or
+    dropped in real time)."""
+    output = getattr(player, "output", None)
+    if getattr(output, "kind", "") != "wav" or getattr(output, "clocked", True):
+        return None
+    path = getattr(output, "path", None)
+    return Path(path) if path else None
