@@ -1,10 +1,16 @@
 """The transport actions of the main screen: play and stop, the play head, loop a section, tempo,
-style and key. Arranging and starting the player happen in a worker; the play head arrives as messages."""
+style and key. Arranging and starting the player happen in a worker; the play head arrives as messages.
+
+When the sound cannot be heard here (SSH, `--audio wav`, no device) it is written to a WAV file, faster
+than it would play: the transport says "writing", then "written" with the file, no play head moves, and a
+notification says where the sound is, how long it is and how to hear it."""
 
 from __future__ import annotations
 
+import os
+
 from cowriter.errors import CowriterError
-from cowriter.service.workspace import PlayPosition
+from cowriter.service.workspace import PlayPosition, SoundFile
 from cowriter.service.workspace_diff import section_at
 from cowriter.tui import messages as m
 from cowriter.tui.screens.base import SongScreen
@@ -16,6 +22,9 @@ class PlaybackActions(SongScreen):
 
     def action_play(self) -> None:
         if self.transport.playing:
+            if self.transport.file:
+                self.notify("Stopped writing: the WAV holds only the part written so far.")
+                self.transport.file = ""
             self.run_worker(self.ws.stop, thread=True, group="stop", exit_on_error=False)
             self._stopped()
             self._stopped_by_writer()
@@ -58,25 +67,55 @@ class PlaybackActions(SongScreen):
             else:
                 self.post_message(m.PlaybackStarted(route))
 
+        # a WAV route says so from the start (the file is named once the player has opened it)
+        self.transport.file = "WAV file" if ws.audio_label.startswith("WAV") else ""
         self.transport.playing = True
         self.run_worker(work, thread=True, group="play", exclusive=True, exit_on_error=False)
 
     def on_playback_started(self, message: m.PlaybackStarted) -> None:
+        if not self.transport.playing:  # the writer stopped it while it was being arranged
+            self.run_worker(self.ws.stop, thread=True, group="stop", exit_on_error=False)
+            return
         if message.route:
             self.status.route = message.route
         self._armed = True
+        sound = self.ws.sound_file
+        self.transport.file = str(sound.path) if sound is not None else ""
         if self._watch_timer is None:
             self._watch_timer = self.set_interval(0.25, self._watch_playback)
 
     def _watch_playback(self) -> None:
         if not self.ws.playing:
+            sound = self.ws.sound_file if self.transport.file else None
             self._stopped()
+            if sound is not None:
+                self.transport.file = str(sound.path) if sound.complete else ""
+                self._tell_written(sound)
             self._played_out()
-            route = self.status.route
-            if route.startswith("WAV to "):
-                self.notify(f"Sound written {route.removeprefix('WAV ')}: play it with any player.")
+
+    def _tell_written(self, sound: SoundFile) -> None:
+        """Where the sound went, how much of it, and how to hear it."""
+        if not sound.complete:
+            self.notify(f"The WAV at {sound.path} is incomplete.", title="Playback", severity="warning")
+            return
+        minutes, seconds = divmod(round(sound.seconds), 60)
+        what = f"{minutes}:{seconds:02d} of sound"
+        if self.transport.loop:
+            what += f", {self.transport.loop} once (looping needs speakers)"
+        home = os.path.expanduser("~")
+        path = str(sound.path)
+        inside = home not in ("", "/") and path.startswith(home + os.sep)
+        fetch = path[len(home) + 1 :] if inside else path  # scp and players take it relative to home
+        ssh = os.environ.get("SSH_CONNECTION", "").split()
+        if len(ssh) == 4:  # client address, client port, this host's address, its port
+            how = f"No speakers over SSH: on your computer, scp {ssh[2]}:{fetch} ."
+        else:
+            how = "Play it with any player."
+        shown = "~/" + fetch if inside else path
+        self.notify(f"{shown}: {what}. {how}", title="Sound written", timeout=12)
 
     def on_playback_stopped(self, message: m.PlaybackStopped) -> None:
+        self.transport.file = ""
         self._stopped()
         self._stopped_by_writer()
         if message.error:
@@ -90,7 +129,7 @@ class PlaybackActions(SongScreen):
         self.editor.set_play_line(None)
 
     def on_playhead_moved(self, message: m.PlayheadMoved) -> None:
-        if not self.transport.playing:
+        if not self.transport.playing or self.transport.file:
             return
         pos = message.position
         if self._until_bar and self._armed and pos.bar > self._until_bar:

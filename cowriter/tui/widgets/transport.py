@@ -1,7 +1,10 @@
 """The transport: play / stop, the section looped, tempo, key (transposition) and style, and the play head
-(bar and beat, with a bar of progress)."""
+(bar and beat, with a bar of progress). When the sound goes to a WAV file instead of speakers (SSH,
+`--audio wav`), it says so ("writing …", then "written …") and shows no play head: nothing is playing."""
 
 from __future__ import annotations
+
+import os
 
 from rich.text import Text
 from textual.reactive import reactive
@@ -27,16 +30,20 @@ class Transport(Static):
     key: reactive[str] = reactive("")
     transpose: reactive[int] = reactive(0)
     style: reactive[str] = reactive("")
+    file: reactive[str] = reactive("")  # the WAV the sound goes to instead of speakers ("": none)
 
     def render(self) -> Text:
         state = ("|> playing", "bold green") if self.playing else ("[] stopped", "bold")
-        head = f"bar {self.bar}.{int(self.beat)}" if self.playing and self.bar else "bar -"
+        head = (f"bar {self.bar}.{int(self.beat)}" if self.playing and self.bar else "bar -", "bold")
+        if self.file:  # written as fast as it renders: no play head to show
+            state = ("~> writing", "bold yellow") if self.playing else ("[] written", "bold green")
+            head = (_home(self.file), "")
         key = self.key or "?"
         shift = f" {self.transpose:+d}" if self.transpose else ""
         tempo = f"{self.bpm:g}" if self.bpm else "song"
         fields: list[tuple[str, str]] = [
             state,
-            (head, "bold"),
+            head,
             (f"loop {self.loop or '-'}", ""),
             (f"bpm {tempo}", ""),
             (f"key {key}{shift}", ""),
@@ -48,9 +55,16 @@ class Transport(Static):
                 text.append(GAP, SEPARATOR)
             text.append(field, style)
         width = self.size.width - 2 - text.cell_len - 2
-        if self.bars and width >= 6:
+        if self.bars and width >= 6 and not self.file:
             done = min(self.bar, self.bars) * width // self.bars if self.playing else 0
             text.append(GAP, SEPARATOR)
             text.append("#" * done, "green")
             text.append("." * (width - done), "dim")
+        text.no_wrap, text.overflow = True, "ellipsis"  # one line: a long path cuts the style, not the state
         return text
+
+
+def _home(path: str) -> str:
+    """`path` with the home folder as `~` (shorter, and what the writer types to fetch it)."""
+    home = os.path.expanduser("~")
+    return "~" + path[len(home):] if home not in ("", "/") and path.startswith(home + os.sep) else path
