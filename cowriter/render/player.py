@@ -157,13 +157,21 @@ class Player:
     def tempo(self) -> float:
         return self._base_bpm * self._scale
 
-    def start(self, bar: int | None = None, *, section: str | None = None, loop: bool = False) -> None:
-        """Start playing from a bar (or a section's start), optionally looping that section."""
+    def start(
+        self,
+        bar: int | None = None,
+        *,
+        section: str | None = None,
+        loop: bool = False,
+        until_bar: int | None = None,
+    ) -> None:
+        """Start playing from a bar (or a section's start), optionally looping that section; with
+        `until_bar` (and no section), no note starts after that bar."""
         if self._threads:
             raise RuntimeError("this player has already started; make a new one")
         self.started_at = time.perf_counter()
         start = self._bar_start(bar) if bar else 0.0
-        end: float | None = None
+        end: float | None = self._bar_start(until_bar + 1) if until_bar else None
         if section is not None:
             start, end = section_span(self.arrangement, section, self.timeline)
             if loop and self.output.clocked:

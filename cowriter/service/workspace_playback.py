@@ -76,9 +76,10 @@ class Playback:
         section: str | None = None,
         loop: bool = False,
         bar: int | None = None,
+        until_bar: int | None = None,
     ) -> str:
         """Arrange and start playing (`text` defaults to the song), from `bar` (song bars, 1-based) or the
-        start of `section`; returns the audio route."""
+        start of `section`, and with `until_bar` no note after that bar; returns the audio route."""
         self.stop()
         source = self.text if text is None else text
         song, _ = ports.parse(source)
@@ -97,25 +98,28 @@ class Playback:
             section=section,
             loop=loop,
             bar=bar,
+            until_bar=until_bar,
             audio=self.audio,
             on_position=moved if on_position else None,
-            wav_path=None if self.audio_label == "off" else self._wav_for(source, section, bar),
+            wav_path=None if self.audio_label == "off" else self._wav_for(source, section, bar, until_bar),
         )
         self._player = player
-        self._file_player, self._file_cut = (None, False) if written_to(player) is None else (player, False)
+        self._file_player = player if written_to(player) is not None else None
+        self._file_cut = False
         if self._file_player is None:
             live.set()
         return ports.player_route(player)
 
-    def _wav_for(self, source: str, section: str | None, bar: int | None) -> Path:
+    def _wav_for(self, source: str, section: str | None, bar: int | None, until: int | None) -> Path:
         """Where a play request writes its sound when it cannot be heard: `preview.wav` for the song,
         `preview-<what>-<hash>.wav` for other text (a proposal, a melody sketch), one file per take."""
         song_file = ports.preview_wav()
-        if source == self.text and section is None and bar is None:
+        if source == self.text and section is None and bar is None and until is None:
             return song_file
-        what = section or (f"bar{bar}" if bar else "take")
+        what = section or (f"bars{bar or 1}-{until}" if until else f"bar{bar}" if bar else "take")
         slug = "".join(c if c.isalnum() else "-" for c in what.lower()).strip("-")[:24] or "take"
-        digest = hashlib.sha1(f"{source}\0{section}\0{bar}".encode(), usedforsecurity=False).hexdigest()[:6]
+        take = f"{source}\0{section}\0{bar}\0{until}".encode()
+        digest = hashlib.sha1(take, usedforsecurity=False).hexdigest()[:6]
         return song_file.with_name(f"preview-{slug}-{digest}.wav")
 
     @property

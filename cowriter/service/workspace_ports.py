@@ -139,6 +139,7 @@ def start_player(
     on_position: OnPosition | None,
     wav_path: Path | None = None,
     bar: int | None = None,
+    until_bar: int | None = None,
 ) -> Player:
     """Arrange the song and start playing it. With `--audio none` the play head still moves in real time
     (a clocked silent output), so the writer can follow the sheet."""
@@ -167,7 +168,7 @@ def start_player(
 
     player = RenderPlayer(arrangement, output, timeline=timed, on_position=moved)
     try:
-        player.start(bar, section=section, loop=loop)
+        player.start(bar, section=section, loop=loop, until_bar=until_bar)
     except KeyError as exc:
         player.stop()
         raise CowriterError(f"cannot play: {exc.args[0] if exc.args else exc}") from exc

@@ -135,3 +135,17 @@ def test_playing_to_speakers_after_a_wav_forgets_the_file() -> None:
         assert ws.sound_file is None
     finally:
         ws.stop()
+
+
+def test_until_bar_ends_the_take_there() -> None:
+    ws = Workspace(text=LONG, audio="wav")
+    lengths = []
+    for until in (1, 2):
+        ws.play(bar=1, until_bar=until)
+        wait_done(ws)
+        sound = ws.sound_file
+        assert sound is not None and sound.complete
+        lengths.append(sound.seconds)
+    # at 60 bpm in 4/4 a bar is 4 s, and what rings on after the last bar lasts a second or two
+    assert 4.0 < lengths[0] < 8.0
+    assert 3.0 < lengths[1] - lengths[0] < 5.0

@@ -106,3 +106,32 @@ async def test_speakers_still_show_the_play_head(song_file: Path, cache: Path) -
         await pilot.press("f5")
         await settle(pilot)
         assert not (cache / "preview.wav").exists()
+
+
+async def test_melody_alternatives_on_a_wav_route_leave_one_short_file_each(
+    song_file: Path, cache: Path
+) -> None:
+    app = wav_app(song_file, "wav")
+    rec = Recorder()
+    async with app.run_test(size=(80, 24), message_hook=rec) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        screen.editor.cursor_location = (5, 0)  # "[D]Swing low, sweet [G]chari[D]ot"
+        await pilot.press("f4")
+        assert await wait_for(pilot, lambda: screen.melody is not None)
+        sketch = screen.melody
+        assert sketch is not None
+        count = len(sketch.choices)
+        await pilot.press("n")  # hear them all, one after the other
+        written = lambda: [t for t in toasts(app) if "preview-bars" in t]  # noqa: E731
+        assert await wait_for(pilot, lambda: len(written()) == count, timeout=60.0)
+        await settle(pilot)
+        files = sorted(cache.glob("preview-bars*.wav"))
+        assert len(files) == count  # one per alternative, none overwritten
+        song_bars = sketch.end_bar - sketch.bar + 1
+        for file in files:
+            with wave.open(str(file), "rb") as w:
+                seconds = w.getnframes() / w.getframerate()
+            assert 0 < seconds < (song_bars + 3) * 4 * 60 / 100  # the line's bars (and the ring after them)
+        assert not rec.of(m.PlayheadMoved) and not screen.transport.playing

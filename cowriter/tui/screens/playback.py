@@ -59,6 +59,7 @@ class PlaybackActions(SongScreen):
                     section=section,
                     loop=loop,
                     bar=bar,
+                    until_bar=until_bar or None,
                 )
             except CowriterError as exc:
                 self.post_message(m.PlaybackStopped(str(exc)))
