@@ -13,18 +13,17 @@ named after what it is, so an A/B comparison leaves one file per take.
 
 from __future__ import annotations
 
-import hashlib
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from cowriter.errors import CowriterError
 from cowriter.service import workspace_ports as ports
 
 
-@dataclass(frozen=True, slots=True)
-class PlayPosition:
+class PlayPosition(NamedTuple):  # (a named tuple: cheaper to define and to make than a dataclass)
     bar: int
     beat: float
     line: int  # 1-based source line sounding now (0: none)
@@ -41,8 +40,7 @@ class Settings:
     transpose: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class SoundFile:
+class SoundFile(NamedTuple):
     """The WAV a play request writes instead of sounding."""
 
     path: Path
@@ -113,6 +111,8 @@ class Playback:
     def _wav_for(self, source: str, section: str | None, bar: int | None, until: int | None) -> Path:
         """Where a play request writes its sound when it cannot be heard: `preview.wav` for the song,
         `preview-<what>-<hash>.wav` for other text (a proposal, a melody sketch), one file per take."""
+        import hashlib  # here, not at the top: OpenSSL is not needed for the first frame
+
         song_file = ports.preview_wav()
         if source == self.text and section is None and bar is None and until is None:
             return song_file
