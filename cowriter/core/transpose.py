@@ -22,6 +22,7 @@ import re
 from dataclasses import replace
 from typing import Final
 
+from cowriter.core.abc_transpose import transpose_abc
 from cowriter.core.chords import Chord, ChordError, is_chord, parse_chord
 from cowriter.core.keys import Key, KeyError_, conventional_tonic, parse_key, transpose_key
 from cowriter.core.pitch import (
@@ -33,7 +34,7 @@ from cowriter.core.pitch import (
     spell_above,
     spell_pitch_class,
 )
-from cowriter.core.song import Directive, GridRow, Item, LyricLine, Section, Song
+from cowriter.core.song import Directive, GridRow, Item, LyricLine, Section, SectionKind, Song, Verbatim
 
 __all__ = ["transpose_chord", "transpose_key", "transpose_song", "transpose_symbol"]
 
@@ -192,11 +193,22 @@ def _semitones_between(source: Key, target: Key) -> int:
     return up - 12 if up > 6 else up
 
 
+def _abc(items: tuple[Item, ...], n: int, target: Key | None, source: Key | None) -> tuple[Item, ...]:
+    """An ABC block's lines with the tune moved by `n` (`core.abc_transpose`), one line for one line."""
+    lines = [i for i in items if isinstance(i, Verbatim)]
+    if not lines:
+        return items
+    moved = iter(transpose_abc("\n".join(v.text for v in lines), n, target, source).split("\n"))
+    return tuple(replace(i, text=next(moved)) if isinstance(i, Verbatim) else i for i in items)
+
+
 def transpose_song(song: Song, semitones: int, to_key: str | Key | None = None) -> Song:
     """The song with every chord moved, spelled for the new key; `{key}` directives and meta follow.
 
     With `to_key`, the first `{key}` decides the distance (semitones is ignored when the song has a
-    key) and the chords are spelled for `to_key`. Lyrics, chord offsets and everything else are kept.
+    key) and the chords are spelled for `to_key`. ABC melody blocks move by the same interval (their
+    `K:` and quoted chords too: `core.abc_transpose`). Lyrics, chord offsets and everything else are kept.
+    A move by whole octaves leaves the chords as they are and moves only the melody.
     """
     target_key = _as_key(to_key)
     source: Key | None = None
@@ -210,10 +222,17 @@ def transpose_song(song: Song, semitones: int, to_key: str | Key | None = None) 
             target = target_key or transpose_key(source, semitones)
         except KeyError_:
             source = None
-    if semitones % 12 == 0 and target_key is None:
+    octaves = semitones % 12 == 0 and target_key is None
+    if octaves and (semitones == 0 or not any(s.kind is SectionKind.ABC for s in song.sections)):
         return song
     sections: list[Section] = []
     for section in song.sections:
+        if section.kind is SectionKind.ABC and not section.recall:
+            sections.append(replace(section, items=_abc(section.items, semitones, target, source)))
+            continue
+        if octaves:
+            sections.append(section)
+            continue
         items: list[Item] = []
         for item in section.items:
             if isinstance(item, LyricLine):
@@ -228,6 +247,8 @@ def transpose_song(song: Song, semitones: int, to_key: str | Key | None = None) 
             else:
                 items.append(item)
         sections.append(replace(section, items=tuple(items)))
+    if octaves:
+        return replace(song, sections=tuple(sections))
     meta = []
     for name, value in song.meta:
         if name == "key":
