@@ -12,23 +12,23 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import Enum
 
+from cowriter.core.diagnostics import Diagnostic, Severity
 
-class Severity(str, Enum):  # noqa: UP042 - str mixin kept: str(x) stays as it was
-    ERROR = "error"
-    WARNING = "warning"
-
-
-@dataclass(frozen=True, slots=True)
-class Diagnostic:
-    """A problem found in the input, located at a 1-based line and column."""
-
-    line: int
-    column: int
-    message: str
-    severity: Severity = Severity.ERROR
-
-    def format(self, filename: str = "<song>") -> str:
-        return f"{filename}:{self.line}:{self.column}: {self.severity.value}: {self.message}"
+__all__ = [
+    "Blank",
+    "ChordRef",
+    "Comment",
+    "Diagnostic",
+    "Directive",
+    "GridCell",
+    "GridRow",
+    "LyricLine",
+    "Section",
+    "SectionKind",
+    "Severity",
+    "Song",
+    "Verbatim",
+]
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cowriter.core.song import Diagnostic, Severity, Song
+from cowriter.core.diagnostics import Diagnostic, Severity
 from cowriter.errors import CowriterError
 from cowriter.model.backend import Message
 from cowriter.service import workspace_ports as ports
@@ -32,7 +32,8 @@ from cowriter.service.workspace_diff import (
 from cowriter.service.workspace_model import HISTORY, CoWriting
 from cowriter.service.workspace_playback import Playback, PlayPosition, Settings, SoundFile
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the song model loads with the first check, after the editor's first frame
+    from cowriter.core.song import Song
     from cowriter.session import Session
 
 __all__ = [

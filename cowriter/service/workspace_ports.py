@@ -12,11 +12,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from cowriter.core.song import Diagnostic, Song
+from cowriter.core.diagnostics import Diagnostic
 from cowriter.errors import CowriterError
 from cowriter.model.backend import Backend as Backend
 
 if TYPE_CHECKING:
+    from cowriter.core.song import Song
     from cowriter.session import Session
 
 OnPosition = Callable[[int, float, int], None]
