@@ -100,7 +100,43 @@ class Proposal:
             rest.append(replace(c, id=len(rest), start=c.start + shift))
         changes = tuple(rest)
         text, _ = apply_changes(base, changes, {c.id for c in changes})
+        if self.alternatives and (applied or dropped):  # one of them went in, or all were turned down
+            return replace(self, base=base, text=base, changes=(), alternatives=(), line=None)
         return replace(self, base=base, text=text, changes=changes)
+
+    @property
+    def summary(self) -> str:
+        """Where the lines go, in the editor's line numbers: "7 new lines after line 13", "lines 5-8
+        rewritten", "line 6 removed", "3 changes in lines 5-12" ("" with no change)."""
+        changes = self.changes
+        if not changes:
+            return ""
+        n = len(changes)
+        if all(c.kind == "add" for c in changes) and len({c.start for c in changes}) == 1:
+            at = changes[0].start
+            return f"{n} new line{'s' * (n != 1)} " + ("at the top" if at == 0 else f"after line {at}")
+        first = min(c.start for c in changes)
+        # 1-based, the last line touched (new lines at `start` go after line `start`)
+        last = max(first + 1, *(c.start + len(c.old) for c in changes))
+        span = f"line {first + 1}" if last - first <= 1 else f"lines {first + 1}-{last}"
+        kinds = {c.kind for c in changes}
+        if kinds == {"replace"}:
+            return f"{span} rewritten"
+        if kinds == {"remove"}:
+            return f"{span} removed"
+        return f"{n} changes in {span}"
+
+    @property
+    def brought(self) -> tuple[int, int] | None:
+        """The first and last 0-based lines of `text` that the changes bring or touch (None: none)."""
+        if not self.changes:
+            return None
+        _, authored = apply_changes(self.base, self.changes, {c.id for c in self.changes})
+        if authored:
+            return min(authored), max(authored)
+        # removals only: the line that now follows the first one removed (nothing before it moved)
+        at = min(min(c.start for c in self.changes), max(len(self.text.split("\n")) - 1, 0))
+        return at, at
 
     def choose(self, index: int) -> Proposal:
         """For alternatives: the proposal with alternative `index` in place of the line."""
@@ -142,6 +178,11 @@ def diff_changes(old_text: str, new_text: str) -> tuple[Change, ...]:
     line, an added line, or a removed line."""
     old = old_text.split("\n") if old_text else []
     new = new_text.split("\n") if new_text else []
+    if old_text.endswith("\n") and new_text.endswith("\n"):
+        # the final newline ends the last line, it is no line of its own: new lines go before it, so
+        # accepting any of them keeps the file ending with a newline
+        old.pop()
+        new.pop()
     matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
     out: list[Change] = []
 
@@ -156,11 +197,13 @@ def diff_changes(old_text: str, new_text: str) -> tuple[Change, ...]:
             add(i1 + k, (old[i1 + k],), (new[j1 + k],), section_at(new, j1 + k))
         for k in range(pairs, i2 - i1):
             add(i1 + k, (old[i1 + k],), (), section_at(old, i1 + k))
-        for k in range(pairs, j2 - j1):
-            line = new[j1 + k]
-            # a blank line goes with the lines it separates, so accepting a section takes it too
-            where = out[-1].section if not line.strip() and k > 0 else section_at(new, j1 + k)
-            add(i2, (), (line,), where)
+        added = range(j1 + pairs, j2)
+        words = [j for j in added if new[j].strip()]
+        for j in added:
+            # a blank line goes with the lines it separates (the ones before it, else the ones after), so
+            # accepting a section takes it too
+            near = [w for w in words if w < j][-1:] or [w for w in words if w > j][:1] or [j]
+            add(i2, (), (new[j],), section_at(new, near[0]))
     return tuple(out)
 
 

@@ -8,7 +8,7 @@ into it; accepting a proposal is the workspace's own business.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from cowriter.errors import CowriterError
@@ -17,6 +17,7 @@ from cowriter.service import workspace_ports as ports
 from cowriter.service.workspace_diff import Alternative, Proposal, diff_changes
 
 if TYPE_CHECKING:
+    from cowriter.core.timeline import MeterChange
     from cowriter.service.cowrite import CoWriter
     from cowriter.service.workspace_melody import MelodySketch
     from cowriter.session import Session
@@ -97,17 +98,19 @@ class CoWriting:
         words = lyric_words(lines[index]) if 0 <= index < len(lines) else ""
         if not words:
             raise CowriterError("put the cursor on a lyric line to ask for alternatives")
-        number = sum(1 for i, line in enumerate(lines[: index + 1]) if lyric_words(line))
-        prompt = f"{count} alternatives for line {number}"
+        prompt = f"{count} alternatives for line {index + 1}"  # the editor's line (cowrite_craft.line_at)
         result = self._cowriter().propose(
             prompt, self.text, task="alternatives", on_token=on_token, cancel=cancel
         )
         target = ports.syllables(words)
-        alts = tuple(
-            Alternative(text, ports.syllables(lyric_words(text)), target)
-            for text in result.alternatives
-            if text.strip() and text != lines[index]
-        )
+        # never a line the song already has (the original included), nor the same words twice
+        seen = {same_words(line) for line in lines} - {""}
+        alts: list[Alternative] = []
+        for text in result.alternatives:
+            key = same_words(text)
+            if key and key not in seen:
+                seen.add(key)
+                alts.append(Alternative(text, ports.syllables(lyric_words(text)), target))
         if not alts:
             raise CowriterError("the model gave no usable alternative", hint="try again or rephrase")
         proposal = Proposal(
@@ -118,10 +121,36 @@ class CoWriting:
             text=self.text,
             changes=(),
             model=result.model,
-            alternatives=alts,
+            alternatives=tuple(alts),
             line=index,
         )
         return proposal.choose(0)
+
+    def proposal_bars(self, proposal: Proposal) -> tuple[int, int] | None:
+        """Where to hear `proposal`: from the bar its first changed line starts in to the last bar of its
+        last changed line (song bars, 1-based; 0: to the end). None: nowhere in particular (no change, or
+        a song that cannot be timed)."""
+        from cowriter.core.timing import timeline
+        from cowriter.service.melody import first_performance
+
+        brought = proposal.brought
+        if brought is None:
+            return None
+        song, _ = ports.parse(proposal.text)
+        if song is None:
+            return None
+        try:
+            timed = timeline(song)
+        except Exception:  # a song the timeline cannot follow: play it all
+            return None
+        first, last = brought[0] + 1, brought[1] + 1  # the spans' source lines are 1-based
+        sung = [s for line in range(first, last + 1) for s in first_performance(timed.spans, line)]
+        if not sung:  # only directives or blank lines changed: from the next line that sounds, to the end
+            after = [s.bar for s in timed.spans if s.line >= first]
+            return (after[0], 0) if after else None
+        start = min(s.bar for s in sung)
+        end = max(_bar_at(timed.meters, s.start + s.duration - 1e-6) for s in sung)
+        return start, max(start, end)
 
     def _remember(self, prompt: str, reply: str) -> None:
         self.history.extend([Message("user", prompt), Message("assistant", reply)])
@@ -136,6 +165,13 @@ class CoWriting:
         from cowriter.service.workspace_melody import sketch_at
 
         return sketch_at(self.text, row, section=section, alternatives=alternatives)
+
+
+def same_words(line: str) -> str:
+    """A line's sung words as compared for sameness: chords, case, punctuation and spacing ignored."""
+    plain = lyric_words(line).lower().replace("'", "").replace("\u2019", "")  # don't = dont
+    words = "".join(c if c.isalnum() or c.isspace() else " " for c in plain)
+    return " ".join(words.split())
 
 
 def lyric_words(line: str) -> str:
@@ -154,3 +190,12 @@ def lyric_words(line: str) -> str:
             out.append(ch)
     words = "".join(out).strip()
     return words if any(c.isalpha() for c in words) else ""
+
+
+def _bar_at(meters: Sequence[MeterChange], beat: float) -> int:
+    """The 1-based bar that `beat` falls in, following the meter changes."""
+    bar, start, per_bar = 1, 0.0, 4
+    for change in meters:
+        if change.start <= beat + 1e-9:
+            bar, start, per_bar = change.bar, change.start, max(1, change.meter.beats)
+    return bar + int((beat - start) // per_bar)
