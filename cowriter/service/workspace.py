@@ -44,9 +44,11 @@ __all__ = [
     "LineInfo",
     "PlayPosition",
     "Proposal",
+    "SessionOpened",
     "Settings",
     "SoundFile",
     "Workspace",
+    "file_session",
 ]
 
 HUMAN = "human"
@@ -73,6 +75,28 @@ class Check:
     @property
     def errors(self) -> tuple[Diagnostic, ...]:
         return tuple(d for d in self.diagnostics if d.severity is Severity.ERROR)
+
+
+@dataclass(frozen=True, slots=True)
+class SessionOpened:
+    """A session opened for a song (`Workspace.open_session`), ready to be adopted."""
+
+    name: str
+    session: Session
+    text: str  # the song's text when the session was opened
+    stored: str  # the session's latest version after opening
+    authors: tuple[str, ...]
+    chat: tuple[Message, ...]
+
+
+def file_session(path: str | Path) -> str:
+    """The session that keeps the history of the song in file `path`: its name, then a short hash of
+    where it is, so two songs both called song.cho never share one."""
+    import hashlib
+
+    where = Path(path).expanduser().resolve()
+    stem = "".join(c if c.isalnum() else "-" for c in where.stem.lower()).strip("-")[:40] or "song"
+    return f"{stem}-{hashlib.sha1(str(where).encode()).hexdigest()[:6]}"
 
 
 @dataclass
@@ -133,16 +157,37 @@ class Workspace(CoWriting, Playback):
             backend=backend,
         )
         if session:
-            opened, stored, authors = ports.open_session(session, ws.sessions_dir, text or None)
-            ws._session = opened
-            ws.notice = opened.notice
-            ws.history = [Message(r, t) for r, t in ports.session_chat(opened, HISTORY)]  # type: ignore[arg-type]
-            if stored and not text:
-                ws.text = ws.saved_text = stored
-                ws.authors = (authors + [HUMAN] * len(ws.lines))[: len(ws.lines)]
-            elif text and text != stored:
-                ports.save_session(opened, text, HUMAN, message=f"opened {file}")
+            ws.adopt(ws.open_session(session))
         return ws
+
+    # -- the session that keeps the song's history --------------------------------------------------------
+
+    def open_session(self, name: str) -> SessionOpened:
+        """Open (or create) session `name` for this song; blocking (disk), safe from a worker thread: it
+        reads a snapshot of the text and changes nothing here (`adopt` does, on the UI thread).
+
+        A song already in the session comes back with its credits. A file whose text differs from the
+        session's latest version (edited elsewhere since) becomes the next version, by the writer."""
+        text = self.text
+        opened, stored, authors = ports.open_session(name, self.sessions_dir, text or None)
+        if text and text != stored and not getattr(opened, "readonly", False):
+            where = f"opened {self.path}" if self.path is not None else "opened"
+            ports.save_session(opened, text, HUMAN, message=where)
+            stored, authors = text, ports.session_authors(opened)
+        chat = [Message(r, t) for r, t in ports.session_chat(opened, HISTORY)]  # type: ignore[arg-type]
+        return SessionOpened(name, opened, text, stored, tuple(authors), tuple(chat))
+
+    def adopt(self, opened: SessionOpened) -> None:
+        """Keep the song in the opened session from now on (the UI thread's half of `open_session`)."""
+        if opened.stored and not self.text and not opened.text:
+            self.text = self.saved_text = opened.stored
+        if self.text == opened.stored:  # what the credits describe: the writer hasn't typed since
+            n = len(self.lines)
+            self.authors = (list(opened.authors) + [HUMAN] * n)[:n]
+        self.session_name = opened.name
+        self.notice = opened.session.notice
+        self.history = list(opened.chat)
+        self._session = opened.session
 
     # -- text and credits --------------------------------------------------------------------------------
 

@@ -212,9 +212,12 @@ def open_session(name: str, folder: Path | None, text: str | None) -> tuple[Sess
 
     store = SessionStore(default_store(folder))
     session = store.open(name) if store.exists(name) else store.create(name, text or "", author="human")
-    current = session.text()
-    authors = [c.author if c.author != "edited" else f"edited:{c.origin}" for c in session.credits().credits]
-    return session, current, authors
+    return session, session.text(), session_authors(session)
+
+
+def session_authors(session: Session) -> list[str]:
+    """Who wrote each line of the session's latest version."""
+    return [c.author if c.author != "edited" else f"edited:{c.origin}" for c in session.credits().credits]
 
 
 def save_session(
