@@ -3,6 +3,10 @@
 The GGUF is loaded on the first `stream` (or `load()`), in the caller's thread — a worker in the TUI. The
 context size comes from the model's header, capped; the chat template comes from the GGUF; threads default
 to the machine's physical cores (`COWRITER_THREADS` overrides).
+
+One lock is held whenever llama.cpp runs (loading, tokenizing, each step of a generation), never across a
+`yield`: `close()` from any thread cancels a stream in progress, waits for the step in flight (a token, or
+the prompt) and only then frees the model, so freeing never races a generation (a segfault in C).
 """
 
 from __future__ import annotations
@@ -14,7 +18,14 @@ from pathlib import Path
 from typing import Any
 
 from cowriter.model import gguf
-from cowriter.model.backend import DEFAULT_MAX_TOKENS, CancelFlag, Message, ModelError, message_dicts
+from cowriter.model.backend import (
+    DEFAULT_MAX_TOKENS,
+    CancelFlag,
+    GenerationCancelled,
+    Message,
+    ModelError,
+    message_dicts,
+)
 
 DEFAULT_CONTEXT_CAP = 4096
 
@@ -72,7 +83,8 @@ class LlamaBackend:
         self._meta: dict[str, gguf.Value] = {}
         self._grammars: dict[str, Any] = {}
         self._flag = CancelFlag()
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # held while llama.cpp runs; never across a yield
+        self._closing = threading.Event()  # set once by close(): no more loading or generating
 
     # -- loading -------------------------------------------------------------------------------------------
     def load(self) -> None:
@@ -80,6 +92,8 @@ class LlamaBackend:
         with self._lock:
             if self._llm is not None:
                 return
+            if self._closing.is_set():
+                raise ModelError("the model was closed", hint="open a new backend to use it again")
             if not self.path.is_file():
                 raise ModelError(
                     f"model file not found: {self.path}",
@@ -133,8 +147,9 @@ class LlamaBackend:
         return True
 
     def count_tokens(self, text: str) -> int:
-        self.load()
-        return len(self._llm.tokenize(text.encode("utf-8"), add_bos=False, special=True))
+        with self._lock:
+            self.load()
+            return len(self._llm.tokenize(text.encode("utf-8"), add_bos=False, special=True))
 
     def _grammar(self, text: str) -> Any:
         compiled = self._grammars.get(text)
@@ -150,6 +165,7 @@ class LlamaBackend:
         return compiled
 
     def _sampler(self, grammar: str) -> Any:
+        """A grammar sampler on the model's vocabulary (call with the lock held)."""
         import llama_cpp
 
         self.load()
@@ -165,7 +181,8 @@ class LlamaBackend:
         """Raise ModelError unless llama.cpp's own GBNF parser accepts `grammar`."""
         import llama_cpp
 
-        llama_cpp.llama_sampler_free(self._sampler(grammar))
+        with self._lock:
+            llama_cpp.llama_sampler_free(self._sampler(grammar))
 
     def grammar_accepts(self, grammar: str, text: str) -> bool:
         """Whether `grammar` accepts exactly `text` (all of it, and nothing more), as llama.cpp samples."""
@@ -173,22 +190,23 @@ class LlamaBackend:
 
         import llama_cpp
 
-        sampler = self._sampler(grammar)
-        try:
-            tokens = list(self._llm.tokenize(text.encode("utf-8"), add_bos=False, special=False))
-            eos = int(self._llm.token_eos())
-            for token in [*tokens, eos]:
-                cell = (llama_cpp.llama_token_data * 1)()
-                cell[0].id, cell[0].logit, cell[0].p = token, 0.0, 0.0
-                array = llama_cpp.llama_token_data_array(data=cell, size=1, selected=-1, sorted=False)
-                llama_cpp.llama_sampler_apply(sampler, ctypes.byref(array))
-                if cell[0].logit == float("-inf"):
-                    return False
-                if token != eos:
-                    llama_cpp.llama_sampler_accept(sampler, token)
-            return True
-        finally:
-            llama_cpp.llama_sampler_free(sampler)
+        with self._lock:
+            sampler = self._sampler(grammar)
+            try:
+                tokens = list(self._llm.tokenize(text.encode("utf-8"), add_bos=False, special=False))
+                eos = int(self._llm.token_eos())
+                for token in [*tokens, eos]:
+                    cell = (llama_cpp.llama_token_data * 1)()
+                    cell[0].id, cell[0].logit, cell[0].p = token, 0.0, 0.0
+                    array = llama_cpp.llama_token_data_array(data=cell, size=1, selected=-1, sorted=False)
+                    llama_cpp.llama_sampler_apply(sampler, ctypes.byref(array))
+                    if cell[0].logit == float("-inf"):
+                        return False
+                    if token != eos:
+                        llama_cpp.llama_sampler_accept(sampler, token)
+                return True
+            finally:
+                llama_cpp.llama_sampler_free(sampler)
 
     # -- generation ----------------------------------------------------------------------------------------
     def stream(
@@ -217,32 +235,51 @@ class LlamaBackend:
         stop: list[str],
         cancel: threading.Event | None,
     ) -> Iterator[str]:
-        self._flag.check(cancel)
-        chunks = self._llm.create_chat_completion(
-            messages=message_dicts(messages),
-            grammar=compiled,
-            max_tokens=max_tokens,
-            temperature=temperature,
-            seed=seed,
-            stop=stop,
-            repeat_penalty=self.repeat_penalty,
-            stream=True,
-        )
+        with self._lock:
+            llm = self._live(None, cancel)
+            chunks = llm.create_chat_completion(
+                messages=message_dicts(messages),
+                grammar=compiled,
+                max_tokens=max_tokens,
+                temperature=temperature,
+                seed=seed,
+                stop=stop,
+                repeat_penalty=self.repeat_penalty,
+                stream=True,
+            )
         try:
-            for chunk in chunks:
-                self._flag.check(cancel)
+            while True:
+                with self._lock:  # one step of llama.cpp: the prompt, then a token at a time
+                    self._live(llm, cancel)
+                    chunk = next(chunks, None)
+                if chunk is None:
+                    return
                 piece = chunk["choices"][0]["delta"].get("content")
                 if piece:
                     yield piece
         finally:
-            chunks.close()
+            with self._lock:
+                chunks.close()  # runs no llama.cpp code (its generators hold no cleanup)
+
+    def _live(self, llm: Any, cancel: threading.Event | None) -> Any:
+        """The loaded model, unless the stream was cancelled or the model closed (or replaced) under it:
+        then GenerationCancelled. Call with the lock held."""
+        if self._closing.is_set() or self._llm is None or (llm is not None and self._llm is not llm):
+            raise GenerationCancelled()
+        self._flag.check(cancel)
+        return self._llm
 
     def cancel(self) -> None:
         self._flag.set()
 
     def close(self) -> None:
+        """Free the model, from any thread: a stream in progress ends (GenerationCancelled) at its next
+        step, and the model is freed only once llama.cpp is no longer running. Final: the backend does not
+        load again."""
+        self._closing.set()
+        self._flag.set()
         with self._lock:
             llm, self._llm = self._llm, None
             self._grammars.clear()
-        if llm is not None:
-            llm.close()
+            if llm is not None:
+                llm.close()
