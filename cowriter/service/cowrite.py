@@ -97,7 +97,8 @@ class CoWriter:
             raise CowriterError(str(exc), hint="tasks: " + ", ".join(craft.TASK_HELP)) from None
         base, song = _as_chordpro(song_text)
         key = craft.song_key(song)
-        target = craft.target_lines(song, request) if request.task in NEEDS_TARGET else ()
+        original = read_song(song_text) if base != song_text and request.target_line is not None else None
+        target = craft.target_lines(song, request, original) if request.task in NEEDS_TARGET else ()
         if request.task in NEEDS_TARGET and not target:
             raise CowriterError(
                 f"the {request.task} task works on lines of the song, and there are none to work on",

@@ -16,6 +16,7 @@ from cowriter.core.chords import is_chord
 from cowriter.core.keys import Key, KeyError_, parse_key
 from cowriter.core.progressions import realise
 from cowriter.core.song import LyricLine, Song
+from cowriter.errors import CowriterError
 from cowriter.model.grammar import LineSpec, SectionSpec, chord_rule_from_symbols
 from cowriter.model.replies import Checks, Reply
 from cowriter.model.request import Request
@@ -108,14 +109,42 @@ def chord_body(palette: Sequence[str]) -> str:
     return chord_rule_from_symbols(palette)
 
 
-def target_lines(song: Song, request: Request) -> tuple[LyricLine, ...]:
-    """The lines a task works on: `line N`, else the named section (`verse 2`), else the last one."""
+def _written_lines(song: Song) -> list[LyricLine]:
+    """The lyric lines with words as written, in source order (a recalled chorus is not written again)."""
+    return [line for s in song.sections if not s.recall for line in s.lines if line.has_words]
+
+
+def line_at(song: Song, n: int, original: Song | None = None) -> LyricLine | None:
+    """The lyric line on the writer's line `n` (1-based, the editor's gutter and the file's numbering; a
+    chord line just above its words means those words), else None. `song` is what the task works on;
+    `original`, when given, is the writer's text it was converted from (chords over lyrics), whose line
+    numbers `n` counts."""
+    written = _written_lines(original if original is not None else song)
+    by_line = {line.line: k for k, line in enumerate(written)}
+    k = by_line.get(n, by_line.get(n + 1))
+    if k is None:
+        return None
+    if original is None:
+        return written[k]
+    lines = _written_lines(song)
+    return lines[k] if len(lines) == len(written) else None
+
+
+def target_lines(song: Song, request: Request, original: Song | None = None) -> tuple[LyricLine, ...]:
+    """The lines a task works on: `line N` (the writer's line N: see `line_at`), else the named section
+    (`verse 2`), else the last one. A `line N` with no words on it is an error that says so."""
     lines = tuple(line for line in song.lines if line.has_words)
     if not lines:
         return ()
     if request.target_line is not None:
         n = request.target_line
-        return (lines[n - 1],) if 1 <= n <= len(lines) else ()
+        found = line_at(song, n, original)
+        if found is None:
+            raise CowriterError(
+                f"line {n} has no lyrics to work on",
+                hint="line numbers are the editor's (the file's lines): name a line with words",
+            )
+        return (found,)
     if request.task == "alternatives":
         return (lines[-1],)
     sections = [s for s in song.sections if any(line.has_words for line in s.lines)]

@@ -32,7 +32,8 @@ class MelodyChoice:
 
 @dataclass(frozen=True, slots=True)
 class MelodySketch:
-    """Alternatives for one target (`label`: "line 3", "Verse 1") sketched against `base`.
+    """Alternatives for one target (`label`: "line 37", the editor's line, or "Verse 1") sketched
+    against `base`.
 
     Play an alternative from `bar` (song bars, 1-based) until after `end_bar`, or the whole `section`
     when one was sketched."""
@@ -107,7 +108,9 @@ def sketch_at(
     )
     if result.tunes and result.tunes[0].pickup > 0 and bar > 1:
         bar -= 1  # the pickup sounds in the bar before
-    return MelodySketch(result.target.label, text, choices, bar, end_bar, chosen)
+    # the panel names a line as the editor does (its source line); the block keeps the CLI's lyric count
+    label = result.target.label if section or number is None else f"line {_source_line(lines, number)}"
+    return MelodySketch(label, text, choices, bar, end_bar, chosen)
 
 
 def _beats(meter: Meter) -> int:
@@ -119,6 +122,11 @@ def _line_number(lines: list[tuple[int, LyricLine]], row: int) -> int | None:
     (chords written over the words)."""
     by_source = {ln.line: k + 1 for k, (_, ln) in enumerate(lines)}
     return by_source.get(row + 1) or by_source.get(row + 2)
+
+
+def _source_line(lines: list[tuple[int, LyricLine]], number: int) -> int:
+    """The editor's (1-based source) line of lyric line `number`."""
+    return lines[number - 1][1].line
 
 
 def _section_at(song: Song, row: int, lines: list[tuple[int, LyricLine]]) -> int | None:

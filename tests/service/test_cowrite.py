@@ -141,7 +141,7 @@ def test_tokens_stream_to_the_caller() -> None:
             },
         ),
         (
-            "rewrite line 2",
+            "rewrite line 5",  # the editor's line 5: the verse's second line
             "[Em]Every window [D]black as clay,\n",
             {5: "[Em]Every window [D]black as clay,"},
         ),
@@ -176,7 +176,7 @@ def test_chords_task_refuses_changed_words() -> None:
 def test_alternatives_offer_each_line() -> None:
     reply = "[G]Streetlights glow on [C]Cass Ave,\n[G]Neon hums on [C]Gratiot,\n[Em]Lamps on [C]Woodward,\n"
     cw, _ = writer(reply)
-    p = cw.propose("three other lines for line 1", SONG)
+    p = cw.propose("three other lines for line 4", SONG)
     assert p.task == "alternatives" and len(p.alternatives) == 3
     assert p.song.split("\n")[3] == p.alternatives[0]
 

@@ -38,21 +38,31 @@ Looking for a light
 
 
 @pytest.mark.parametrize(
-    ("text", "row", "label"),
+    ("text", "row", "label", "block"),  # the panel names the editor's line; the block the lyric line
     [
-        (SONG, 5, "line 1"),
-        (SONG, 6, "line 2"),
-        (SONG, 10, "line 3"),
-        (OVER, 3, "line 1"),  # the words under their chords (the title line is not sung)
-        (OVER, 2, "line 1"),  # the chord line above them means the same line
-        (OVER, 5, "line 2"),
+        (SONG, 5, "line 6", "line 1"),
+        (SONG, 6, "line 7", "line 2"),
+        (SONG, 10, "line 11", "line 3"),
+        (OVER, 3, "line 4", "line 1"),  # the words under their chords (the title line is not sung)
+        (OVER, 2, "line 4", "line 1"),  # the chord line above them means the same line
+        (OVER, 5, "line 6", "line 2"),
     ],
 )
-def test_the_cursor_row_names_its_lyric_line(text: str, row: int, label: str) -> None:
+def test_the_cursor_row_names_its_lyric_line(text: str, row: int, label: str, block: str) -> None:
     sketch = sketch_at(text, row)
     assert sketch.label == label and sketch.section is None
-    head = f"{{start_of_abc: Melody: {label}}}"
+    assert sketch.proposal(0).prompt == f"melody for {label}"
+    head = f"{{start_of_abc: Melody: {block}}}"
     assert sketch.choices and all(c.abc.startswith(head) for c in sketch.choices)
+
+
+def test_the_label_is_the_editor_line_after_a_recalled_chorus() -> None:
+    verse = "{start_of_verse: Verse 2}\n[C]Morning comes and [G]I am gone\n{end_of_verse}\n"
+    text = SONG + "\n{chorus}\n\n" + verse
+    row = text.split("\n").index("[C]Morning comes and [G]I am gone")
+    sketch = sketch_at(text, row)
+    assert sketch.label == f"line {row + 1}"
+    assert sketch.choices[0].abc.startswith("{start_of_abc: Melody: line 4}")
 
 
 @pytest.mark.parametrize(("row", "label"), [(4, "Verse 1"), (6, "Verse 1"), (10, "Chorus"), (11, "Chorus")])
