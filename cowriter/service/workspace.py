@@ -337,10 +337,15 @@ class Workspace(CoWriting, Playback):
         slug = "".join(c if c.isalnum() else "-" for c in title.lower()).strip("-") or "song"
         return f"{slug}.cho"
 
-    def export(self, path: str | Path) -> Path:
-        target = Path(path).expanduser()
-        ports.write_atomic(target, self.text)
-        return target
+    def export(self, path: str | Path, *, overwrite: bool = True) -> Path:
+        """Write the song to `path` in the format its extension names (`workspace_export`: ChordPro, text,
+        MIDI, MusicXML, WAV; the transport's style and tempo). The caller asks before overwriting (the
+        export screen does); `overwrite=False` refuses an existing file. A WAV takes seconds (a worker)."""
+        from cowriter.service.workspace_export import write_export
+
+        text = self.text
+        settings = self.settings
+        return write_export(text, path, overwrite=overwrite, style=settings.style, bpm=settings.bpm).path
 
     def close(self) -> None:
         self.stop()

@@ -210,7 +210,7 @@ def test_save_and_export_write_files(tmp_path: Path) -> None:
     assert ws.dirty
     assert str(path) in ws.save()
     assert path.read_text() == SONG + "# more\n" and not ws.dirty
-    out = ws.export(tmp_path / "out" / "copy.cho")
+    out = ws.export(tmp_path / "copy.cho")  # a missing folder is refused (test_workspace_export.py)
     assert out.read_text() == ws.text
 
 
