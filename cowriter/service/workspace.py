@@ -189,6 +189,27 @@ class Workspace(CoWriting, Playback):
         self.history = list(opened.chat)
         self._session = opened.session
 
+    def suggested_session(self) -> str:
+        """A free session name for a song that has none: from its {title}, else untitled-YYYYMMDD-HHMM."""
+        import time
+
+        song, _ = ports.parse(self.text)
+        title = song.title if song is not None else ""
+        slug = "-".join("".join(c if c.isalnum() else " " for c in title.lower()).split())[:40]
+        return ports.free_session_name(slug or time.strftime("untitled-%Y%m%d-%H%M"), self.sessions_dir)
+
+    def keep_in_session(self, name: str) -> SessionOpened:
+        """Keep a song that has nowhere to go (no file, no session of its own) in a NEW session `name`: its
+        text with each line credited as now (the model's lines to their model; a line the writer edited,
+        to the writer) and the chat so far. Blocking (disk), safe from a worker; `adopt` the result on the
+        UI thread. Raises CowriterError when the name is refused or already taken."""
+        text, authors, chat = self.text, list(self.authors), tuple(self.history)
+        session = ports.create_session(
+            name, self.sessions_dir, text, authors, [(m.role, m.content) for m in chat], self.model_name
+        )
+        stored = ports.session_authors(session)
+        return SessionOpened(session.name, session, text, text, tuple(stored), chat)
+
     # -- text and credits --------------------------------------------------------------------------------
 
     @property

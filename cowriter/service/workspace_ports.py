@@ -220,6 +220,52 @@ def session_authors(session: Session) -> list[str]:
     return [c.author if c.author != "edited" else f"edited:{c.origin}" for c in session.credits().credits]
 
 
+def create_session(
+    name: str,
+    folder: Path | None,
+    text: str,
+    authors: list[str],
+    chat: list[tuple[str, str]],
+    model: str,
+) -> Session:
+    """A NEW session `name` (CowriterError when refused or taken) whose latest version is `text`, line i
+    credited to `authors[i]`: the writer's lines make the first version, each model's lines the next
+    (the store credits the lines a version adds to its author); then the chat. A line the writer edited
+    from a model's ("edited:…") is the writer's here: the model's own words are not known any more."""
+    from cowriter.session import SessionStore, default_store
+
+    lines = text.split("\n")
+    who = [a if a.startswith("model:") else "human" for a in (authors + ["human"] * len(lines))[: len(lines)]]
+    models = list(dict.fromkeys(a for a in who if a != "human"))
+
+    def upto(k: int) -> str:
+        keep = {"human", *models[:k]}
+        return "\n".join(line for line, a in zip(lines, who, strict=True) if a in keep)
+
+    session = SessionStore(default_store(folder)).create(name, upto(0), author="human", message="kept")
+    try:
+        for k, author in enumerate(models, 1):
+            session.save_version(upto(k), author, message="the model's lines, kept")
+        for role, content in chat:
+            session.add_message(role, content, model=model if role == "assistant" else None)
+    except BaseException:
+        session.close()
+        raise
+    return session
+
+
+def free_session_name(stem: str, folder: Path | None) -> str:
+    """`stem`, or `stem-2`, `stem-3`… : the first name no session in the store has (case-insensitively)."""
+    from cowriter.session import SessionStore, default_store
+
+    taken = {n.casefold() for n in SessionStore(default_store(folder)).list()}
+    name, n = stem, 1
+    while name.casefold() in taken:
+        n += 1
+        name = f"{stem}-{n}"
+    return name
+
+
 def save_session(
     session: Session, text: str, author: str, message: str = "", prompt: str | None = None
 ) -> None:
