@@ -1,8 +1,11 @@
 """The Textual app: thin. It holds the workspace, installs the main screen and the command palette
-entries, and closes the workspace on the way out (saving first)."""
+entries, and closes the workspace on the way out: a reply in flight is cancelled and the workers are given
+a moment to end first, the song is saved, and a song with nowhere to go is offered a session."""
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from pathlib import Path
 from typing import ClassVar
 
@@ -14,6 +17,7 @@ from cowriter.tui.commands import CowriterCommands
 from cowriter.tui.screens.main import MainScreen
 
 DEFAULT_THEME = "textual-dark"
+QUIT_WAIT = 10.0  # seconds the quit waits for workers (a cancelled reply stops within a token)
 
 
 class CowriterApp(App[int]):
@@ -28,23 +32,59 @@ class CowriterApp(App[int]):
         super().__init__()
         self.workspace = workspace
         self.theme = theme
+        self._quitting = False
 
     def get_default_screen(self) -> MainScreen:
         return MainScreen(self.workspace)
 
+    @property
+    def main_screen(self) -> MainScreen | None:
+        return next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)
+
     async def action_quit(self) -> None:
+        from cowriter.tui.screens.quit import QuitScreen
+
+        if self._quitting or isinstance(self.screen, QuitScreen):
+            return  # already on the way out, or asking where the song goes
         ws = self.workspace
-        screen = self.screen
-        if isinstance(screen, MainScreen):
+        main = self.main_screen
+        if main is not None and main.is_attached:
             try:
-                screen.remember()
+                main.remember()
             except Exception as exc:  # where the cursor was is not worth losing the quit
                 self.log.warning(f"cursor not kept: {exc}")
+        if not ws.can_save and ws.dirty and ws.text.strip():
+            self.push_screen(QuitScreen(ws), self._quit_decided)
+            return
+        await self._shut_down()
+
+    async def _quit_decided(self, decision: str | None) -> None:
+        if decision is not None:  # kept in a session, or thrown away on purpose; None: back to the song
+            await self._shut_down()
+
+    async def _shut_down(self) -> None:
+        """Stop the model and wait for the workers, save, close, exit. The workspace (and the model in it)
+        is closed only once nothing runs in it any more, or after QUIT_WAIT seconds (the llama backend
+        itself never frees the model under a running generation)."""
+        self._quitting = True
+        ws = self.workspace
+        main = self.main_screen
+        cancel: threading.Event | None = getattr(main, "_cancel", None)  # the reply in flight, if any
+        if cancel is not None:
+            cancel.set()
+        await self._wait_for_workers(QUIT_WAIT)
         if ws.can_save and ws.dirty:
             try:
-                ws.save()
-            except Exception as exc:  # never lose the quit; say why the save failed
+                await asyncio.to_thread(ws.save)
+            except Exception as exc:  # never lose the song silently: say why, and stay
+                self._quitting = False
                 self.notify(f"Not saved: {exc}", severity="error")
                 return
-        ws.close()
+        await asyncio.to_thread(ws.close)
         self.exit(0)
+
+    async def _wait_for_workers(self, timeout: float) -> None:
+        loop = asyncio.get_running_loop()
+        end = loop.time() + timeout
+        while any(not w.is_finished for w in self.workers) and loop.time() < end:
+            await asyncio.sleep(0.02)
