@@ -33,11 +33,16 @@ def terminal_problem(environ: MutableMapping[str, str] | None = None) -> str:
 
 
 def apply_color(choice: str | None, environ: MutableMapping[str, str] | None = None) -> None:
-    """Set what Textual reads at import: `none` (or NO_COLOR already set) means no colour at all."""
+    """Set what Textual reads at import: `none` (or NO_COLOR already set) means no colour at all.
+
+    No colour: Textual drops every colour (terminal default foreground and background, SGR 39/49) only when
+    its first theme is an ANSI one; with any other it paints shades of grey instead. The app then switches to
+    its own theme, and the parts of the screen differ by bold, italic, underline and reverse alone."""
     env = os.environ if environ is None else environ
     choice = choice or "auto"
-    if choice == "none":
-        env["NO_COLOR"] = "1"
+    if choice == "none" or (choice == "auto" and "NO_COLOR" in env):
+        env["NO_COLOR"] = env.get("NO_COLOR") or "1"
+        env["TEXTUAL_THEME"] = "ansi-dark"
         env["TEXTUAL_COLOR_SYSTEM"] = "standard"
         return
     if choice == "auto" and "TEXTUAL_COLOR_SYSTEM" in env:

@@ -124,7 +124,7 @@ def test_run_tui_refuses_term_dumb(
         ("none", {}, "standard", True),
         ("auto", {}, "auto", False),
         ("auto", {"TEXTUAL_COLOR_SYSTEM": "256"}, "256", False),
-        ("auto", {"NO_COLOR": "1"}, "auto", True),
+        ("auto", {"NO_COLOR": "1"}, "standard", True),  # NO_COLOR is --color none
     ],
 )
 def test_color_choice_reaches_textual(choice: str, env: dict[str, str], system: str, no_color: bool) -> None:

@@ -1,6 +1,10 @@
-"""The song editor: ChordPro text with its parts coloured, problems marked where they are, and a gutter
-showing each lyric line's syllable count and rhyme-scheme letter. While the song plays, the sounding line
-is highlighted."""
+"""The song editor: ChordPro text with its parts coloured, problems marked where they are, and one gutter
+showing, for each line, a problem mark, its number, and for a lyric line its syllable count and
+rhyme-scheme letter ("E12 10A "). While the song plays, the sounding line is highlighted.
+
+Long lines wrap (an 80-column terminal shows ~44 columns of song): typing at the end of a long line never
+scrolls the sheet sideways. Only a sheet with chords written above the lyrics keeps its lines whole, since
+wrapping would part each chord from its syllable."""
 
 from __future__ import annotations
 
@@ -9,6 +13,8 @@ from typing import ClassVar
 
 from rich.style import Style
 from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.geometry import Offset
 from textual.strip import Strip
 from textual.widgets import TextArea
 
@@ -19,11 +25,38 @@ CHORD = re.compile(r"\[[^\]\n]*\]?")
 DIRECTIVE = re.compile(r"\{[^}\n]*\}?")
 SECTION = re.compile(r"^\s*\{\s*(start_of_|end_of_|so[cvbtg]\b|eo[cvbtg]\b|chorus\b)", re.IGNORECASE)
 
-GUTTER = 7  # "E 12 A " : mark, syllables, rhyme letter
+# A row of chord names only ("G  D/F#  Em7"): the chords-over-lyrics layout, which must not wrap.
+CHORD_NAME = (
+    r"[A-G][#b]?(?:maj|min|m|M|dim|aug|sus|add|\+|-)?[0-9]*(?:sus[24]?|add[0-9]+|[#b][0-9]+)*(?:/[A-G][#b]?)?"
+)
+CHORD_ROW = re.compile(rf"^[ \t]*{CHORD_NAME}(?:[ \t]+{CHORD_NAME})+[ \t]*$")
+
+LYRIC_INFO = 5  # " 10A " : syllables (right-aligned in 3) and the rhyme letter, then a blank
 
 
-class SheetEditor(TextArea):
+def keeps_columns(text: str) -> bool:
+    """Whether `text` places chords above its lyrics (two rows of chord names or more): not wrapped."""
+    rows = 0
+    for line in text.split("\n", 2000)[:2000]:
+        if CHORD_ROW.match(line):
+            rows += 1
+            if rows >= 2:
+                return True
+    return False
+
+
+# Keys the main screen uses for the transport (F6 loop, F7 key down): the editor's own F6 (select line) and
+# F7 (select all) would come first in the footer while the editor has the focus, reordering it.
+SHADOWED_KEYS = frozenset({"f6", "f7"})
+
+
+class SheetEditor(TextArea, inherit_bindings=False):
     """A TextArea for chord sheets. Set `diagnostics`, `lyrics` and `play_line` through the methods."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        b for b in TextArea.BINDINGS
+        if not (isinstance(b, Binding) and set(b.key.split(",")) <= SHADOWED_KEYS)
+    ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = TextArea.COMPONENT_CLASSES | {
         "sheet--chord",
@@ -35,32 +68,43 @@ class SheetEditor(TextArea):
         "sheet--playing",
         "sheet--lyrics-gutter",
         "sheet--rhyme",
+        "sheet--number",
     }
 
+    # Readable on the default theme (textual-dark, contrast with the surface): chords orange 8.5:1, section
+    # directives blue 6.3:1, other directives green 9.5:1, comments grey 6.8:1. Without colour (NO_COLOR,
+    # --color none) the parts differ by text style: chords bold, sections bold underlined, other directives
+    # and comments grey, comments italic, errors reversed, warnings underlined.
     DEFAULT_CSS = """
+    SheetEditor { padding: 0; scrollbar-size-vertical: 1; }
     SheetEditor .sheet--chord { color: $accent; text-style: bold; }
-    SheetEditor .sheet--directive { color: $secondary; }
-    SheetEditor .sheet--section { color: $warning; text-style: bold; }
+    SheetEditor .sheet--section { color: $text-primary; text-style: bold; }
+    SheetEditor .sheet--directive { color: $text-success; }
     SheetEditor .sheet--comment { color: $text-muted; text-style: italic; }
-    SheetEditor .sheet--error { color: $error; text-style: bold underline; }
-    SheetEditor .sheet--warning { color: $warning; text-style: underline; }
+    SheetEditor .sheet--error { color: $text-error; text-style: bold underline; }
+    SheetEditor .sheet--warning { color: $text-warning; text-style: underline; }
     SheetEditor .sheet--playing { background: $success 30%; text-style: reverse; }
     SheetEditor .sheet--lyrics-gutter { color: $text-muted; }
-    SheetEditor .sheet--rhyme { color: $accent; text-style: bold; }
+    SheetEditor .sheet--rhyme { color: $text-accent; text-style: bold; }
+    SheetEditor .sheet--number { color: $foreground 50%; }
+    SheetEditor:nocolor .sheet--section { text-style: bold underline; }
+    SheetEditor:nocolor .sheet--error { text-style: bold reverse; }
+    SheetEditor:nocolor .sheet--directive { color: $text-muted; }
+    SheetEditor:nocolor .sheet--number { color: $text-muted; }
     """
 
     def __init__(self, text: str = "", **kwargs: object) -> None:
         super().__init__(
             text,
             show_line_numbers=True,
-            soft_wrap=False,
+            soft_wrap=not keeps_columns(text),
             tab_behavior="indent",
             **kwargs,  # type: ignore[arg-type]
         )
         self._diagnostics: dict[int, list[Diagnostic]] = {}
         self._lyrics: dict[int, LineInfo] = {}
         self._play_line: int | None = None
-        self._gutters: dict[tuple[str, str, str, str], Strip] = {}
+        self._gutters: dict[tuple[str, str, str, str, bool], Strip] = {}
         self._part_styles: dict[str, Style] = {}
         self._styled: dict[tuple[str, tuple[tuple[int, int, str], ...], bool], Text] = {}
 
@@ -98,6 +142,10 @@ class SheetEditor(TextArea):
     def lyrics_at(self, index: int) -> LineInfo | None:
         return self._lyrics.get(index)
 
+    def problem_lines(self) -> list[int]:
+        """The 0-based lines with a problem, top to bottom."""
+        return sorted(self._diagnostics)
+
     def _redraw(self) -> None:
         self._line_cache.clear()
         self.refresh()
@@ -119,7 +167,10 @@ class SheetEditor(TextArea):
 
     @property
     def gutter_width(self) -> int:
-        return super().gutter_width + GUTTER if self.show_line_numbers else 0
+        """One gutter: mark, line number, syllables, rhyme letter ("E12 10A ")."""
+        if not self.show_line_numbers:
+            return 0
+        return 1 + len(str(self.document.line_count)) + LYRIC_INFO
 
     def get_line(self, line_index: int) -> Text:
         """The line with its parts styled. Cached by content: typing restyles only the line typed in."""
@@ -160,12 +211,17 @@ class SheetEditor(TextArea):
         strip = super().render_line(y)
         if not self.show_line_numbers:
             return strip
-        index = self.scroll_offset.y + y
-        if index >= self.document.line_count:
+        wrapped = self.wrapped_document
+        row = self.scroll_offset.y + y
+        if row >= wrapped.height:
             return strip
-        return Strip.join([self._gutter_strip(index), strip.crop(GUTTER)])
+        index, column = wrapped.offset_to_location(Offset(0, row))
+        first = column == 0 or wrapped.location_to_offset((index, 0)).y == row
+        width = self.gutter_width
+        return Strip.join([self._gutter_strip(index, first, width), strip.crop(width)])
 
-    def _gutter_strip(self, index: int) -> Strip:
+    def _gutter_strip(self, index: int, first: bool, width: int) -> Strip:
+        """The gutter of line `index` (a wrapped line's later rows: blank but for the play mark)."""
         diags = self._diagnostics.get(index, ())
         mark, mark_name = " ", "sheet--lyrics-gutter"
         if any(d.severity is Severity.ERROR for d in diags):
@@ -174,18 +230,29 @@ class SheetEditor(TextArea):
             mark, mark_name = "W", "sheet--warning"
         if index == self._play_line:
             mark, mark_name = ">", "sheet--playing"
-        info = self._lyrics.get(index)
-        count = f"{info.syllables:>3}" if info else "   "
-        letter = (info.rhyme or " ")[:1] if info else " "
-        key = (mark, mark_name, count, letter)
+        info = self._lyrics.get(index) if first else None
+        number = str(index + 1) if first else ""
+        count = f"{min(info.syllables, 999):>3}" if info else ""
+        letter = (info.rhyme or " ")[:1] if info else ""
+        cursor = first and index == self.cursor_location[0] and self.has_focus
+        key = (mark if first or mark == ">" else " ", mark_name, number, count + letter, cursor)
         strip = self._gutters.get(key)
-        if strip is None:
+        if strip is None or strip.cell_length != width:
             style = self._part_style
             base = style("sheet--lyrics-gutter")
-            rhyme = style("sheet--rhyme")
-            text = Text.assemble((mark, style(mark_name)), (count, base), " ", (letter, rhyme), " ")
+            number_style = style("text-area--cursor-gutter" if cursor else "sheet--number")
+            digits = width - 1 - LYRIC_INFO
+            text = Text.assemble(
+                (key[0], style(mark_name)),
+                (f"{number:>{digits}}", number_style),
+                (f"{count:>3}", base),
+                (f"{letter:1}", style("sheet--rhyme")),
+                " ",
+            )
             text.stylize(Style(bgcolor=base.bgcolor), 0)
-            strip = self._gutters[key] = Strip(list(text.render(self.app.console)), GUTTER)
+            if len(self._gutters) > 4096:
+                self._gutters.clear()
+            strip = self._gutters[key] = Strip(list(text.render(self.app.console)), width)
         return strip
 
 
