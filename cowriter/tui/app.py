@@ -18,6 +18,7 @@ from cowriter.tui.screens.main import MainScreen
 
 DEFAULT_THEME = "textual-dark"
 QUIT_WAIT = 10.0  # seconds the quit waits for workers (a cancelled reply stops within a token)
+NOTICE_AFTER = 0.3  # seconds of waiting before the quit says what it waits for
 
 
 class CowriterApp(App[int]):
@@ -84,7 +85,14 @@ class CowriterApp(App[int]):
         self.exit(0)
 
     async def _wait_for_workers(self, timeout: float) -> None:
+        """Until every worker has ended, or `timeout` seconds. A wait the writer would notice (the model
+        reading a long prompt finishes that step before it can stop) is said on screen."""
         loop = asyncio.get_running_loop()
-        end = loop.time() + timeout
-        while any(not w.is_finished for w in self.workers) and loop.time() < end:
+        start = loop.time()
+        said = False
+        while (running := [w for w in self.workers if not w.is_finished]) and loop.time() < start + timeout:
+            if not said and loop.time() > start + NOTICE_AFTER:
+                said = True
+                model = any(w.group == "model" for w in running)
+                self.notify("Quitting once the co-writer stops…" if model else "Quitting…", timeout=timeout)
             await asyncio.sleep(0.02)

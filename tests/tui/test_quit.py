@@ -69,6 +69,23 @@ async def test_quit_mid_reply_cancels_it_and_closes_the_model_after_the_worker(s
     assert song_file.read_text() != "" and backend.closed
 
 
+async def test_a_model_slow_to_stop_is_waited_for_and_the_wait_is_said(song_file: Path) -> None:
+    # like llama.cpp reading the prompt: the first step cannot be interrupted, it takes a while
+    backend = WatchedBackend.with_replies([VERSE2], delay=1.0)
+    app = CowriterApp(Workspace.open(song_file, backend=backend, audio="none"))
+    backend.app = app
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f2", *"a verse about trains", "enter")
+        assert await wait_for(pilot, lambda: bool(backend.calls))
+        await pilot.press("ctrl+q")
+        assert await wait_for(pilot, lambda: "closed" in backend.events)
+        said = [str(n.message) for n in app._notifications]  # type: ignore[attr-defined]
+    assert app.return_value == 0
+    assert backend.events == ["stream ended", "closed"]
+    assert "Quitting once the co-writer stops…" in said
+
+
 async def test_quit_with_nothing_typed_quits_at_once(tmp_path: Path) -> None:
     sessions = tmp_path / "sessions"
     app = make_app(None, sessions_dir=sessions)
