@@ -3,6 +3,7 @@ under the cursor, hear the alternatives, accept one into the song as a credited 
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -138,3 +139,43 @@ def test_melody_sketches_snapshot(snap_compare: Callable[..., bool], song_file: 
         await steady(pilot)
 
     assert snap_compare(make_app(song_file), terminal_size=(80, 24), run_before=sketch)
+
+
+async def test_typing_while_a_sketch_arrives_stays_typing(song_file: Path) -> None:
+    app = make_app(song_file)
+    ws = app.workspace
+    real, gate = ws.sketch_melody, threading.Event()
+
+    def held(*args: object, **kwargs: object) -> object:
+        gate.wait(10)
+        return real(*args, **kwargs)
+
+    ws.sketch_melody = held  # type: ignore[method-assign]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        editor = screen.editor  # type: ignore[attr-defined]
+        editor.cursor_location = (LINE, len(ws.lines[LINE]))
+        await pilot.press("f4", *" oh")
+        gate.set()
+        assert await wait_for(pilot, lambda: screen.melody is not None)  # type: ignore[attr-defined]
+        await pilot.press(*" a pan ran")  # a accept, p play, n play all, r dismiss: all of them words here
+        await settle(pilot)
+        assert ws.lines[LINE] == "[D]Swing low, sweet [G]chari[D]ot oh a pan ran"
+        assert editor.has_focus and screen.melody is not None  # type: ignore[attr-defined]
+        assert not any(line.startswith("{start_of_abc") for line in ws.lines)
+        assert any("F3" in t for t in toasts(app))
+        await pilot.press("f3", "r")  # the writer goes to them when they want
+        await settle(pilot)
+        assert screen.melody is None  # type: ignore[attr-defined]
+
+
+async def test_waiting_for_a_sketch_gets_it(song_file: Path) -> None:
+    app = make_app(song_file)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        screen.editor.cursor_location = (LINE, 0)  # type: ignore[attr-defined]
+        await pilot.press("f4")
+        assert await wait_for(pilot, lambda: screen.melody is not None)  # type: ignore[attr-defined]
+        assert screen.focused is screen.query_one(MelodyView).options

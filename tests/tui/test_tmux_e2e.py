@@ -85,8 +85,8 @@ def test_write_ask_accept_play_quit_with_the_real_model(tmp_path: Path) -> None:
         time.sleep(0.2)
         tmux.keys("Enter")
         tmux.wait("co-writer: {", timeout=120)  # the reply streams into the chat
-        outcome = tmux.wait("Proposal from", "could not be used", "changes nothing", timeout=240)
-        assert outcome == "Proposal from", tmux.screen()
+        outcome = tmux.wait("r/R reject", "could not be used", "changes nothing", timeout=240)
+        assert outcome == "r/R reject", tmux.screen()  # the proposal's keys: it is open
         tmux.keys("A")
         tmux.wait("Accepted")
         tmux.keys("F5")

@@ -24,7 +24,7 @@ from cowriter.errors import CowriterError
 from cowriter.service.workspace import Proposal
 from cowriter.tui import messages as m
 from cowriter.tui.commands import bindings
-from cowriter.tui.screens.melody import MelodyActions
+from cowriter.tui.screens.melody import MelodyActions, review_key
 from cowriter.tui.widgets.chat import ChatView
 from cowriter.tui.widgets.sheet_editor import SheetEditor
 from cowriter.tui.widgets.status import StatusBar
@@ -46,6 +46,9 @@ def lower_priority(niceness: int = 4) -> None:
 
 class MainScreen(MelodyActions):
     BINDINGS: ClassVar[list[BindingType]] = bindings()  # type: ignore[assignment]
+
+    _streamed = ""  # the reply so far
+    _reply_asked: tuple[object, ...] = ()  # what the writer was doing when they asked (see `_waiting`)
 
     # -- layout ------------------------------------------------------------------------------------------
 
@@ -117,6 +120,8 @@ class MainScreen(MelodyActions):
         cancel = threading.Event()
         self._cancel = cancel
         self._last_prompt = prompt
+        self._streamed = ""
+        self._reply_asked = self._attention()
         self.chat.add("writer", prompt if line is None else f"other versions of line {line + 1}")
         self.chat.begin_reply()
         self.status.model_state = "thinking"
@@ -145,6 +150,7 @@ class MainScreen(MelodyActions):
 
     def on_token_streamed(self, message: m.TokenStreamed) -> None:
         if message.request == self._request:
+            self._streamed = message.text
             self.chat.stream(message.text)
 
     async def on_proposal_ready(self, message: m.ProposalReady) -> None:
@@ -166,14 +172,21 @@ class MainScreen(MelodyActions):
         if proposal.errors:
             self.notify("Proposal has problems: " + "; ".join(proposal.errors[:3]), severity="warning")
         self._show_proposal(proposal)
-        self.proposal_view.focus_list()
+        if self._waiting(self._reply_asked):
+            self.proposal_view.focus_list()
+        else:  # the writer went on writing: their keys stay theirs
+            what = "Alternatives" if proposal.alternatives else "Proposal"
+            self.notify(f"{what} ready: {review_key()} to review.", title="Co-writer")
 
     def on_model_failed(self, message: m.ModelFailed) -> None:
         if message.request != self._request:
             return
         self._cancel = None
         self.status.model_state = "idle"
-        self.chat.end_reply(note="cancelled" if message.cancelled else message.error)
+        # the reply's entry says what became of it, in one line (no stale "…", no separate error entry)
+        said = self._streamed.strip()
+        why = "cancelled" if message.cancelled else "no answer: " + (message.error.splitlines() or [""])[0]
+        self.chat.end_reply(f"{said} ({why})" if said else f"({why})")
         if message.cancelled:
             self.notify("Reply cancelled.")
         else:
@@ -206,11 +219,14 @@ class MainScreen(MelodyActions):
         self.ws.accept(event.proposal.choose(event.index))
         self._accepted(before, event.proposal)
         self._show_proposal(None)
+        line = "" if event.proposal.line is None else f" {event.proposal.line + 1}"
+        self.notify(f"Accepted alternative {event.index + 1} for line{line} from {event.proposal.model}.")
 
     def _accepted(self, before: str, proposal: Proposal) -> None:
         """The song took the model's lines: show them, and record the version credited to the model."""
         self._replace_text(self.ws.text)
         ws, after = self.ws, self.ws.text
+        self._show_lines(before, after)
 
         def work() -> None:
             try:
@@ -221,8 +237,47 @@ class MainScreen(MelodyActions):
         self.run_worker(work, thread=True, group="save", exit_on_error=False)
         self._schedule_save()
 
+    def _show_lines(self, before: str, after: str) -> None:
+        """Scroll the editor to the lines `after` has that `before` had not (the cursor stays put)."""
+        from textual.geometry import Region
+
+        from cowriter.service.workspace_diff import apply_changes, diff_changes
+
+        changes = diff_changes(before, after)
+        _, brought = apply_changes(before, changes, {c.id for c in changes})
+        if not brought:
+            return
+        first, last = min(brought), max(brought)
+        editor = self.editor
+
+        def scroll() -> None:
+            height = max(editor.scrollable_content_region.height, 1)
+            if not editor.scroll_offset.y <= first <= last < editor.scroll_offset.y + height:
+                editor.scroll_to_region(Region(0, first, 1, min(last - first + 1, height)), animate=False,
+                                        force=True)
+
+        self.call_after_refresh(scroll)
+
     def on_proposal_view_play_requested(self, event: ProposalView.PlayRequested) -> None:
-        self._play(text=event.proposal.text)
+        self._hear(event.proposal)
+
+    def _hear(self, proposal: Proposal) -> None:
+        """Play the song with `proposal` in it, from the bar of its first changed line to its last (the
+        bars are found in a worker: it parses and times the song)."""
+        self._melody_queue = ()
+        ws = self.ws
+
+        def work() -> None:
+            try:
+                where = ws.proposal_bars(proposal)
+            except Exception:  # playing it all is still hearing it
+                where = None
+            if where is None:
+                self.app.call_from_thread(self._play, proposal.text)
+            else:
+                self.app.call_from_thread(self._play, proposal.text, bar=where[0], until_bar=where[1])
+
+        self.run_worker(work, thread=True, group="hear", exclusive=True, exit_on_error=False)
 
     # -- actions -----------------------------------------------------------------------------------------
 
@@ -242,19 +297,36 @@ class MainScreen(MelodyActions):
         self._ask(self._last_prompt)
 
     def action_alternatives(self) -> None:
-        self._ask("", line=self.editor.cursor_location[0])
+        from cowriter.service.workspace_model import lyric_words
+
+        row = self.editor.cursor_location[0]
+        if not lyric_words(self.ws.lines[row] if row < len(self.ws.lines) else ""):
+            self.notify("Put the cursor on a lyric line to ask for other versions of it.", severity="warning")
+            return
+        self._ask("", line=row)
 
     def action_cancel(self) -> None:
         if self._cancel is not None:
             self._cancel.set()
         elif self.transport.playing:
             self.action_play()
+        elif (
+            self.proposal is not None
+            and self.proposal.alternatives
+            and self.focused is self.proposal_view.options
+        ):  # Esc in the alternatives: none of them
+            self._show_proposal(self.ws.reject(self.proposal))
         elif (self.proposal is not None or self.melody is not None) and not self.editor.has_focus:
             self.editor.focus()
 
     def action_focus_proposal(self) -> None:
-        if self.proposal is None:
+        """The open proposal's list; with melody sketches open too, each in turn."""
+        if self.proposal is None and self.melody is None:
             self.notify("No proposal open.")
+        elif self.melody is not None and (
+            self.proposal is None or self.focused is self.proposal_view.options
+        ):
+            self.melody_view.focus_list()
         else:
             self.proposal_view.focus_list()
 
@@ -268,7 +340,7 @@ class MainScreen(MelodyActions):
 
     def action_play_proposal(self) -> None:
         if self.proposal is not None:
-            self._play(text=self.proposal.text)
+            self._hear(self.proposal)
 
 
 

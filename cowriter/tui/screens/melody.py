@@ -16,8 +16,17 @@ if TYPE_CHECKING:  # imported with the first sketch (handlers below are found by
     from cowriter.tui.widgets.melody import MelodyView
 
 
+def review_key() -> str:
+    """The key that goes to the open proposal or sketches, as the footer shows it ("F3")."""
+    from cowriter.tui.commands import ACTIONS
+
+    key = next((a.key for a in ACTIONS if a.action == "focus_proposal" and a.key), "")
+    return key.split(",")[0].upper() if key else "the palette's Proposal"
+
+
 class MelodyActions(PlaybackActions):
     _melody_request = 0
+    _melody_asked: tuple[object, ...] = ()  # what the writer was doing when they asked for sketches
     _melody_queue: tuple[int, ...] = ()  # alternatives still to play, after the one sounding
     _melody_sketch: MelodySketch | None = None  # the sketch whose alternative is sounding
 
@@ -34,6 +43,7 @@ class MelodyActions(PlaybackActions):
     def action_sketch_melody(self, section: bool = False) -> None:
         self._melody_request += 1
         request = self._melody_request
+        self._melody_asked = self._attention()
         ws, row = self.ws, self.editor.cursor_location[0]
 
         def work() -> None:
@@ -59,7 +69,27 @@ class MelodyActions(PlaybackActions):
 
             await self.query_one("#side").mount(MelodyView(id="melody"), before=0)
         self._show_melody(message.sketch)
-        self.melody_view.focus_list()
+        if self._waiting(self._melody_asked):
+            self.melody_view.focus_list()
+        else:
+            self.notify(f"Melody sketches for {message.sketch.label} ready: {review_key()} to choose.",
+                        title="Melody")
+
+    # -- who has the keyboard ----------------------------------------------------------------------------
+
+    def _attention(self) -> tuple[object, ...]:
+        """What the writer is doing now: where the keys go, the song, the cursor."""
+        return (self.focused, self.ws.text, self.editor.selection)
+
+    def _waiting(self, asked: tuple[object, ...]) -> bool:
+        """Whether the writer is waiting for what they asked for when `_attention` was `asked`: nothing
+        typed, moved or focused since (or nothing focused, or an empty chat input). Only then may an
+        answer take the keyboard: its panel binds bare letters (a accept, r reject…), and keys meant for
+        the song must never become those."""
+        focused = self.focused
+        if focused is None or (focused is self.chat.input and not self.chat.input.value):
+            return True
+        return self._attention() == asked
 
     def _show_melody(self, sketch: MelodySketch | None) -> None:
         if sketch is not None or self.query("#melody"):

@@ -23,10 +23,11 @@ class MelodyView(Vertical, can_focus=False):
     DEFAULT_CSS = """
     MelodyView { height: 1fr; max-height: 14; display: none; border: round $success; }
     MelodyView.-open { display: block; }
-    MelodyView > #melody-title { height: 1; text-style: bold; }
+    MelodyView > Static { height: 1; text-wrap: nowrap; text-overflow: ellipsis; }
+    MelodyView > #melody-title { text-style: bold; }
     MelodyView > OptionList { height: 1fr; border: none; padding: 0; }
     MelodyView > OptionList:focus { border: none; }
-    MelodyView > #melody-keys { height: 1; color: $text-muted; }
+    MelodyView > #melody-keys { color: $text-muted; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -17,15 +17,19 @@ from textual.widgets.option_list import Option
 
 from cowriter.service.workspace import Proposal
 
+KEYS = "a/s/A accept line/section/all  r/R reject  p play"
+ALTERNATIVE_KEYS = "a accept  p play  r or Esc: none of them"
+
 
 class ProposalView(Vertical, can_focus=False):
     DEFAULT_CSS = """
     ProposalView { height: 2fr; display: none; border: round $accent; }
     ProposalView.-open { display: block; }
-    ProposalView > #proposal-title { height: 1; text-style: bold; }
+    ProposalView > Static { height: 1; text-wrap: nowrap; text-overflow: ellipsis; }
+    ProposalView > #proposal-title { text-style: bold; }
     ProposalView > OptionList { height: 1fr; border: none; padding: 0; }
     ProposalView > OptionList:focus { border: none; }
-    ProposalView > #proposal-keys { height: 1; color: $text-muted; }
+    ProposalView > #proposal-keys { color: $text-muted; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -63,7 +67,7 @@ class ProposalView(Vertical, can_focus=False):
     def compose(self) -> ComposeResult:
         yield Static("", id="proposal-title")
         yield OptionList(id="proposal-list")
-        yield Static("a accept  s section  A all  r reject  R all  p play", id="proposal-keys")
+        yield Static(KEYS, id="proposal-keys")
 
     @property
     def options(self) -> OptionList:
@@ -80,14 +84,17 @@ class ProposalView(Vertical, can_focus=False):
             return
         self.add_class("-open")
         title = self.query_one("#proposal-title", Static)
+        self.query_one("#proposal-keys", Static).update(ALTERNATIVE_KEYS if proposal.alternatives else KEYS)
         if proposal.alternatives:
-            title.update(Text(f"Alternatives for line {(proposal.line or 0) + 1}  (fit: syllables ±)"))
+            n = len(proposal.alternatives)
+            title.update(Text(f"Line {(proposal.line or 0) + 1}: {n} other version{'s' * (n != 1)} "
+                              "(± syllables)"))
             for i, alt in enumerate(proposal.alternatives):
                 fit = "=" if alt.fit == 0 else f"{alt.fit:+d}"
                 options.add_option(Option(Text.assemble((f"{fit:>3} ", "bold"), alt.text), id=f"alt-{i}"))
         else:
-            n = len(proposal.changes)
-            title.update(Text(f"Proposal from {proposal.model}: {n} line{'s' * (n != 1)}"))
+            # where the lines go first: a narrow panel cuts the model's name, not that
+            title.update(Text(f"{proposal.summary} · {proposal.model}"))
             section: str | None = None
             for c in proposal.changes:
                 if c.section != section:
