@@ -127,3 +127,14 @@ def test_accepting_follows_the_writer_typing_meanwhile() -> None:
     ws.set_text(SONG.replace("{title: Test Song}", "{title: Test Song}\n{artist: me}"))
     ws.accept(sketch.proposal(0))
     assert "{artist: me}" in ws.lines and "{start_of_abc: Melody: Verse 1}" in ws.lines
+
+
+@pytest.mark.parametrize("n", [1, -2])
+def test_transposing_the_song_moves_an_accepted_melody_too(n: int) -> None:
+    sketch = sketch_at(SONG, 5)
+    ws = Workspace(text=sketch.choices[0].text)
+    before = [note.pitch for note in melody_of(parse(ws.text)[0])]
+    ws.transpose(n)  # what F8 / F7 do
+    assert before and [note.pitch for note in melody_of(parse(ws.text)[0])] == [p + n for p in before]
+    key = "Db" if n == 1 else "Bb"
+    assert f"{{key: {key}}}" in ws.lines and f"K:{key}" in ws.lines
