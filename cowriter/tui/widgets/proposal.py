@@ -17,8 +17,8 @@ from textual.widgets.option_list import Option
 
 from cowriter.service.workspace import Proposal
 
-KEYS = "a/s/A accept line/section/all  r/R reject  p play"
-ALTERNATIVE_KEYS = "a accept  p play  r or Esc: none of them"
+KEYS = "a/s/A accept r/R reject p play"  # line/section/all; fits the side panel at 80 columns
+ALTERNATIVE_KEYS = "a accept  p play  r/Esc: none"
 
 
 class ProposalView(Vertical, can_focus=False):
@@ -87,8 +87,7 @@ class ProposalView(Vertical, can_focus=False):
         self.query_one("#proposal-keys", Static).update(ALTERNATIVE_KEYS if proposal.alternatives else KEYS)
         if proposal.alternatives:
             n = len(proposal.alternatives)
-            title.update(Text(f"Line {(proposal.line or 0) + 1}: {n} other version{'s' * (n != 1)} "
-                              "(± syllables)"))
+            title.update(Text(f"Line {(proposal.line or 0) + 1}: {n} option{'s' * (n != 1)} (±syllables)"))
             for i, alt in enumerate(proposal.alternatives):
                 fit = "=" if alt.fit == 0 else f"{alt.fit:+d}"
                 options.add_option(Option(Text.assemble((f"{fit:>3} ", "bold"), alt.text), id=f"alt-{i}"))
