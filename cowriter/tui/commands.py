@@ -1,5 +1,9 @@
 """Every action of the editor in one table: its key, its name in the footer, its palette entry and its line
-on the help screen all come from here, so they cannot drift apart."""
+on the help screen all come from here, so they cannot drift apart.
+
+Keys stay clear of what sits between the writer and the editor over SSH: tmux's prefix (ctrl+b), screen's
+(ctrl+a, also the editor's "line start"), the terminal's redraw (ctrl+l). F6/F7 take over the text area's
+"select line"/"select all" (shift+arrows select)."""
 
 from __future__ import annotations
 
@@ -29,9 +33,10 @@ ACTIONS: tuple[Action, ...] = (
     Action("f9", "next_style", "Style", "Play in the next arrangement style"),
     Action("alt+up", "tempo(5)", "Faster", "Raise the tempo by 5 bpm"),
     Action("alt+down", "tempo(-5)", "Slower", "Lower the tempo by 5 bpm"),
-    Action("ctrl+l", "alternatives", "Alternatives", "Ask for other versions of the line under the cursor"),
+    Action("shift+f2", "alternatives", "Alternatives", "Ask for other versions of the line under the cursor"),
     Action("ctrl+r", "regenerate", "Regenerate", "Ask the co-writer again, the same request"),
-    Action("escape", "cancel", "Cancel", "Stop the model's reply (or the playback)"),
+    Action("escape", "cancel", "Cancel", "Stop the model's reply or the playback; from a panel: the song"),
+    Action("ctrl+n", "next_problem", "Next problem", "Go to the next line with a problem"),
     Action("f3", "focus_proposal", "Proposal", "Go to the open proposal: a/s/A accept, r/R reject, p play"),
     Action("", "accept_all", "Accept proposal", "Accept every line of the open proposal"),
     Action("", "reject_all", "Reject proposal", "Reject the open proposal; the song stays as it is"),
@@ -41,7 +46,7 @@ ACTIONS: tuple[Action, ...] = (
     Action("", "focus_melody", "Melody sketches", "Go to the sketches: p play, n all, a accept, r dismiss"),
     Action("ctrl+s", "save", "Save", "Save now (the song also saves itself when you pause)", footer=True),
     Action("ctrl+o", "export", "Export", "Write the song to a file"),
-    Action("ctrl+b", "copy_song", "Copy", "Copy the selection, or the song, to the clipboard (OSC 52)"),
+    Action("ctrl+c", "copy_song", "Copy", "Copy the selection, or the whole song, to the clipboard (OSC 52)"),
     Action("ctrl+q", "app.quit", "Quit", "Quit (the song is saved first)"),
 )
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from textual.screen import Screen
 from textual.timer import Timer
 
+from cowriter.core.song import Diagnostic, Severity
 from cowriter.errors import CowriterError
 from cowriter.service.workspace import Proposal, Workspace
 from cowriter.tui import messages as m
@@ -99,10 +100,32 @@ class SongScreen(Screen[None]):
             gc.freeze()
 
     def _show_hint(self) -> None:
-        """The message of a problem on the cursor's line, in the status line."""
+        """The message of a problem on the cursor's line, in the status line: its errors before its
+        warnings, then by column; how many more there are."""
         row = self.editor.cursor_location[0]
-        found = self.editor.diagnostics_at(row)
-        self.status.hint = f"line {row + 1}: {found[0].message}" if found else ""
+        found = sorted(self.editor.diagnostics_at(row), key=_problem_order)
+        more = f" (+{len(found) - 1} more)" if len(found) > 1 else ""
+        self.status.hint = f"line {row + 1}: {found[0].message}{more}" if found else ""
+
+    def action_next_problem(self) -> None:
+        """Put the cursor on the next problem after it (errors and warnings alike), round to the top."""
+        editor = self.editor
+        here = editor.cursor_location
+        spots = sorted(
+            (d.line - 1, max(d.column - 1, 0))
+            for row in editor.problem_lines()
+            for d in editor.diagnostics_at(row)
+        )
+        if not spots:
+            self.notify("No problems in the song.")
+            return
+        after = [spot for spot in spots if spot > here and spot[0] != here[0]]
+        row, col = (after or spots)[0]
+        row = min(max(row, 0), editor.document.line_count - 1)
+        editor.cursor_location = (row, min(col, len(editor.document.get_line(row))))
+        editor.scroll_cursor_visible(center=True)
+        editor.focus()
+        self._show_hint()
 
     def _replace_text(self, text: str) -> None:
         """Put `text` in the editor as one undoable edit (the workspace already holds it)."""
@@ -152,3 +175,7 @@ class SongScreen(Screen[None]):
         elif message.where:
             self.notify(f"Saved to {message.where}.")
         self.status.saved = self._saved_label()
+
+
+def _problem_order(d: Diagnostic) -> tuple[int, int]:
+    return (0 if d.severity is Severity.ERROR else 1, d.column)

@@ -47,8 +47,11 @@ def help_table() -> Table:
     for key, what in MELODY_KEYS:
         table.add_row(key, what)
     table.add_row("", "")
-    table.add_row(Text("Gutter", style="bold underline"), "E/W: error or warning on the line; then "
-                  "syllables and the rhyme letter of each lyric line; > marks the line playing")
+    table.add_row(Text("Gutter", style="bold underline"),
+                  "E/W: an error or a warning on the line (ctrl+n goes to the next; its message shows in the "
+                  "status line); the line's number; for a lyric line its syllables and rhyme letter "
+                  "(\"E12 10A\"); > marks the line playing")
+    table.add_row(Text("Chat", style="bold underline"), "Enter asks; Tab goes back to the song")
     return table
 
 

@@ -16,6 +16,7 @@ from textual.widgets import Input, Static
 
 FPS = 12
 KEEP = 60
+LEAVE_HINT = "Tab: back to song"  # on the input's border (Enter asks)
 
 
 class ChatEntry(Static):
@@ -30,7 +31,7 @@ class ChatView(Vertical):
     ChatView ChatEntry.-writer { color: $text; text-style: bold; }
     ChatView ChatEntry.-model { color: $text-muted; }
     ChatView ChatEntry.-error { color: $error; }
-    ChatView Input { height: 3; }
+    ChatView Input { height: 3; border-subtitle-color: $text-muted; }
     """
 
     @dataclass
@@ -45,7 +46,9 @@ class ChatView(Vertical):
 
     def compose(self) -> ComposeResult:
         yield VerticalScroll(id="chat-log")
-        yield Input(placeholder="Ask your co-writer… (Enter)", id="chat-input")
+        field = Input(placeholder="Ask your co-writer…", id="chat-input")
+        field.border_subtitle = LEAVE_HINT
+        yield field
 
     def on_mount(self) -> None:
         # Anchored: the log stays at its newest line as entries grow, after layout, not before it (a

@@ -1,18 +1,61 @@
-"""The status line: which model, where sound goes ("speakers" or "WAV to …"), and whether the song is
-saved."""
+"""The status line: whether the song is saved, how many problems it has, what the model is doing, which
+model, and where sound goes ("speakers" or "WAV to …").
+
+One line, most important first: at 80 columns what gets cut is the sound route, never the saved state or
+the problems. When the cursor's line has a problem, its message takes the room of the model's name and the
+route; saved, problems and the model's state stay. A long message loses its middle, not its suggestion
+("… (did you mean Cmaj7?)")."""
 
 from __future__ import annotations
 
 import os
+import re
+from typing import ClassVar
 
+from rich.style import Style
 from rich.text import Text
 from textual.reactive import reactive
 from textual.widgets import Static
 
+SEPARATOR = " · "
+NEXT_KEY = "^n"  # the key of the "next problem" action (commands.py), shown next to the count
+SUGGESTION = re.compile(r"\s*[;(]\s*did you mean\b")
+
+
+def fit_hint(message: str, width: int) -> str:
+    """`message` in `width` cells: cut with `…`, keeping a trailing "did you mean …" when it fits."""
+    if len(message) <= width:
+        return message
+    if width <= 1:
+        return "…"[:width]
+    found = SUGGESTION.search(message)
+    if found is not None:
+        tail = message[found.start():]
+        room = width - len(tail) - 1
+        if room >= 8:  # enough of the start left to say what the problem is
+            return message[:room].rstrip() + "…" + tail
+    return message[: width - 1].rstrip() + "…"
+
 
 class StatusBar(Static):
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "status--saved",
+        "status--unsaved",
+        "status--problems",
+        "status--busy",
+        "status--gap",
+    }
+    # Readable without colour too (NO_COLOR, --color none): problems are reversed there, not a dark red.
     DEFAULT_CSS = """
-    StatusBar { height: 1; background: $panel; color: $text-muted; padding: 0 1; }
+    StatusBar { height: 1; background: $panel; color: $text-muted; padding: 0 1;
+                text-wrap: nowrap; text-overflow: ellipsis; }
+    StatusBar .status--saved { color: $text-success; text-style: bold; }
+    StatusBar .status--unsaved { color: $text-warning; text-style: bold; }
+    StatusBar .status--problems { color: $text-error; text-style: bold; }
+    StatusBar .status--busy { color: $text; text-style: bold; }
+    StatusBar .status--gap { color: $text-muted; text-style: dim; }
+    StatusBar:nocolor .status--problems { color: $text; text-style: bold reverse; }
+    StatusBar:nocolor .status--unsaved { color: $text; text-style: bold underline; }
     """
 
     model: reactive[str] = reactive("")
@@ -23,22 +66,43 @@ class StatusBar(Static):
     hint: reactive[str] = reactive("")  # the problem on the cursor's line, when there is one
 
     def render(self) -> Text:
-        saved_style = "green" if self.saved == "saved" else "yellow"
-        count = self.problems
-        problems = (f"· {count} problem{'s' * (count != 1)}", "bold red") if count else ""
-        home = os.path.expanduser("~")
-        route = self.route.replace(home, "~", 1) if home not in ("", "/") else self.route
-        if self.hint:
-            return Text.assemble(("! ", "bold red"), self.hint, overflow="ellipsis", no_wrap=True)
-        return Text.assemble(  # each field starts with a letter, its gap is a span of its own (see Transport)
-            (self.model or "-", "bold"),
-            (" ", "dim"),
-            f"({self.model_state}) · sound: ",
-            route or "-",
-            " · ",
-            (self.saved, saved_style),
-            (" ", "dim") if problems else "",
-            problems,
-            overflow="ellipsis",
-            no_wrap=True,
-        )
+        part = self.get_component_rich_style
+        gap = part("status--gap")
+        hinting = bool(self.hint)
+        text = Text()
+
+        def field(value: str, style: Style | str = "") -> None:
+            # every field starts with a letter and its gap is a span of its own: SVG screenshots drop a
+            # span's leading blanks (see Transport)
+            if text:
+                text.append(" ", gap)
+                text.append("·", "")
+                text.append(" ", gap)
+            text.append(value, style)
+
+        # with a hint, the saved state keeps its word and drops its advice ("not saved (ctrl+o exports)")
+        field(self.saved.split(" (")[0] if hinting else self.saved,
+              part("status--saved" if self.saved == "saved" else "status--unsaved"))
+        if self.problems:
+            field(f"{self.problems} problem{'s' * (self.problems != 1)}", part("status--problems"))
+            text.append(" ", gap)
+            text.append(NEXT_KEY, "")
+        busy = part("status--busy") if self.model_state != "idle" else ""
+        if hinting:
+            field(self.model_state, busy)
+            text.append(" ", gap)
+            room = self.content_region.width - text.cell_len - 2
+            text.append("!", part("status--problems"))
+            text.append(" ", gap)
+            text.append(fit_hint(self.hint, max(room, 1)), "bold")
+            return text
+        field(self.model or "-", "bold")
+        text.append(" ", gap)
+        text.append(f"({self.model_state})", busy)
+        field(f"sound: {_home(self.route) or '-'}")
+        return text
+
+
+def _home(path: str) -> str:
+    home = os.path.expanduser("~")
+    return path.replace(home, "~", 1) if home not in ("", "/") else path
