@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
+from textual.geometry import Region
+from textual.pilot import Pilot
+from textual.widget import Widget
 
 from cowriter.errors import CowriterError
 from cowriter.lyrics import syllables
@@ -337,3 +341,204 @@ async def test_the_problem_on_the_cursor_line_is_spelled_out(tmp_path: Path) -> 
         screen.editor.cursor_location = (0, 0)  # type: ignore[attr-defined]
         await pilot.pause()
         assert screen.status.hint == ""  # type: ignore[attr-defined]
+
+
+# -- the writer keeps the keyboard; proposals say where they go and can be heard there ---------------------
+
+
+def gated(app: object, name: str) -> threading.Event:
+    """Hold the workspace's `name` (propose, alternatives, sketch_melody) until the test opens the gate."""
+    ws = app.workspace  # type: ignore[attr-defined]
+    real = getattr(ws, name)
+    gate = threading.Event()
+
+    def held(*args: object, **kwargs: object) -> object:
+        gate.wait(10)
+        return real(*args, **kwargs)
+
+    setattr(ws, name, held)
+    return gate
+
+
+async def test_typing_in_the_song_while_a_proposal_arrives_stays_typing(song_file: Path) -> None:
+    app = make_app(song_file, VERSE2)
+    gate = gated(app, "propose")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f2", *"verse 2", "enter")
+        screen = app.screen
+        editor = screen.editor  # type: ignore[attr-defined]
+        editor.focus()
+        editor.cursor_location = (0, 0)
+        await pilot.press(*"# ")
+        gate.set()
+        assert await wait_for(pilot, lambda: screen.proposal is not None)  # type: ignore[attr-defined]
+        total = len(screen.proposal.changes)  # type: ignore[attr-defined]
+        await pilot.press(*"As a rapid river")  # A accept all, s section, a line, r reject, p play…
+        await settle(pilot)
+        assert app.workspace.lines[0] == "# As a rapid river{title: Swing Low}"
+        assert editor.has_focus
+        assert screen.proposal is not None and len(screen.proposal.changes) == total  # type: ignore[attr-defined]
+        assert set(app.workspace.authors) == {"human"}
+        assert any("F3" in t for t in toasts(app))
+        await pilot.press("f3", "A")  # the writer goes to it when they want
+        await settle(pilot)
+        assert "[D]A band of angels [G]coming after [D]me" in app.workspace.lines
+
+
+async def test_a_writer_waiting_in_the_chat_gets_the_proposal(song_file: Path) -> None:
+    app = make_app(song_file, VERSE2)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f2", *"verse 2", "enter")
+        screen = app.screen
+        assert await wait_for(pilot, lambda: screen.proposal is not None)  # type: ignore[attr-defined]
+        assert screen.focused is screen.proposal_view.options  # type: ignore[attr-defined]
+
+
+async def alternatives_open(pilot: Pilot[int]) -> MainScreen:
+    screen = pilot.app.screen
+    assert isinstance(screen, MainScreen)
+    await settle(pilot)
+    screen.editor.cursor_location = (5, 0)
+    await pilot.press(ALTERNATIVES_KEY)
+    assert await wait_for(pilot, lambda: screen.proposal is not None)
+    assert screen.query_one("#side").has_class("-wide")
+    return screen
+
+
+ALTERNATIVES = "".join(
+    f"[D]{words}, sweet [G]chari[D]ot\n" for words in ("Swing down", "Ride on", "Roll on")
+)
+
+
+@pytest.mark.parametrize("how", ["r", "R", "escape", "palette"])
+async def test_alternatives_can_be_turned_down(song_file: Path, how: str) -> None:
+    app = make_app(song_file, ALTERNATIVES)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await alternatives_open(pilot)
+        if how == "palette":
+            await app.run_action("screen.reject_all")
+        else:
+            await pilot.press(how)
+        await settle(pilot)
+        assert screen.proposal is None
+        assert not screen.proposal_view.has_class("-open")
+        assert not screen.query_one("#side").has_class("-wide")  # the editor has its width back
+        assert screen.editor.has_focus
+        assert app.workspace.text == SONG
+
+
+async def test_choosing_an_alternative_says_so(song_file: Path) -> None:
+    app = make_app(song_file, ALTERNATIVES)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await alternatives_open(pilot)
+        await pilot.press("down", "a")
+        await settle(pilot)
+        assert app.workspace.lines[5] == "[D]Ride on, sweet [G]chari[D]ot"
+        assert screen.proposal is None
+        assert any(t.startswith("Accepted") and "line 6" in t for t in toasts(app))
+
+
+def shown(widget: Widget) -> str:
+    """What a widget shows on the screen, row by row."""
+    region = Region(0, 0, widget.size.width, widget.size.height)
+    return "\n".join(strip.text for strip in widget.render_lines(region))
+
+
+async def test_the_proposal_says_where_its_lines_go_at_80_columns(song_file: Path) -> None:
+    app = make_app(song_file, VERSE2)
+    app.workspace.backend.model_name = "SmolLM2-135M-Instruct.Q4_1"  # type: ignore[union-attr]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f2", *"verse 2", "enter")
+        screen = app.screen
+        assert await wait_for(pilot, lambda: screen.proposal is not None)  # type: ignore[attr-defined]
+        await pilot.pause()
+        title = shown(screen.query_one("#proposal-title")).strip()  # type: ignore[arg-type]
+        last = len(SONG.rstrip("\n").split("\n"))
+        where, _, model = title.partition(" · ")
+        assert where == f"7 new lines after line {last}" and "\n" not in title  # one row, where first
+        assert "SmolLM2-135M-Instruct.Q4_1".startswith(model.removesuffix("…"))  # the name, perhaps cut
+
+
+LONG = SONG + "".join(f"# note {i}\n" for i in range(40))
+
+
+async def test_accepted_lines_scroll_into_view(tmp_path: Path) -> None:
+    path = tmp_path / "long.cho"
+    path.write_text(LONG, encoding="utf-8")
+    app = make_app(path, VERSE2)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f2", *"verse 2", "enter")
+        screen = app.screen
+        assert await wait_for(pilot, lambda: screen.proposal is not None)  # type: ignore[attr-defined]
+        editor = screen.editor  # type: ignore[attr-defined]
+        assert editor.scroll_offset.y == 0
+        await pilot.press("A")
+        await settle(pilot)
+        row = app.workspace.lines.index("[D]A band of angels [G]coming after [D]me")
+        top, height = editor.scroll_offset.y, editor.scrollable_content_region.height
+        assert top <= row < top + height
+        assert editor.cursor_location == (0, 0)  # the cursor stays where the writer left it
+
+
+async def test_hearing_a_proposal_starts_at_its_first_changed_bar(song_file: Path) -> None:
+    app = make_app(song_file, VERSE2)
+    app.workspace.settings.bpm = 600.0
+    rec = Recorder()
+    async with app.run_test(size=(80, 24), message_hook=rec) as pilot:
+        await settle(pilot)
+        await pilot.press("f2", *"verse 2", "enter")
+        screen = app.screen
+        assert await wait_for(pilot, lambda: screen.proposal is not None)  # type: ignore[attr-defined]
+        song_bars = app.workspace.check().bars
+        await pilot.press("p")
+        assert await wait_for(pilot, lambda: bool(rec.of(m.PlayheadMoved)))
+        bars = [p.position.bar for p in rec.of(m.PlayheadMoved)]  # type: ignore[attr-defined]
+        assert min(bars) > song_bars  # the new verse comes after the song's bars, and only it sounds
+        assert app.workspace.text == SONG
+
+
+async def test_alternatives_on_a_line_without_words_ask_nothing(song_file: Path) -> None:
+    app = make_app(song_file, ALTERNATIVES)
+    rec = Recorder()
+    async with app.run_test(size=(80, 24), message_hook=rec) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        chat = screen.query_one(ChatView)
+        entries = len(chat.log_view.children)
+        screen.editor.cursor_location = (1, 0)  # type: ignore[attr-defined]  # {key: D}
+        await pilot.press(ALTERNATIVES_KEY)
+        await settle(pilot)
+        assert any("lyric line" in t for t in toasts(app))
+        assert len(chat.log_view.children) == entries
+        assert not rec.of(m.ModelFailed) and screen.status.model_state != "thinking"  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("cancelled", [True, False])
+async def test_a_reply_that_never_came_leaves_one_clear_line(
+    song_file: Path, cancelled: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = make_app(song_file, " ".join(["la"] * 400), delay=0.01)
+    if not cancelled:
+        def broken(*args: object, **kwargs: object) -> None:
+            raise CowriterError("the model fell over")
+
+        monkeypatch.setattr(app.workspace, "propose", broken)
+    rec = Recorder()
+    async with app.run_test(size=(80, 24), message_hook=rec) as pilot:
+        await settle(pilot)
+        await pilot.press("f2", *"sing", "enter")
+        if cancelled:
+            assert await wait_for(pilot, lambda: bool(rec.of(m.TokenStreamed)))
+            await pilot.press("escape")
+        assert await wait_for(pilot, lambda: bool(rec.of(m.ModelFailed)))
+        await pilot.pause(0.2)  # the chat repaints on its own clock
+        chat = app.screen.query_one(ChatView)
+        said = [str(entry.render()) for entry in chat.log_view.children]
+        assert said[-2] == "you: sing"
+        assert said[-1].startswith("co-writer: ") and said[-1] != "co-writer: …"
+        assert said[-1].endswith("(cancelled)" if cancelled else "(no answer: the model fell over)")
+        assert not any(s.startswith("!") for s in said)
