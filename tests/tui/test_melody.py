@@ -7,13 +7,14 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
 
 from cowriter.service.workspace_melody import MELODY_MODEL
 from cowriter.tui import messages as m
 from cowriter.tui.widgets.melody import MelodyView
 
-from .conftest import SONG, Recorder, make_app, settle, wait_for
+from .conftest import SONG, VERSE2, Recorder, make_app, settle, wait_for
 from .test_snapshots import steady
 
 LINE = 5  # "[D]Swing low, sweet [G]chari[D]ot"
@@ -179,3 +180,33 @@ async def test_waiting_for_a_sketch_gets_it(song_file: Path) -> None:
         await pilot.press("f4")
         assert await wait_for(pilot, lambda: screen.melody is not None)  # type: ignore[attr-defined]
         assert screen.focused is screen.query_one(MelodyView).options
+
+
+async def test_sketches_next_to_a_proposal_show_their_tunes(song_file: Path) -> None:
+    app = make_app(song_file, VERSE2)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        await pilot.press("f2", *"verse 2", "enter")
+        assert await wait_for(pilot, lambda: screen.proposal is not None)  # type: ignore[attr-defined]
+        screen.editor.cursor_location = (LINE, 0)  # type: ignore[attr-defined]
+        screen.editor.focus()  # type: ignore[attr-defined]
+        await pilot.press("f4")
+        assert await wait_for(pilot, lambda: screen.melody is not None)  # type: ignore[attr-defined]
+        await settle(pilot)
+        options = screen.query_one(MelodyView).options
+        assert screen.focused is options
+        assert options.scrollable_content_region.height >= 4  # two sketches, each with its tune
+
+
+@pytest.mark.parametrize("width", [20, 27, 32, 44])
+def test_a_sketch_row_never_wraps(width: int) -> None:
+    from cowriter.service.workspace_melody import MelodyChoice
+    from cowriter.tui.widgets.melody import choice_text
+
+    abc = 'X:1\nK:D\n"D"F2 A2 A4 | "G"B2 G2 A4 | "D"F8 | "A7"E8 |\nw: swing low sweet cha-ri-ot'
+    parts = (("stress", 0.75), ("leaps", 0.94), ("chord_tones", 0.5), ("range", 1.0))
+    text = choice_text(3, MelodyChoice(abc, 91.6, parts, "", 6), width)
+    rows = text.plain.split("\n")
+    assert rows[0].startswith("4.  91.6") and len(rows) == 2
+    assert all(len(row) <= width for row in rows)

@@ -17,12 +17,14 @@ from textual.widgets.option_list import Option
 from cowriter.service.workspace_melody import MelodyChoice, MelodySketch
 
 SHORT = {"chord_tones": "chords"}  # the score card's parts as shown
+KEYS = "p/n play  a accept  r dismiss"  # p this one, n all in turn; fits the side panel at 80 columns
 
 
 class MelodyView(Vertical, can_focus=False):
     DEFAULT_CSS = """
     MelodyView { height: 1fr; max-height: 14; display: none; border: round $success; }
     MelodyView.-open { display: block; }
+    MelodyView:focus-within { height: 2fr; min-height: 8; }  /* its tunes show next to an open proposal */
     MelodyView > Static { height: 1; text-wrap: nowrap; text-overflow: ellipsis; }
     MelodyView > #melody-title { text-style: bold; }
     MelodyView > OptionList { height: 1fr; border: none; padding: 0; }
@@ -60,7 +62,7 @@ class MelodyView(Vertical, can_focus=False):
     def compose(self) -> ComposeResult:
         yield Static("", id="melody-title")
         yield OptionList(id="melody-list")
-        yield Static("p play  n play all  a accept  r dismiss", id="melody-keys")
+        yield Static(KEYS, id="melody-keys")
 
     @property
     def options(self) -> OptionList:
@@ -133,8 +135,14 @@ class MelodyView(Vertical, can_focus=False):
 def choice_text(index: int, choice: MelodyChoice, width: int = 40) -> Text:
     """One row: the rank, the score out of 100, and the weakest parts of the score card; under it the
     start of the tune in ABC, cut to `width` cells (a list row wraps otherwise)."""
-    weak = sorted((v, k) for k, v in choice.parts if v < 0.995)[:2]
-    why = "  ".join(f"{SHORT.get(k, k)} {v:.0%}" for v, k in weak) or "all parts full"
+    head = f"{index + 1}. {choice.score:5.1f}"
+    weak = [f"{SHORT.get(k, k)} {v:.0%}" for v, k in sorted((v, k) for k, v in choice.parts if v < 0.995)]
+    shown: list[str] = []
+    for part in weak[:2]:  # the weakest first, as many as fit on the row
+        if len(head) + sum(2 + len(p) for p in (*shown, part)) > width:
+            break
+        shown.append(part)
+    why = "  ".join(shown) if weak else "all parts full"
     text = Text.assemble((f"{index + 1}. ", "bold"), (f"{choice.score:5.1f}", "bold"), f"  {why}")
     music = next((ln for ln in choice.abc.splitlines()[1:] if "|" in ln and not ln.startswith("w:")), "")
     music = music.strip()
