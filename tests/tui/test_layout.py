@@ -175,6 +175,32 @@ async def test_no_problem_says_so(song_file: Path) -> None:
         assert any("No problems" in str(n.message) for n in app._notifications)
 
 
+async def test_esc_in_the_chat_goes_back_to_the_song(song_file: Path) -> None:
+    app = make_app(song_file)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = screen_of(pilot)
+        await pilot.press("f2", *"half a question")
+        assert screen.chat.input.has_focus
+        await pilot.press("escape")
+        await pilot.pause()
+        assert screen.editor.has_focus
+        assert screen.chat.input.value == "half a question"  # kept for later
+
+
+async def test_esc_in_the_chat_while_a_reply_streams_stops_it_and_stays(song_file: Path) -> None:
+    app = make_app(song_file, VERSE2 * 40, delay=0.01)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = screen_of(pilot)
+        await pilot.press("f2", *"write verse 2", "enter")
+        assert await wait_for(pilot, lambda: screen.status.model_state == "thinking")
+        await pilot.press("escape")
+        assert await wait_for(pilot, lambda: screen.status.model_state == "idle")
+        assert screen.proposal is None
+        assert screen.chat.input.has_focus
+
+
 def test_keys_stay_clear_of_multiplexers_and_each_other() -> None:
     keys = [k for a in ACTIONS for k in a.key.split(",") if k]
     assert len(keys) == len(set(keys))

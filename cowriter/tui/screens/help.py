@@ -51,7 +51,8 @@ def help_table() -> Table:
                   "E/W: an error or a warning on the line (ctrl+n goes to the next; its message shows in the "
                   "status line); the line's number; for a lyric line its syllables and rhyme letter "
                   "(\"E12 10A\"); > marks the line playing")
-    table.add_row(Text("Chat", style="bold underline"), "Enter asks; Tab goes back to the song")
+    table.add_row(Text("Chat", style="bold underline"),
+                  "Enter asks; Esc (or Tab) goes back to the song; Esc while a reply comes in stops it")
     return table
 
 

@@ -7,20 +7,43 @@ messages beyond `KEEP` are dropped from the screen (the session store keeps the 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Input, Static
 
 FPS = 12
 KEEP = 60
-LEAVE_HINT = "Tab: back to song"  # on the input's border (Enter asks)
+LEAVE_HINT = "Esc: back to song"  # on the input's border (Enter asks; Tab goes there too)
 
 
 class ChatEntry(Static):
     """One message: the writer's or the model's."""
+
+
+class ChatInput(Input):
+    """The input line. Esc is its own (the screen's Esc would only cancel): while a reply streams in it
+    cancels it, and the writer stays to ask again; otherwise it goes back to the song."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "leave", "Back to the song", show=False)]
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        return key == "escape" or super().check_consume_key(key, character)
+
+    async def action_leave(self) -> None:
+        chat = self.parent
+        if isinstance(chat, ChatView) and chat.streaming:
+            await self.run_action("screen.cancel")
+            return
+        song = self.screen.query("SheetEditor")  # by name: the chat needs no import of the editor
+        if song:
+            song.first().focus()
+        else:
+            self.screen.focus_next()
 
 
 class ChatView(Vertical):
@@ -46,7 +69,7 @@ class ChatView(Vertical):
 
     def compose(self) -> ComposeResult:
         yield VerticalScroll(id="chat-log")
-        field = Input(placeholder="Ask your co-writer…", id="chat-input")
+        field = ChatInput(placeholder="Ask your co-writer…", id="chat-input")
         field.border_subtitle = LEAVE_HINT
         yield field
 
