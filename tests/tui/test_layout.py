@@ -100,6 +100,20 @@ async def test_the_status_line_keeps_saved_and_problems_at_80_columns(tmp_path: 
         assert line.rstrip().endswith("…")  # the route is what gets cut
 
 
+async def test_the_transport_stays_on_one_line_at_80_columns(song_file: Path) -> None:
+    app = make_app(song_file)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        transport = screen_of(pilot).transport
+        transport.file = "/srv/songs/renders/a-rather-long-folder-name/swing-low-take-12.wav"
+        transport.style = "ballad"
+        await pilot.pause()
+        line = shown(transport)
+        assert transport.region.height == 1
+        assert line.lstrip().startswith("[] written")  # the state first, whole
+        assert line.rstrip().endswith("…")  # the rest cut on this line, not wrapped onto a hidden one
+
+
 async def test_the_hint_keeps_the_state_and_the_suggestion(tmp_path: Path) -> None:
     path = tmp_path / "bad.cho"
     path.write_text("{title: Bad}\n[Cmaj8]Hello there my old friend [G\n", encoding="utf-8")
