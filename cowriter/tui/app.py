@@ -29,14 +29,21 @@ class CowriterApp(App[int]):
         Binding("ctrl+q", "quit", "Quit", priority=True),
     ]
 
-    def __init__(self, workspace: Workspace, *, theme: str = DEFAULT_THEME) -> None:
+    def __init__(
+        self, workspace: Workspace, *, theme: str = DEFAULT_THEME, history_session: str | None = None
+    ) -> None:
+        """`history_session`: the session to keep an opened file's history in, opened after the first
+        frame (`cowriter open FILE` without --session)."""
         super().__init__()
         self.workspace = workspace
         self.theme = theme
+        self.history_session = history_session
         self._quitting = False
 
     def get_default_screen(self) -> MainScreen:
-        return MainScreen(self.workspace)
+        screen = MainScreen(self.workspace)
+        screen.history_session = self.history_session
+        return screen
 
     @property
     def main_screen(self) -> MainScreen | None:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:  # annotations only: the melody and diff modules load when first used
+    from cowriter.service import workspace
     from cowriter.service.workspace import Check, PlayPosition, Proposal
     from cowriter.service.workspace_melody import MelodySketch
 
@@ -92,4 +93,12 @@ class MelodySketched(Message):
 
     request: int
     sketch: MelodySketch | None
+    error: str = ""
+
+
+@dataclass
+class SessionOpened(Message):
+    """The session keeping the opened file's history is ready to adopt (`error` when it could not open)."""
+
+    opened: workspace.SessionOpened | None
     error: str = ""

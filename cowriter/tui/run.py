@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Iterator, MutableMapping
 
-from cowriter.service.workspace import Workspace
+from cowriter.service.workspace import Workspace, file_session
 
 COLOR_SYSTEMS = {"truecolor": "truecolor", "256": "256", "16": "standard", "auto": "auto"}
 
@@ -108,7 +108,10 @@ def run_tui(args: argparse.Namespace) -> int:
     )
     from cowriter.tui.app import CowriterApp
 
-    app = CowriterApp(workspace)
+    # A file opened without --session keeps its history (chat, versions, credits) in a session of its
+    # own, named after it: opened after the first frame, so the song shows at once.
+    file, session = getattr(args, "file", None), getattr(args, "session", None)
+    app = CowriterApp(workspace, history_session=file_session(file) if file and not session else None)
     # The model, the synth and the play head run in threads; a short GIL switch interval hands the UI
     # thread the interpreter sooner, so a keystroke is drawn while they work.
     sys.setswitchinterval(0.001)

@@ -48,6 +48,7 @@ class MainScreen(MelodyActions):
     BINDINGS: ClassVar[list[BindingType]] = bindings()  # type: ignore[assignment]
 
     _streamed = ""  # the reply so far
+    history_session: str | None = None  # the session to keep an opened file's history in (set by the app)
     _reply_asked: tuple[object, ...] = ()  # what the writer was doing when they asked (see `_waiting`)
 
     # -- layout ------------------------------------------------------------------------------------------
@@ -82,10 +83,47 @@ class MainScreen(MelodyActions):
         self.call_after_refresh(self.refresh_bindings)  # the footer fills in from the bindings
         self.chat.add("model", "Ask for a verse, a chorus, other lines, chords… (F2). "
                       "Proposals appear above; nothing changes until you accept.")
-        for message in self.ws.history:
-            self.chat.add("writer" if message.role == "user" else "model", message.content)
+        self._show_history()
         self.status.model = self.ws.model_name
         self._schedule_check(0.05)
+        if self.history_session:
+            self._open_history(self.history_session)
+
+    def _show_history(self) -> None:
+        for message in self.ws.history:
+            self.chat.add("writer" if message.role == "user" else "model", message.content)
+
+    def _open_history(self, name: str) -> None:
+        """Open the session that keeps this file's history (chat, versions, who wrote each line) in a
+        worker; the workspace adopts it on this thread when it is ready."""
+        ws = self.ws
+
+        def work() -> None:
+            try:
+                self.post_message(m.SessionOpened(ws.open_session(name)))
+            except CowriterError as exc:
+                self.post_message(m.SessionOpened(None, str(exc)))
+            except Exception as exc:  # history not kept is a notice, never a crash
+                self.post_message(m.SessionOpened(None, f"{type(exc).__name__}: {exc}"))
+
+        self.run_worker(work, thread=True, group="save", exit_on_error=False)
+
+    def on_session_opened(self, message: m.SessionOpened) -> None:
+        opened = message.opened
+        if opened is None:
+            self.notify(f"This song's history is not kept: {message.error}", title="Session",
+                        severity="warning", timeout=8)
+            return
+        untouched = self.ws.text == opened.text
+        self.ws.adopt(opened)
+        self._show_history()
+        if untouched and self.editor.cursor_location == (0, 0):  # back where the writer left off
+            row, col = self.ws.cursor
+            if 0 < row < self.editor.document.line_count:
+                self.editor.cursor_location = (row, col)
+        self.status.saved = self._saved_label()
+        if self.ws.notice:
+            self.notify(self.ws.notice, title="Session", severity="warning", timeout=10)
 
     # -- the song text -----------------------------------------------------------------------------------
 
