@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from textual.screen import Screen
 from textual.timer import Timer
 
-from cowriter.core.song import Diagnostic, Severity
+from cowriter.core.diagnostics import Diagnostic, Severity
 from cowriter.errors import CowriterError
 from cowriter.service.workspace import Proposal, Workspace
 from cowriter.tui import messages as m

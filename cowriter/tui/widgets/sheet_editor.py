@@ -18,7 +18,7 @@ from textual.geometry import Offset
 from textual.strip import Strip
 from textual.widgets import TextArea
 
-from cowriter.core.song import Diagnostic, Severity
+from cowriter.core.diagnostics import Diagnostic, Severity
 from cowriter.service.workspace import LineInfo
 
 CHORD = re.compile(r"\[[^\]\n]*\]?")
