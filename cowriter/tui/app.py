@@ -5,7 +5,6 @@ a moment to end first, the song is saved, and a song with nowhere to go is offer
 from __future__ import annotations
 
 import asyncio
-import threading
 from pathlib import Path
 from typing import ClassVar
 
@@ -77,9 +76,8 @@ class CowriterApp(App[int]):
         self._quitting = True
         ws = self.workspace
         main = self.main_screen
-        cancel: threading.Event | None = getattr(main, "_cancel", None)  # the reply in flight, if any
-        if cancel is not None:
-            cancel.set()
+        if main is not None:
+            main.cancel_reply()  # the reply in flight, if any
         await self._wait_for_workers(QUIT_WAIT)
         if ws.can_save and ws.dirty:
             try:

@@ -343,10 +343,19 @@ class MainScreen(MelodyActions):
             return
         self._ask("", line=row)
 
+    def cancel_reply(self) -> bool:
+        """Stop the model's reply in flight, if there is one (it ends as "cancelled"); True when there
+        was one to stop."""
+        cancel = self._cancel
+        if cancel is None:
+            return False
+        cancel.set()
+        return True
+
     def action_cancel(self) -> None:
-        if self._cancel is not None:
-            self._cancel.set()
-        elif self.transport.playing:
+        if self.cancel_reply():
+            return
+        if self.transport.playing:
             self.action_play()
         elif (
             self.proposal is not None
