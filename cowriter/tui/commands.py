@@ -36,9 +36,10 @@ ACTIONS: tuple[Action, ...] = (
     Action("shift+f2", "alternatives", "Alternatives", "Ask for other versions of the line under the cursor"),
     Action("ctrl+r", "regenerate", "Regenerate", "Ask the co-writer again, the same request"),
     Action("escape", "cancel", "Cancel",
-           "Stop the model's reply or the playback; from a panel or the chat: back to the song"),
-    Action("ctrl+n", "next_problem", "Next problem", "Go to the next line with a problem"),
-    Action("f3", "focus_proposal", "Proposal", "Go to the open proposal: a/s/A accept, r/R reject, p play"),
+           "Stop the reply or the playback; close the alternatives; back to the song"),
+    Action("ctrl+n", "next_problem", "Next problem", "Go to the next error or warning"),
+    Action("f3", "focus_proposal", "Proposal",
+           "Go to the proposal or the melody sketches (again: the other)"),
     Action("", "accept_all", "Accept proposal", "Accept every line of the open proposal"),
     Action("", "reject_all", "Reject proposal", "Reject the open proposal; the song stays as it is"),
     Action("", "play_proposal", "Play proposal", "Hear the song with the proposal in it, before accepting"),
@@ -48,7 +49,8 @@ ACTIONS: tuple[Action, ...] = (
     Action("ctrl+s", "save", "Save", "Save now (the song also saves itself when you pause)", footer=True),
     Action("ctrl+o", "export", "Export", "Write the song to a file"),
     Action("ctrl+c", "copy_song", "Copy", "Copy the selection, or the whole song, to the clipboard (OSC 52)"),
-    Action("ctrl+q", "app.quit", "Quit", "Quit (the song is saved first)"),
+    Action("ctrl+q", "app.quit", "Quit",
+           "Quit, saving first (a song with no file or session is offered a session)"),
 )
 
 

@@ -6,7 +6,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from cowriter.tui import messages as m
+from cowriter.tui.commands import ACTIONS
 from cowriter.tui.screens.main import MainScreen
 
 from .conftest import Recorder, make_app, settle, wait_for
@@ -26,3 +29,32 @@ async def test_cancel_reply_stops_only_a_reply_in_flight(song_file: Path) -> Non
         assert await wait_for(pilot, lambda: bool(rec.of(m.ModelFailed)))
         assert rec.of(m.ModelFailed)[0].cancelled  # type: ignore[attr-defined]
         assert screen.cancel_reply() is False  # the reply has ended
+
+
+@pytest.mark.parametrize(
+    ("action", "says"),
+    [
+        ("app.quit", ("saving", "session")),  # a song with nowhere to go is offered a session (QuitScreen)
+        ("focus_proposal", ("proposal", "melody", "again")),  # F3 reaches either panel, again the other
+        ("cancel", ("reply", "playback", "alternatives", "song")),  # Esc in the alternatives closes them
+        ("next_problem", ("error", "warning")),  # ctrl+n visits warnings too
+    ],
+)
+def test_help_texts_say_what_the_keys_do(action: str, says: tuple[str, ...]) -> None:
+    text = next(a.help for a in ACTIONS if a.action == action)
+    assert all(word in text.lower() for word in says), text
+    assert len(text) <= 76  # one line of the help screen at 80 columns, more or less: short
+
+
+async def test_f3_goes_to_the_melody_sketches_as_its_help_says(song_file: Path) -> None:
+    app = make_app(song_file)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.screen.editor.cursor_location = (5, 0)  # type: ignore[attr-defined]  # a lyric line
+        await pilot.press("f4")
+        assert await wait_for(pilot, lambda: app.screen.melody is not None)  # type: ignore[attr-defined]
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("f3")
+        await pilot.pause()
+        assert app.focused is app.screen.melody_view.options  # type: ignore[attr-defined]
