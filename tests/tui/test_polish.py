@@ -7,9 +7,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.widgets import Input
 
 from cowriter.tui import messages as m
 from cowriter.tui.commands import ACTIONS
+from cowriter.tui.screens.export import ExportScreen
 from cowriter.tui.screens.main import MainScreen
 
 from .conftest import Recorder, make_app, settle, wait_for
@@ -58,3 +60,56 @@ async def test_f3_goes_to_the_melody_sketches_as_its_help_says(song_file: Path) 
         await pilot.press("f3")
         await pilot.pause()
         assert app.focused is app.screen.melody_view.options  # type: ignore[attr-defined]
+
+
+def toasts(app: object) -> list[str]:
+    return [str(n.message) for n in app._notifications]  # type: ignore[attr-defined]
+
+
+async def export_to(pilot: object, app: object, target: Path) -> None:
+    await pilot.press("ctrl+o")  # type: ignore[attr-defined]
+    await pilot.pause()  # type: ignore[attr-defined]
+    assert isinstance(app.screen, ExportScreen)  # type: ignore[attr-defined]
+    app.screen.query_one("#export-path", Input).value = str(target)  # type: ignore[attr-defined]
+    await pilot.pause()  # type: ignore[attr-defined]
+    await pilot.press("enter")  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("name", "what", "long"),
+    [
+        ("out.mid", "the arranged MIDI", True),
+        ("out.cho", "ChordPro text", False),
+        ("out.txt", "the song text", False),
+    ],
+)
+async def test_an_export_says_what_it_wrote_and_where(
+    song_file: Path, tmp_path: Path, name: str, what: str, long: bool
+) -> None:
+    app = make_app(song_file)
+    target = tmp_path / name
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await export_to(pilot, app, target)
+        await pilot.pause()
+        if long:  # arranging takes a while: said at once, and in the status line meanwhile
+            assert f"Exporting {what}…" in toasts(app)
+        await settle(pilot)
+        assert f"Exported {what} to {target}." in toasts(app)
+        assert not any(t.startswith("Saved to") for t in toasts(app))
+        assert app.screen.status.saved == "saved"  # type: ignore[attr-defined]
+    assert target.is_file()
+
+
+async def test_an_export_that_fails_says_so_and_the_status_recovers(tmp_path: Path) -> None:
+    app = make_app(None, text="{title: Words only}\nno chords here\n")
+    target = tmp_path / "out.mid"
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await export_to(pilot, app, target)
+        await settle(pilot)
+        errors = [str(n.message) for n in app._notifications if n.severity == "error"]
+        assert errors and "cannot export" in errors[0]
+        assert not any(t.startswith("Exported") for t in toasts(app))
+        assert app.screen.status.saved.startswith("not saved")  # type: ignore[attr-defined]
+    assert not target.exists()

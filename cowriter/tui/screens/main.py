@@ -389,30 +389,13 @@ class MainScreen(MelodyActions):
         if self.proposal is not None:
             self._hear(self.proposal)
 
-
-
-
-
-
-
-
-
-
-
-
-
     # -- saving, export, copy ----------------------------------------------------------------------------
-
-
-
 
     def action_save(self) -> None:
         if not self.ws.can_save:
             self.action_export()
             return
         self._save(quiet=False)
-
-
 
     def action_export(self) -> None:
         from cowriter.tui.screens.export import ExportScreen
@@ -424,17 +407,37 @@ class MainScreen(MelodyActions):
         self.app.push_screen(ExportScreen(self.ws.suggested_export()), done)
 
     def _export(self, path: str) -> None:
+        """Write the song to `path` in a worker. A MIDI, lead sheet or WAV takes seconds (arranging,
+        rendering): the status line says "exporting…" meanwhile, and a notice says what was written."""
+        from cowriter.service.workspace_export import export_kind
+
         ws = self.ws
+        try:
+            kind, what = export_kind(path)
+        except CowriterError:  # the export screen checked it; the worker says why if not
+            kind, what = "", "the song"
+        if kind not in ("chordpro", "text"):
+            self.notify(f"Exporting {what}…")
+        self.status.saved = "exporting…"
 
         def work() -> None:
             try:
                 where = ws.export(path)
             except CowriterError as exc:
-                self.post_message(m.Saved("", ws.text, str(exc)))
+                self.app.call_from_thread(self._exported, what, "", str(exc))
+            except Exception as exc:  # a notice, never a crash
+                self.app.call_from_thread(self._exported, what, "", f"{type(exc).__name__}: {exc}")
             else:
-                self.post_message(m.Saved(str(where), ws.text))
+                self.app.call_from_thread(self._exported, what, str(where))
 
         self.run_worker(work, thread=True, group="save", exit_on_error=False)
+
+    def _exported(self, what: str, where: str, error: str = "") -> None:
+        self.status.saved = self._saved_label()
+        if error:
+            self.notify(error, title="Export", severity="error", timeout=8)
+        else:
+            self.notify(f"Exported {what} to {where}.")
 
     def action_copy_song(self) -> None:
         text = self.editor.selected_text or self.ws.text
