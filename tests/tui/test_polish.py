@@ -113,3 +113,42 @@ async def test_an_export_that_fails_says_so_and_the_status_recovers(tmp_path: Pa
         assert not any(t.startswith("Exported") for t in toasts(app))
         assert app.screen.status.saved.startswith("not saved")  # type: ignore[attr-defined]
     assert not target.exists()
+
+
+def shown(widget: object) -> str:
+    return widget.render_line(0).text  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("text", "says", "not_said"),
+    [
+        ("{title: W}\n[Cmaj8]Hello there\n", "1 warning ^n", "problem"),  # ctrl+n has somewhere to go
+        ("{title: B}\n[Cmaj8]Hello there [G\n", "1 problem, 1 warning ^n", ""),
+        ("{title: B}\n[C]Hello [G\n[D]Bye [A\n", "2 problems ^n", "warning"),
+        ("{title: Fine}\n[C]Hello there\n", "", "problem"),
+    ],
+)
+async def test_the_status_counts_warnings_too_on_one_line_at_80_columns(
+    tmp_path: Path, text: str, says: str, not_said: str
+) -> None:
+    path = tmp_path / "song.cho"
+    path.write_text(text, encoding="utf-8")
+    app = make_app(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        status = screen.status
+        status.model = "SmolLM2-135M-Instruct.Q4_1.gguf"
+        status.route = "WAV to /home/writer/songs/renders/a-long-folder-name/swing-low.wav"
+        for row in (0, 1):  # without, then with the cursor line's problem in the status
+            screen.editor.cursor_location = (row, 0)
+            await pilot.pause()
+            line = shown(status)
+            assert status.region.height == 1
+            assert line.lstrip().startswith("saved")
+            assert says in line
+            if not_said:
+                assert not_said not in line.split("!")[0]  # the count, not the cursor line's message
+            if not says:
+                assert "^n" not in line

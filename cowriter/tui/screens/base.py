@@ -86,7 +86,9 @@ class SongScreen(Screen[None]):
         self.editor.set_diagnostics(check.diagnostics)
         self.editor.set_lyrics(check.gutter)
         self._show_hint()
-        self.status.problems = len(check.errors)
+        errors = len(check.errors)
+        self.status.problems = errors
+        self.status.warnings = len(check.diagnostics) - errors
         if check.song is not None:
             self.transport.key = check.song.key or ""
             if self.ws.settings.bpm is None and check.song.tempo:

@@ -1,5 +1,5 @@
-"""The status line: whether the song is saved, how many problems it has, what the model is doing, which
-model, and where sound goes ("speakers" or "WAV to …").
+"""The status line: whether the song is saved, how many problems it has (errors, then warnings: ctrl+n
+visits both), what the model is doing, which model, and where sound goes ("speakers" or "WAV to …").
 
 One line, most important first: at 80 columns what gets cut is the sound route, never the saved state or
 the problems. When the cursor's line has a problem, its message takes the room of the model's name and the
@@ -42,6 +42,7 @@ class StatusBar(Static):
         "status--saved",
         "status--unsaved",
         "status--problems",
+        "status--warnings",
         "status--busy",
         "status--gap",
     }
@@ -52,9 +53,11 @@ class StatusBar(Static):
     StatusBar .status--saved { color: $text-success; text-style: bold; }
     StatusBar .status--unsaved { color: $text-warning; text-style: bold; }
     StatusBar .status--problems { color: $text-error; text-style: bold; }
+    StatusBar .status--warnings { color: $text-warning; text-style: bold; }
     StatusBar .status--busy { color: $text; text-style: bold; }
     StatusBar .status--gap { color: $text-muted; text-style: dim; }
     StatusBar:nocolor .status--problems { color: $text; text-style: bold reverse; }
+    StatusBar:nocolor .status--warnings { color: $text; text-style: bold; }
     StatusBar:nocolor .status--unsaved { color: $text; text-style: bold underline; }
     """
 
@@ -62,7 +65,8 @@ class StatusBar(Static):
     model_state: reactive[str] = reactive("idle")
     route: reactive[str] = reactive("")
     saved: reactive[str] = reactive("saved")
-    problems: reactive[int] = reactive(0)
+    problems: reactive[int] = reactive(0)  # errors
+    warnings: reactive[int] = reactive(0)
     hint: reactive[str] = reactive("")  # the problem on the cursor's line, when there is one
 
     def render(self) -> Text:
@@ -83,8 +87,17 @@ class StatusBar(Static):
         # with a hint, the saved state keeps its word and drops its advice ("not saved (ctrl+o exports)")
         field(self.saved.split(" (")[0] if hinting else self.saved,
               part("status--saved" if self.saved == "saved" else "status--unsaved"))
-        if self.problems:
-            field(f"{self.problems} problem{'s' * (self.problems != 1)}", part("status--problems"))
+        if self.problems or self.warnings:
+            # "2 problems, 1 warning ^n": the errors, then the warnings (the next-problem key visits both)
+            if self.problems:
+                field(_count(self.problems, "problem"), part("status--problems"))
+            if self.warnings:
+                if self.problems:
+                    text.append(",", "")
+                    text.append(" ", gap)
+                    text.append(_count(self.warnings, "warning"), part("status--warnings"))
+                else:
+                    field(_count(self.warnings, "warning"), part("status--warnings"))
             text.append(" ", gap)
             text.append(NEXT_KEY, "")
         busy = part("status--busy") if self.model_state != "idle" else ""
@@ -101,6 +114,10 @@ class StatusBar(Static):
         text.append(f"({self.model_state})", busy)
         field(f"sound: {_home(self.route) or '-'}")
         return text
+
+
+def _count(n: int, what: str) -> str:
+    return f"{n} {what}{'s' * (n != 1)}"
 
 
 def _home(path: str) -> str:
