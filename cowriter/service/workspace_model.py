@@ -43,9 +43,32 @@ class CoWriting:
 
     @property
     def model_name(self) -> str:
+        """The model's one name: what its lines are credited to ("model:NAME"), what `cowriter ask --json`
+        prints, what the status line shows. A GGUF's file name (".gguf" included), a server's model.
+        Found without loading the model (see `model_check`)."""
         if self.backend is not None:
-            return getattr(self.backend, "name", type(self.backend).__name__)
-        return ports.model_label(self.model_spec)
+            return str(getattr(self.backend, "name", type(self.backend).__name__))
+        return self.model_check()[0]
+
+    def model_check(self) -> tuple[str, str]:
+        """(`model_name`, what is wrong with it) without loading the model: "" when it can be tried,
+        "missing" for a GGUF path that is not a file, "not found" for a name no tool has on this machine
+        (or no default model installed). It may look through the folders where other tools keep models:
+        call it from a worker."""
+        if self.backend is not None:
+            return self.model_name, ""
+        from cowriter.model.locate import resolve
+
+        spec = self.model_spec
+        try:
+            choice = resolve(spec)
+        except CowriterError:
+            return spec or "no model", "not found"  # a name nothing has, or no default model installed
+        if choice.url:
+            return choice.model_name or choice.url, ""
+        if choice.path is None:
+            return "model", ""
+        return choice.path.name, "" if choice.path.is_file() else "missing"
 
     def _backend(self) -> ports.Backend:
         with self._lock:

@@ -9,12 +9,14 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input
 
+from cowriter.service.workspace import Workspace
 from cowriter.tui import messages as m
+from cowriter.tui.app import CowriterApp
 from cowriter.tui.commands import ACTIONS
 from cowriter.tui.screens.export import ExportScreen
 from cowriter.tui.screens.main import MainScreen
 
-from .conftest import Recorder, make_app, settle, wait_for
+from .conftest import VERSE2, Recorder, make_app, settle, wait_for
 
 
 async def test_cancel_reply_stops_only_a_reply_in_flight(song_file: Path) -> None:
@@ -152,3 +154,28 @@ async def test_the_status_counts_warnings_too_on_one_line_at_80_columns(
                 assert not_said not in line.split("!")[0]  # the count, not the cursor line's message
             if not says:
                 assert "^n" not in line
+
+
+async def test_a_model_that_is_not_there_says_so_in_the_status(song_file: Path, tmp_path: Path) -> None:
+    ws = Workspace.open(song_file, model=str(tmp_path / "nope.gguf"), audio="none")
+    app = CowriterApp(ws)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        status = app.screen.status  # type: ignore[attr-defined]
+        assert "nope.gguf (missing)" in shown(status)
+        await pilot.press("f2", *"hello", "enter")  # asking fails with a notice; the status still says why
+        assert await wait_for(pilot, lambda: any("not found" in t for t in toasts(app)))
+        await settle(pilot)
+        assert "nope.gguf (missing)" in shown(status)
+        assert ws.backend is None
+
+
+async def test_the_status_names_the_model_as_its_lines_are_credited(song_file: Path) -> None:
+    app = make_app(song_file, VERSE2)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        status = app.screen.status  # type: ignore[attr-defined]
+        assert status.model == app.workspace.model_name and status.model_problem == ""
+        await pilot.press("f2", *"verse 2", "enter")
+        assert await wait_for(pilot, lambda: app.screen.proposal is not None)  # type: ignore[attr-defined]
+        assert f"model:{status.model}" == f"model:{app.screen.proposal.model}"  # type: ignore[attr-defined]

@@ -84,10 +84,31 @@ class MainScreen(MelodyActions):
         self.chat.add("model", "Ask for a verse, a chorus, other lines, chords… (F2). "
                       "Proposals appear above; nothing changes until you accept.")
         self._show_history()
-        self.status.model = self.ws.model_name
+        self._find_model()
         self._schedule_check(0.05)
         if self.history_session:
             self._open_history(self.history_session)
+
+    def _find_model(self) -> None:
+        """The model's name in the status line, and whether it is there at all ("nope.gguf (missing)"),
+        without loading it; in a worker when finding it may look through folders (or ask a server)."""
+        ws = self.ws
+        if ws.backend is not None:
+            self._show_model(*ws.model_check())
+            return
+
+        def work() -> None:
+            try:
+                name, problem = ws.model_check()
+            except Exception as exc:  # a name not shown is no reason to stop
+                name, problem = "model", f"unknown: {type(exc).__name__}"
+            self.app.call_from_thread(self._show_model, name, problem)
+
+        self.run_worker(work, thread=True, group="find-model", exit_on_error=False)
+
+    def _show_model(self, name: str, problem: str) -> None:
+        self.status.model = name
+        self.status.model_problem = problem
 
     def _show_history(self) -> None:
         for message in self.ws.history:
@@ -199,6 +220,7 @@ class MainScreen(MelodyActions):
 
             await self.query_one("#side").mount(ProposalView(id="proposal"), before=0)
         self._cancel = None
+        self._show_model(message.proposal.model, "")  # the name its lines are credited to
         self.status.model_state = "idle"
         proposal = message.proposal
         self.chat.end_reply(proposal.reply)

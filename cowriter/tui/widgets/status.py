@@ -63,6 +63,7 @@ class StatusBar(Static):
 
     model: reactive[str] = reactive("")
     model_state: reactive[str] = reactive("idle")
+    model_problem: reactive[str] = reactive("")  # "missing", "not found": said instead of "idle"
     route: reactive[str] = reactive("")
     saved: reactive[str] = reactive("saved")
     problems: reactive[int] = reactive(0)  # errors
@@ -100,9 +101,11 @@ class StatusBar(Static):
                     field(_count(self.warnings, "warning"), part("status--warnings"))
             text.append(" ", gap)
             text.append(NEXT_KEY, "")
-        busy = part("status--busy") if self.model_state != "idle" else ""
+        state, busy = self.model_state, part("status--busy") if self.model_state != "idle" else ""
+        if state == "idle" and self.model_problem:
+            state, busy = self.model_problem, part("status--problems")
         if hinting:
-            field(self.model_state, busy)
+            field(state, busy)
             text.append(" ", gap)
             room = self.content_region.width - text.cell_len - 2
             text.append("!", part("status--problems"))
@@ -111,7 +114,7 @@ class StatusBar(Static):
             return text
         field(self.model or "-", "bold")
         text.append(" ", gap)
-        text.append(f"({self.model_state})", busy)
+        text.append(f"({state})", busy)
         field(f"sound: {_home(self.route) or '-'}")
         return text
 
