@@ -179,3 +179,38 @@ async def test_the_status_names_the_model_as_its_lines_are_credited(song_file: P
         await pilot.press("f2", *"verse 2", "enter")
         assert await wait_for(pilot, lambda: app.screen.proposal is not None)  # type: ignore[attr-defined]
         assert f"model:{status.model}" == f"model:{app.screen.proposal.model}"  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("playing", "bar", "beat", "head"),
+    [
+        (True, 0, 2.5, "count-in 2"),  # the bar counted in before the song: bar 0 on the song's clock
+        (True, 0, 0.0, "bar -"),  # started, no play head yet
+        (True, 3, 1.25, "bar 3.1"),
+        (False, 0, 2.5, "bar -"),
+    ],
+)
+async def test_the_transport_shows_the_count_in_as_such(
+    song_file: Path, playing: bool, bar: int, beat: float, head: str
+) -> None:
+    app = make_app(song_file)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        transport = app.screen.transport  # type: ignore[attr-defined]
+        transport.playing = playing
+        transport.bar, transport.beat = bar, beat
+        await pilot.pause()
+        assert shown(transport).split("  ")[1] == head
+
+
+async def test_playing_counts_in_then_moves_through_the_bars(song_file: Path) -> None:
+    app = make_app(song_file)  # 100 bpm: a 4-beat count-in lasts 2.4 s
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        transport = app.screen.transport  # type: ignore[attr-defined]
+        await pilot.press("f5")
+        assert await wait_for(pilot, lambda: "count-in" in shown(transport))
+        assert "bar -" not in shown(transport)
+        assert await wait_for(pilot, lambda: "bar 1." in shown(transport))
+        await pilot.press("f5")
+        await settle(pilot)

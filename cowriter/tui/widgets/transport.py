@@ -1,6 +1,7 @@
 """The transport: play / stop, the section looped, tempo, key (transposition) and style, and the play head
-(bar and beat, with a bar of progress). When the sound goes to a WAV file instead of speakers (SSH,
-`--audio wav`), it says so ("writing …", then "written …") and shows no play head: nothing is playing."""
+(bar and beat, with a bar of progress; "count-in 3" during the bar counted in before the song). When the
+sound goes to a WAV file instead of speakers (SSH, `--audio wav`), it says so ("writing …", then
+"written …") and shows no play head: nothing is playing."""
 
 from __future__ import annotations
 
@@ -32,9 +33,13 @@ class Transport(Static):
     style: reactive[str] = reactive("")
     file: reactive[str] = reactive("")  # the WAV the sound goes to instead of speakers ("": none)
 
+    def watch_playing(self, playing: bool) -> None:
+        if playing:  # no play head yet: the last one played is not where this one starts
+            self.bar, self.beat = 0, 0.0
+
     def render(self) -> Text:
         state = ("|> playing", "bold green") if self.playing else ("[] stopped", "bold")
-        head = (f"bar {self.bar}.{int(self.beat)}" if self.playing and self.bar else "bar -", "bold")
+        head = (self._head(), "bold")
         if self.file:  # written as fast as it renders: no play head to show
             state = ("~> writing", "bold yellow") if self.playing else ("[] written", "bold green")
             head = (_home(self.file), "")
@@ -62,6 +67,14 @@ class Transport(Static):
             text.append("." * (width - done), "dim")
         text.no_wrap, text.overflow = True, "ellipsis"  # one line: a long path cuts the style, not the state
         return text
+
+    def _head(self) -> str:
+        """Bar and beat; the count-in is bar 0 (its beats from 1, see `render.player.Position`)."""
+        if not self.playing:
+            return "bar -"
+        if self.bar:
+            return f"bar {self.bar}.{int(self.beat)}"
+        return f"count-in {int(self.beat)}" if self.beat >= 1 else "bar -"
 
 
 def _home(path: str) -> str:
