@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
-
-from cowriter.errors import CowriterError
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -15,17 +12,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run_editor(args: argparse.Namespace) -> int:
-    if not sys.stdout.isatty() or not sys.stdin.isatty():
-        raise CowriterError(
-            "the editor needs a terminal",
-            hint=(
-                "stdout is not a terminal; use the CLI instead, "
-                "e.g. `cowriter parse FILE` or `cowriter play FILE`"
-            ),
-            exit_code=2,
-        )
-    try:
-        from cowriter.tui.run import run_tui
-    except ModuleNotFoundError as exc:  # pragma: no cover - until the TUI lands
-        raise CowriterError("the editor is not installed in this build") from exc
+    """The editor. Where it cannot draw (stdin or stdout not a terminal, TERM=dumb) `run_tui` says which,
+    in one line pointing to the CLI, and exits 2: one wording for `cowriter`, `cowriter open` and
+    `cowriter --session`."""
+    from cowriter.tui.run import run_tui
+
     return run_tui(args)

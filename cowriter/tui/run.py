@@ -11,6 +11,7 @@ import gc
 import os
 import sys
 from collections.abc import Iterator, MutableMapping
+from typing import TextIO
 
 from cowriter.service.workspace import Workspace, file_session
 
@@ -22,14 +23,29 @@ CLI_HINT = (
 )
 
 
-def terminal_problem(environ: MutableMapping[str, str] | None = None) -> str:
-    """Why the editor cannot draw here ('' when it can)."""
+def terminal_problem(
+    environ: MutableMapping[str, str] | None = None,
+    *,
+    stdin: TextIO | None = None,
+    stdout: TextIO | None = None,
+) -> str:
+    """Why the editor cannot draw here ('' when it can): `TERM=dumb`, or which of stdin and stdout is not
+    a terminal (the process's own unless given)."""
     env = os.environ if environ is None else environ
     if env.get("TERM", "") in ("dumb", "unknown"):
         return f"TERM={env.get('TERM')}"
-    if not sys.stdout.isatty() or not sys.stdin.isatty():
-        return "stdin or stdout is not a terminal"
-    return ""
+    streams = (("stdin", stdin or sys.stdin), ("stdout", stdout or sys.stdout))
+    off = [name for name, stream in streams if not _is_terminal(stream)]
+    if len(off) == 2:
+        return "stdin and stdout are not terminals"
+    return f"{off[0]} is not a terminal" if off else ""
+
+
+def _is_terminal(stream: TextIO | None) -> bool:
+    try:
+        return stream is not None and stream.isatty()
+    except (OSError, ValueError):  # closed, or no file behind it
+        return False
 
 
 def apply_color(choice: str | None, environ: MutableMapping[str, str] | None = None) -> None:

@@ -13,6 +13,7 @@ from cowriter.service.workspace import Workspace
 from cowriter.tui import messages as m
 from cowriter.tui.app import CowriterApp
 from cowriter.tui.commands import ACTIONS
+from cowriter.tui.run import terminal_problem
 from cowriter.tui.screens.export import ExportScreen
 from cowriter.tui.screens.main import MainScreen
 
@@ -214,3 +215,26 @@ async def test_playing_counts_in_then_moves_through_the_bars(song_file: Path) ->
         assert await wait_for(pilot, lambda: "bar 1." in shown(transport))
         await pilot.press("f5")
         await settle(pilot)
+
+
+class Stream:
+    def __init__(self, tty: bool) -> None:
+        self.tty = tty
+
+    def isatty(self) -> bool:
+        return self.tty
+
+
+@pytest.mark.parametrize(
+    ("stdin", "stdout", "term", "problem"),
+    [
+        (True, True, "xterm", ""),
+        (False, True, "xterm", "stdin is not a terminal"),
+        (True, False, "xterm", "stdout is not a terminal"),
+        (False, False, "xterm", "stdin and stdout are not terminals"),
+        (True, True, "dumb", "TERM=dumb"),
+    ],
+)
+def test_terminal_problem_names_the_stream(stdin: bool, stdout: bool, term: str, problem: str) -> None:
+    found = terminal_problem({"TERM": term}, stdin=Stream(stdin), stdout=Stream(stdout))  # type: ignore[arg-type]
+    assert found == problem
