@@ -26,6 +26,7 @@ class CowriterApp(App[int]):
     COMMANDS = App.COMMANDS | {CowriterCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", priority=True),
+        Binding("ctrl+l", "redraw", "Redraw", show=False, priority=True),
     ]
 
     def __init__(
@@ -47,6 +48,11 @@ class CowriterApp(App[int]):
     @property
     def main_screen(self) -> MainScreen | None:
         return next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)
+
+    def action_redraw(self) -> None:
+        """ctrl+l, as in shells and editors: draw the whole screen again (after another program, or a
+        message from the system, wrote over it)."""
+        self.screen.refresh(repaint=True, layout=True)
 
     async def action_quit(self) -> None:
         from cowriter.tui.screens.quit import QuitScreen

@@ -2,8 +2,8 @@
 on the help screen all come from here, so they cannot drift apart.
 
 Keys stay clear of what sits between the writer and the editor over SSH: tmux's prefix (ctrl+b), screen's
-(ctrl+a, also the editor's "line start"), the terminal's redraw (ctrl+l). F6/F7 take over the text area's
-"select line"/"select all" (shift+arrows select)."""
+(ctrl+a, also the editor's "line start"); ctrl+l redraws the screen, as in shells and editors. F6/F7
+take over the text area's "select line"/"select all" (shift+arrows select)."""
 
 from __future__ import annotations
 
@@ -49,6 +49,7 @@ ACTIONS: tuple[Action, ...] = (
     Action("ctrl+s", "save", "Save", "Save now (the song also saves itself when you pause)", footer=True),
     Action("ctrl+o", "export", "Export", "Write the song to a file"),
     Action("ctrl+c", "copy_song", "Copy", "Copy the selection, or the whole song, to the clipboard (OSC 52)"),
+    Action("ctrl+l", "app.redraw", "Redraw", "Draw the whole screen again (when other output garbled it)"),
     Action("ctrl+q", "app.quit", "Quit",
            "Quit, saving first (a song with no file or session is offered a session)"),
 )

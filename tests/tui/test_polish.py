@@ -238,3 +238,29 @@ class Stream:
 def test_terminal_problem_names_the_stream(stdin: bool, stdout: bool, term: str, problem: str) -> None:
     found = terminal_problem({"TERM": term}, stdin=Stream(stdin), stdout=Stream(stdout))  # type: ignore[arg-type]
     assert found == problem
+
+
+async def test_ctrl_l_draws_the_whole_screen_again(song_file: Path) -> None:
+    from textual._compositor import LayoutUpdate
+
+    app = make_app(song_file)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        drawn: list[object] = []
+        display = app._display
+
+        def watched(screen: object, update: object) -> None:
+            drawn.append(update)
+            display(screen, update)  # type: ignore[arg-type]
+
+        app._display = watched  # type: ignore[method-assign]
+        await pilot.press("down")  # an ordinary change: only what changed is drawn
+        await pilot.pause()
+        assert drawn and not any(isinstance(u, LayoutUpdate) for u in drawn)
+        drawn.clear()
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        full = [u for u in drawn if isinstance(u, LayoutUpdate)]
+        assert full and full[-1].region.size == app.size  # every cell, as after a resize
+        assert app.screen.editor.cursor_location == (1, 0)  # type: ignore[attr-defined]  # nothing else
+        assert "Redraw" not in [b.binding.description for b in app.active_bindings.values() if b.binding.show]
