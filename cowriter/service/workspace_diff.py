@@ -2,7 +2,9 @@
 
 A `Change` replaces a run of the song's lines (possibly none: an insertion) with new lines (possibly none:
 a removal). Accepting a subset of changes never touches the other lines, so the writer's text is only
-changed where they said yes.
+changed where they said yes — except for a section's frame, which follows its lines so sections stay
+balanced (`cowriter.service.workspace_frames`: accepting a line of a new section brings its `{start_of_…}`
+and `{end_of_…}`; rejecting all of its lines drops them).
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ import difflib
 import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
+
+from cowriter.service.workspace_frames import Frames, section_directive
 
 __all__ = [
     "Alternative", "Change", "Proposal", "apply_changes", "carry_authors", "diff_changes", "section_at",
@@ -68,6 +72,16 @@ class Proposal:
     def ids_in_section(self, section: str) -> tuple[int, ...]:
         return tuple(c.id for c in self.changes if c.section == section)
 
+    def closure(self, ids: Collection[int]) -> frozenset[int]:
+        """The changes that go in when `ids` are accepted: them, and the section frames they need."""
+        return Frames(self.base, self.changes).bring(ids)
+
+    @property
+    def frame_ids(self) -> frozenset[int]:
+        """The changes that are a new section's frame (its start and end directives and the blank lines
+        setting it apart): they go in with the section's lines, never on their own."""
+        return Frames(self.base, self.changes).section_frames
+
     def rebase(self, base: str) -> Proposal:
         """The same changes on a newer base (the writer kept typing): each change moves with the text
         around it; a change whose lines the writer edited meanwhile is dropped."""
@@ -76,22 +90,29 @@ class Proposal:
         old = self.base.split("\n") if self.base else []
         new = base.split("\n") if base else []
         blocks = difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_matching_blocks()
-        kept: list[Change] = []
+        moved: dict[int, Change] = {}
         for c in self.changes:
             end = c.start + len(c.old)
             for a, b, size in blocks:
                 inside = a <= c.start and end <= a + size if c.old else a <= c.start <= a + size
                 if inside and (size or not c.old):
-                    kept.append(replace(c, id=len(kept), start=c.start - a + b))
+                    moved[c.id] = replace(c, start=c.start - a + b)
                     break
-        changes = tuple(kept)
-        text, _ = apply_changes(base, changes, {c.id for c in changes})
+        # a frame goes whole or not at all, and the lines that needed a frame now gone go with it
+        lost = Frames(self.base, self.changes).drop({c.id for c in self.changes if c.id not in moved})
+        kept = [c for c in self.changes if c.id in moved and c.id not in lost]
+        changes = tuple(replace(moved[c.id], id=i) for i, c in enumerate(kept))
+        text, _ = _apply(base, changes, {c.id for c in changes})
         return replace(self, base=base, text=text, changes=changes)
 
     def without(self, applied: Collection[int] = (), dropped: Collection[int] = ()) -> Proposal:
-        """What is left to decide once `applied` are in the song and `dropped` are rejected."""
+        """What is left to decide once `applied` are in the song and `dropped` are rejected (with the
+        frame changes that go with them, see `closure`)."""
+        frames = Frames(self.base, self.changes)
+        applied = frames.bring(applied)
+        dropped = frames.drop(dropped, applied)
         done = [c for c in self.changes if c.id in applied]
-        base, _ = apply_changes(self.base, self.changes, set(applied))
+        base, _ = _apply(self.base, self.changes, applied)
         rest: list[Change] = []
         for c in self.changes:
             if c.id in applied or c.id in dropped:
@@ -99,7 +120,7 @@ class Proposal:
             shift = sum(len(a.new) - len(a.old) for a in done if (a.start, a.id) < (c.start, c.id))
             rest.append(replace(c, id=len(rest), start=c.start + shift))
         changes = tuple(rest)
-        text, _ = apply_changes(base, changes, {c.id for c in changes})
+        text, _ = _apply(base, changes, {c.id for c in changes})
         if self.alternatives and (applied or dropped):  # one of them went in, or all were turned down
             return replace(self, base=base, text=base, changes=(), alternatives=(), line=None)
         return replace(self, base=base, text=text, changes=changes)
@@ -131,7 +152,7 @@ class Proposal:
         """The first and last 0-based lines of `text` that the changes bring or touch (None: none)."""
         if not self.changes:
             return None
-        _, authored = apply_changes(self.base, self.changes, {c.id for c in self.changes})
+        _, authored = _apply(self.base, self.changes, {c.id for c in self.changes})
         if authored:
             return min(authored), max(authored)
         # removals only: the line that now follows the first one removed (nothing before it moved)
@@ -200,9 +221,15 @@ def diff_changes(old_text: str, new_text: str) -> tuple[Change, ...]:
         added = range(j1 + pairs, j2)
         words = [j for j in added if new[j].strip()]
         for j in added:
-            # a blank line goes with the lines it separates (the ones before it, else the ones after), so
-            # accepting a section takes it too
-            near = [w for w in words if w < j][-1:] or [w for w in words if w > j][:1] or [j]
+            # a blank line goes with the lines it separates: the section it opens, else the lines before
+            # it, else the ones after (so accepting a section takes it too)
+            after = [w for w in words if w > j][:1]
+            if new[j].strip():
+                near = [j]
+            elif after and (section_directive(new[after[0]]) or ("", ""))[0] == "start":
+                near = after
+            else:
+                near = [w for w in words if w < j][-1:] or after or [j]
             add(i2, (), (new[j],), section_at(new, near[0]))
     return tuple(out)
 
@@ -210,7 +237,15 @@ def diff_changes(old_text: str, new_text: str) -> tuple[Change, ...]:
 def apply_changes(
     old_text: str, changes: Iterable[Change], accepted: Collection[int]
 ) -> tuple[str, list[int]]:
-    """The text with the accepted changes applied, and the 0-based indexes of the lines they brought."""
+    """The text with the accepted changes applied, and the 0-based indexes of the lines they brought.
+
+    A section's frame follows its lines: accepting a line of a new section brings its start and end
+    directives, and frame lines that pair up go in together (`workspace_frames`)."""
+    changes = tuple(changes)
+    return _apply(old_text, changes, Frames(old_text, changes).bring(accepted))
+
+
+def _apply(old_text: str, changes: Iterable[Change], accepted: Collection[int]) -> tuple[str, list[int]]:
     old = old_text.split("\n") if old_text else []
     out: list[str] = []
     authored: list[int] = []
