@@ -56,8 +56,8 @@ async def test_f5_on_a_wav_route_writes_the_file_and_says_where(
         assert isinstance(screen, MainScreen)
         transport = screen.transport
         await pilot.press("f5")
-        shown = transport.render().plain
-        assert "writing" in shown and "playing" not in shown
+        shown = transport.render().plain  # a short song may be written already (a long one: see below)
+        assert ("writing" in shown or "written" in shown) and "playing" not in shown
         assert await wait_for(pilot, lambda: not transport.playing, timeout=60.0)
         await settle(pilot)
 
