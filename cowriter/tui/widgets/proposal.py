@@ -1,5 +1,7 @@
 """A proposal from the model, shown as a diff against the song: one row per changed line, grouped by
-section, to accept or reject line by line, by section, or all at once. Alternatives for a line are listed
+section, to accept or reject line by line, by section, or all at once. A new section's start and end
+directives are shown where they go but are not rows to pick: they come with the section's lines (see
+`cowriter.service.workspace_frames`). Alternatives for a line are listed
 with their syllable fit; any of them can be played before it is accepted."""
 
 from __future__ import annotations
@@ -95,7 +97,16 @@ class ProposalView(Vertical, can_focus=False):
             # where the lines go first: a narrow panel cuts the model's name, not that
             title.update(Text(f"{proposal.summary} · {proposal.model}"))
             section: str | None = None
+            frames = proposal.frame_ids
             for c in proposal.changes:
+                if c.id in frames:
+                    # a new section's frame goes in with its lines: shown where it goes, not to pick
+                    old, new = _words(c.old), _words(c.new)
+                    if old or new:
+                        opens = section != c.section
+                        section = c.section
+                        options.add_option(Option(_change_text(old, new, "bold" * opens), disabled=True))
+                    continue
                 if c.section != section:
                     section = c.section
                     options.add_option(Option(Text(f"[{section or 'song'}]", "bold"), disabled=True))
@@ -165,14 +176,18 @@ class ProposalView(Vertical, can_focus=False):
         self.post_message(self.Decided(proposal, accept, ids))
 
 
-def _change_text(old: tuple[str, ...], new: tuple[str, ...]) -> Text:
+def _words(lines: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(line for line in lines if line.strip())
+
+
+def _change_text(old: tuple[str, ...], new: tuple[str, ...], style: str = "") -> Text:
     text = Text()
     for line in old:
-        text.append(f"- {line or '(blank line)'}", "red strike")
+        text.append(f"- {line or '(blank line)'}", f"red strike {style}".strip())
         if new:
             text.append("\n")
     for i, line in enumerate(new):
-        text.append(f"+ {line or '(blank line)'}", "green")
+        text.append(f"+ {line or '(blank line)'}", f"green {style}".strip())
         if i < len(new) - 1:
             text.append("\n")
     return text
