@@ -14,7 +14,7 @@ import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
 
-from cowriter.service.workspace_frames import Frames, section_directive
+from cowriter.service.workspace_frames import Frames, balanced, section_directive
 
 __all__ = [
     "Alternative", "Change", "Proposal", "apply_changes", "carry_authors", "diff_changes", "section_at",
@@ -103,6 +103,13 @@ class Proposal:
         kept = [c for c in self.changes if c.id in moved and c.id not in lost]
         changes = tuple(replace(moved[c.id], id=i) for i, c in enumerate(kept))
         text, _ = _apply(base, changes, {c.id for c in changes})
+        if not balanced(text) and balanced(base):
+            # repeated lines can move a change onto a twin of its line, pairing frames that were not
+            # pairs: the song's own frames stay then, and the lines that needed the proposal's go too
+            frames = Frames(base, changes)
+            gone = frames.drop(frames.structural)
+            changes = tuple(replace(c, id=i) for i, c in enumerate(c for c in changes if c.id not in gone))
+            text, _ = _apply(base, changes, {c.id for c in changes})
         return replace(self, base=base, text=text, changes=changes)
 
     def without(self, applied: Collection[int] = (), dropped: Collection[int] = ()) -> Proposal:

@@ -113,10 +113,12 @@ State = str | None  # the environment of the open section, None outside any
 
 def _run(lines: Iterable[str], state: State) -> tuple[State, int]:
     """The state after `lines` entered in `state`, and how many directives were out of place."""
+    from cowriter.core.directives import VERBATIM_ENVIRONMENTS
+
     problems = 0
     for line in lines:
         found = section_directive(line)
-        if found is None:
+        if found is None or (state in VERBATIM_ENVIRONMENTS and found != ("end", state)):
             continue
         role, env = found
         if role == "start":

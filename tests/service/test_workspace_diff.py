@@ -235,6 +235,20 @@ def test_a_new_sections_lines_go_when_the_writer_takes_its_place() -> None:
         assert not unbalanced(apply_changes(rest.base, rest.changes, ids)[0])
 
 
+def test_a_change_moved_onto_a_twin_line_never_unpairs_a_frame() -> None:
+    """Two identical bridges; the model removes both; the writer edits a line and a title meanwhile: the
+    removals may land on the other bridge's twin lines, so the song's own frames stay."""
+    bridge = "{start_of_bridge}\nla\nla\nla\n{end_of_bridge}\n"
+    old = "{title: T}\n\n" + bridge + "\n" + bridge
+    p = proposal(old, "{title: T}\n")
+    lines = old.split("\n")
+    lines[3], lines[8] = "la mine", "{start_of_bridge: Mine}"
+    rest = p.rebase("\n".join(lines))
+    assert rest.changes and not unbalanced(rest.text)
+    for ids in ([], *([c.id] for c in rest.changes)):
+        assert not unbalanced(apply_changes(rest.base, rest.changes, ids)[0])
+
+
 # -- the property: any subset, any order of decisions, any typing meanwhile ---------------------------
 
 LYRICS = ("la", "la la", "[C]hey", "[G]ho ho", "oh")
