@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,6 +28,7 @@ from cowriter.service.workspace_diff import (
     Proposal,
     apply_changes,
     carry_authors,
+    diff_changes,
 )
 from cowriter.service.workspace_model import HISTORY, CoWriting
 from cowriter.service.workspace_playback import Playback, PlayPosition, Settings, SoundFile
@@ -280,6 +281,21 @@ class Workspace(CoWriting, Playback):
         if any(d.severity is Severity.ERROR for d in diagnostics):
             raise CowriterError("fix the marked errors before transposing")
         return ports.transpose(source, song, semitones)
+
+    def transposed_proposal(self, proposal: Proposal, semitones: int) -> Proposal | None:
+        """`proposal` moved by `semitones` along with its song (both spelled for the new key), or None
+        when it cannot follow (its song or its lines do not parse). Changes nothing; safe from a worker."""
+        if proposal.alternatives:
+            return None
+        try:
+            base = self.transposed(semitones, proposal.base)
+            text = self.transposed(semitones, proposal.text)
+        except CowriterError:
+            return None
+        changes = diff_changes(base, text)
+        if len(changes) != len(proposal.changes):  # the transposition is not line for line
+            return None
+        return replace(proposal, base=base, text=text, changes=changes)
 
     def replace_text(self, text: str) -> None:
         """New text from a tool that changes chords, not words (transposition): credits stay with the

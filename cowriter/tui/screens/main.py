@@ -266,13 +266,49 @@ class MainScreen(MelodyActions):
         ids = list(event.ids) if event.ids is not None else None
         if event.accept:
             before = self.ws.text
+            asked = len(ids) if ids is not None else len(event.proposal.changes)
+            n = self._still_fitting(event.proposal, ids)
             rest = self.ws.accept(event.proposal, ids)
+            if self.ws.text == before:  # nothing of it fits the song any more: never a false "Accepted"
+                self.notify("Nothing accepted: those lines no longer fit the song (F2 asks again).",
+                            severity="warning")
+                self._show_proposal(rest)
+                return
             self._accepted(before, event.proposal)
-            n = len(ids) if ids is not None else len(event.proposal.changes)
-            self.notify(f"Accepted {n} line{'s' * (n != 1)} from {event.proposal.model}.")
+            gone = f" ({asked - n} no longer fit the song)" if n < asked else ""
+            self.notify(f"Accepted {n} line{'s' * (n != 1)} from {event.proposal.model}{gone}.")
         else:
             rest = self.ws.reject(event.proposal, ids)
         self._show_proposal(rest)
+
+    def _still_fitting(self, proposal: Proposal, ids: list[int] | None) -> int:
+        """How many of the changes `ids` (all when None) `Workspace.accept` will put in the song now: a
+        proposal made for an older text keeps only the changes that still fit it."""
+        chosen = [c for c in proposal.changes if ids is None or c.id in ids]
+        if proposal.base == self.ws.text:
+            return len(chosen)
+        wanted = {(c.old, c.new) for c in chosen}
+        return sum((c.old, c.new) in wanted for c in proposal.rebase(self.ws.text).changes)
+
+    def _follow_song(self, text: str, moved: Proposal | None, *, transposed: bool) -> None:
+        proposal = self.proposal
+        if proposal is None:
+            return
+        if moved is not None and moved.base == text:
+            self._show_proposal(moved)
+            self.notify("The proposal moved to the new key with the song.")
+            return
+        if transposed:  # its lines would come in the old key: closed, not left to mislead
+            self._show_proposal(None)
+            self.notify("Proposal closed: it could not move to the new key (F2 asks again).",
+                        severity="warning")
+            return
+        rebased = proposal.rebase(text)
+        self._show_proposal(rebased)
+        if not rebased.changes and not rebased.alternatives:
+            self.notify("Proposal closed: the song changed under it (F2 asks again).", severity="warning")
+        elif len(rebased.changes) < len(proposal.changes):
+            self.notify("Some of the proposal no longer fits the song and was dropped.", severity="warning")
 
     def on_proposal_view_chosen(self, event: ProposalView.Chosen) -> None:
         before = self.ws.text

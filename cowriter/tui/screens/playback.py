@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 
 from cowriter.errors import CowriterError
-from cowriter.service.workspace import PlayPosition, SoundFile
+from cowriter.service.workspace import PlayPosition, Proposal, SoundFile
 from cowriter.service.workspace_diff import section_at
 from cowriter.tui import messages as m
 from cowriter.tui.screens.base import SongScreen
@@ -19,6 +19,8 @@ from cowriter.tui.screens.base import SongScreen
 class PlaybackActions(SongScreen):
     _until_bar = 0  # stop after this bar (0: play on)
     _armed = False  # the player asked for has started (its play head, not an older one's)
+    # the last transposition's song text, the proposal open when it began, and that proposal transposed
+    _transposing: tuple[str, Proposal | None, Proposal | None] = ("", None, None)
 
     def action_play(self) -> None:
         if self.transport.playing:
@@ -181,14 +183,18 @@ class PlaybackActions(SongScreen):
     def action_transpose(self, semitones: int) -> None:
         ws = self.ws
         text = ws.text
+        proposal = self.proposal
 
         def work() -> None:
             try:
                 new = ws.transposed(semitones, text)
             except CowriterError as exc:
                 self.post_message(m.SongReplaced("", str(exc)))
-            else:
-                self.post_message(m.SongReplaced(new, f"{semitones:+d}"))
+                return
+            # the open proposal goes to the new key with the song (None: it cannot)
+            moved = ws.transposed_proposal(proposal, semitones) if proposal is not None else None
+            self._transposing = (new, proposal, moved)
+            self.post_message(m.SongReplaced(new, f"{semitones:+d}"))
 
         self.run_worker(work, thread=True, group="transpose", exit_on_error=False)
 
@@ -200,4 +206,13 @@ class PlaybackActions(SongScreen):
         self.ws.settings.transpose += int(message.note or 0)
         self.transport.transpose = self.ws.settings.transpose
         self._replace_text(message.text)
+        text, before, moved = self._transposing
+        self._transposing = ("", None, None)
+        if self.proposal is not None:
+            transposed = text == message.text and before is self.proposal
+            self._follow_song(message.text, moved if transposed else None, transposed=transposed)
         self._schedule_save()
+
+    def _follow_song(self, text: str, moved: Proposal | None, *, transposed: bool) -> None:
+        """The song's text was replaced under the open proposal: show `moved` (the proposal transposed
+        with it), else what of the proposal still fits (the main screen decides)."""

@@ -1,0 +1,89 @@
+"""The second review's findings, each as the writer meets it: a proposal follows a transposed song, a
+request typed while the model answers is kept, ctrl+s gives a new song a home, accepted lines scroll into
+view when lines wrap, and Esc says it is stopping."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cowriter.service.workspace import Workspace
+from cowriter.tui.screens.main import MainScreen
+
+from .conftest import VERSE2, make_app, settle, wait_for
+
+
+def toasts(app: object) -> list[str]:
+    return [str(n.message) for n in app._notifications]  # type: ignore[attr-defined]
+
+
+def main_screen(app: object) -> MainScreen:
+    screen = app.screen  # type: ignore[attr-defined]
+    assert isinstance(screen, MainScreen)
+    return screen
+
+
+# -- 1. a proposal open while the song is transposed ----------------------------------------------------
+
+
+async def test_an_open_proposal_moves_to_the_new_key_with_the_song(song_file: Path) -> None:
+    app = make_app(song_file, VERSE2)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f2", *"verse 2", "enter")
+        screen = main_screen(app)
+        assert await wait_for(pilot, lambda: screen.proposal is not None)
+        await pilot.press("f8")
+        assert await wait_for(pilot, lambda: screen.transport.transpose == 1)
+        await settle(pilot)
+        assert "{key: Eb}" in app.workspace.lines
+        proposal = screen.proposal
+        assert proposal is not None and proposal.base == app.workspace.text
+        assert any("[Eb]A band of angels" in line for c in proposal.changes for line in c.new)
+        before = app.workspace.text
+        await pilot.press("a")  # the focused line (the proposal list has the focus)
+        await settle(pilot)
+        assert app.workspace.text != before
+        added = [line for line in app.workspace.lines if line not in before.split("\n")]
+        assert added and not any("[D]" in line or "[G]" in line for line in added)
+        assert any(t.startswith("Accepted 1 line") for t in toasts(app))
+
+
+async def test_a_proposal_that_cannot_follow_the_key_is_closed_with_a_notice(
+    song_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(Workspace, "transposed_proposal", lambda self, proposal, semitones: None)
+    app = make_app(song_file, VERSE2)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f2", *"verse 2", "enter")
+        screen = main_screen(app)
+        assert await wait_for(pilot, lambda: screen.proposal is not None)
+        await pilot.press("f8")
+        assert await wait_for(pilot, lambda: screen.transport.transpose == 1)
+        await settle(pilot)
+        assert screen.proposal is None
+        assert any("Proposal closed" in t for t in toasts(app))
+        assert not any(t.startswith("Accepted") for t in toasts(app))
+
+
+async def test_accepting_a_stale_proposal_never_says_accepted(song_file: Path) -> None:
+    app = make_app(song_file, VERSE2)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f2", *"verse 2", "enter")
+        screen = main_screen(app)
+        assert await wait_for(pilot, lambda: screen.proposal is not None)
+        stale = screen.proposal
+        assert stale is not None
+        # the song goes on without the proposal knowing (as a replace that skipped the rebase did)
+        app.workspace.set_text("{title: Something else}\n[C]Other words")
+        before = app.workspace.text
+        from cowriter.tui.widgets.proposal import ProposalView
+
+        screen.on_proposal_view_decided(ProposalView.Decided(stale, True, None))
+        await settle(pilot)
+        assert app.workspace.text == before
+        assert not any(t.startswith("Accepted") for t in toasts(app))
+        assert any(t.startswith("Nothing accepted") for t in toasts(app))
