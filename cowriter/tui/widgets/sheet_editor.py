@@ -74,7 +74,8 @@ class SheetEditor(TextArea, inherit_bindings=False):
     # Readable on the default theme (textual-dark, contrast with the surface): chords orange 8.5:1, section
     # directives blue 6.3:1, other directives green 9.5:1, comments grey 6.8:1. Without colour (NO_COLOR,
     # --color none) the parts differ by text style: chords bold, sections bold underlined, other directives
-    # and comments grey, comments italic, errors reversed, warnings underlined.
+    # and comments grey, comments italic, errors reversed, warnings underlined; the cursor and the selection
+    # (a background colour otherwise, dropped there) reversed.
     DEFAULT_CSS = """
     SheetEditor { padding: 0; scrollbar-size-vertical: 1; }
     SheetEditor .sheet--chord { color: $accent; text-style: bold; }
@@ -91,6 +92,8 @@ class SheetEditor(TextArea, inherit_bindings=False):
     SheetEditor:nocolor .sheet--error { text-style: bold reverse; }
     SheetEditor:nocolor .sheet--directive { color: $text-muted; }
     SheetEditor:nocolor .sheet--number { color: $text-muted; }
+    SheetEditor:nocolor .text-area--cursor { color: $foreground; background: $surface; text-style: reverse; }
+    SheetEditor:nocolor .text-area--selection { color: $foreground; background: $surface; text-style: reverse; }
     """
 
     def __init__(self, text: str = "", **kwargs: object) -> None:

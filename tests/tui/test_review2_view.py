@@ -1,0 +1,69 @@
+"""What the second review saw at 80x24: without colour the cursor and the selection still show (editor and
+chat field), the transport keeps its fields after a WAV is written, the song's start/end keys and Home/End
+in a wrapped line, the tempo's wording, and notices that leave the chat field in sight."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.segment import Segment
+from textual.strip import Strip
+from textual.widgets import Input
+
+from cowriter.tui.widgets.sheet_editor import SheetEditor
+
+from .conftest import make_app, settle
+
+EXAMPLES = Path(__file__).parents[2] / "examples"
+
+
+def cell(strip: Strip, x: int) -> Segment:
+    """The segment drawing column `x` of a rendered line."""
+    at = 0
+    for segment in strip:
+        if at <= x < at + segment.cell_length:
+            return segment
+        at += segment.cell_length
+    raise IndexError(x)
+
+
+def reversed_columns(strip: Strip) -> set[int]:
+    cols, at = set(), 0
+    for segment in strip:
+        if segment.style is not None and segment.style.reverse:
+            cols.update(range(at, at + segment.cell_length))
+        at += segment.cell_length
+    return cols
+
+
+async def test_without_colour_the_editor_cursor_and_selection_are_reversed() -> None:
+    app = make_app(EXAMPLES / "oh-susanna.cho")  # NO_COLOR=1 (conftest)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        editor = app.screen.query_one(SheetEditor)
+        editor.cursor_blink = False
+        editor.focus()
+        await pilot.press("ctrl+home", "down", "down", "right", "right")
+        await pilot.pause()
+        row, column = editor.cursor_location
+        x = editor.gutter_width + column
+        line = editor.render_line(row)
+        assert reversed_columns(line) == {x}  # the cursor, and nothing else on its line
+        await pilot.press("shift+right", "shift+right", "shift+right")
+        await pilot.pause()
+        assert reversed_columns(editor.render_line(row)) == set(range(x, x + 4))  # 3 selected, the cursor
+
+
+async def test_without_colour_the_chat_cursor_and_selection_are_reversed() -> None:
+    app = make_app(EXAMPLES / "oh-susanna.cho")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f2", *"hello")
+        field = app.screen.query_one("#chat-input", Input)
+        field.cursor_blink = False
+        await pilot.pause()
+        assert field.has_focus
+        assert reversed_columns(field.render_line(0)) == {5}  # after "hello"
+        await pilot.press("shift+left", "shift+left")
+        await pilot.pause()
+        assert reversed_columns(field.render_line(0)) == {3, 4}  # "lo" selected (the cursor on its "l")
