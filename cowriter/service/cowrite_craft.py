@@ -114,14 +114,41 @@ def _written_lines(song: Song) -> list[LyricLine]:
     return [line for s in song.sections if not s.recall for line in s.lines if line.has_words]
 
 
+def _chord_rows(song: Song) -> set[int]:
+    """The source lines that hold only chords: a line of only `[chords]`, or a chords-over-lyrics chord row
+    (merged into the words below it, so no item sits on its own line). A directive, a comment, a blank line
+    or a section's start or end is never a chord row."""
+    occupied: set[int] = set()
+    rows: set[int] = set()
+    for section in song.sections:
+        if section.recall:
+            occupied.add(section.line)
+            continue
+        if section.open is not None:
+            occupied.add(section.line)
+        if section.close is not None:
+            occupied.add(section.end_line)
+        for item in section.items:
+            chord_only = isinstance(item, LyricLine) and bool(item.chords) and not item.has_words
+            (rows if chord_only else occupied).add(item.line)
+    for line in _written_lines(song):
+        if line.chords and line.line - 1 not in occupied:
+            rows.add(line.line - 1)
+    return rows - occupied
+
+
 def line_at(song: Song, n: int, original: Song | None = None) -> LyricLine | None:
     """The lyric line on the writer's line `n` (1-based, the editor's gutter and the file's numbering; a
     chord line just above its words means those words), else None. `song` is what the task works on;
     `original`, when given, is the writer's text it was converted from (chords over lyrics), whose line
-    numbers `n` counts."""
-    written = _written_lines(original if original is not None else song)
+    numbers `n` counts. Only a chord-only line directly above words means those words: a directive, a
+    comment or a blank line means no lyric line (None)."""
+    source = original if original is not None else song
+    written = _written_lines(source)
     by_line = {line.line: k for k, line in enumerate(written)}
-    k = by_line.get(n, by_line.get(n + 1))
+    k = by_line.get(n)
+    if k is None and n in _chord_rows(source):
+        k = by_line.get(n + 1)
     if k is None:
         return None
     if original is None:

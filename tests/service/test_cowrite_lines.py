@@ -87,3 +87,51 @@ def test_alternatives_from_the_editor_name_its_line() -> None:
     proposal = ws.alternatives(index, count=2)
     assert proposal.prompt == f"2 alternatives for line {index + 1}"
     assert changed(SONG, proposal.text) == {index + 1: proposal.alternatives[0].text}
+
+
+FRAMED = """{title: Framed}
+{start_of_verse}
+[C]First words of the [G]verse
+{comment: softly}
+[Am]Second words [F]here
+# a note to self
+[C]Third words [G]now
+
+[F]Fourth words [C]after a blank
+[C] [G] [Am]
+Fifth words under a chord row
+{end_of_verse}
+"""
+
+OVER_BLANK = """Title line
+
+C            G
+Walking down the road tonight
+
+Looking for a light
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "n"),
+    [
+        (SONG, 4),  # {start_of_chorus} just above the chorus's first words
+        (SONG, 9),  # {start_of_verse: Verse 1}
+        (SONG, 16),  # {start_of_verse: Verse 2}, just after the recalled chorus
+        (FRAMED, 2),  # an unlabelled {start_of_verse}
+        (FRAMED, 4),  # a {comment} directive
+        (FRAMED, 6),  # a # comment line
+        (FRAMED, 8),  # a blank line
+        (OVER_BLANK, 5),  # a blank line above words in chords over lyrics
+    ],
+    ids=["start-chorus", "start-verse-1", "start-verse-2", "start-verse", "comment-directive", "hash-comment",
+         "blank", "over-blank"],
+)
+def test_a_wordless_line_above_words_is_refused_not_shifted(text: str, n: int) -> None:
+    with pytest.raises(CowriterError, match=f"line {n} has no lyrics to work on"):
+        writer(NEW + "\n").propose(f"rewrite line {n}", text)
+
+
+def test_a_line_of_only_chords_above_its_words_means_those_words() -> None:
+    p = writer(NEW + "\n").propose("rewrite line 10", FRAMED)
+    assert changed(FRAMED, p.song) == {11: NEW}
