@@ -87,3 +87,23 @@ async def test_accepting_a_stale_proposal_never_says_accepted(song_file: Path) -
         assert app.workspace.text == before
         assert not any(t.startswith("Accepted") for t in toasts(app))
         assert any(t.startswith("Nothing accepted") for t in toasts(app))
+
+
+# -- 2. a request typed while the model answers ------------------------------------------------------------
+
+
+async def test_a_request_refused_while_answering_stays_in_the_input(song_file: Path) -> None:
+    app = make_app(song_file, " ".join(["la"] * 400), delay=0.01)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        await pilot.press("f2", *"sing", "enter")
+        assert await wait_for(pilot, lambda: screen.chat.streaming)
+        assert screen.chat.input.value == ""  # the request taken: the input empties
+        await pilot.press(*"a bridge please", "enter")
+        await pilot.pause()
+        assert any("still answering" in t for t in toasts(app))
+        assert screen.chat.input.value == "a bridge please"
+        await pilot.press("escape")  # cancel the reply; the request is still there to send
+        assert await wait_for(pilot, lambda: not screen.chat.streaming)
+        assert screen.chat.input.value == "a bridge please"

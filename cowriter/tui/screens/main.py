@@ -168,12 +168,15 @@ class MainScreen(MelodyActions):
 
     @on(ChatView.Submitted)
     def _asked(self, event: ChatView.Submitted) -> None:
-        self._ask(event.prompt)
+        if self._ask(event.prompt):
+            self.chat.taken(event.prompt)
 
-    def _ask(self, prompt: str, *, line: int | None = None) -> None:
+    def _ask(self, prompt: str, *, line: int | None = None) -> bool:
+        """Ask the model (in a worker); False when it is still answering (the request is not taken)."""
         if self._cancel is not None:
-            self.notify("The co-writer is still answering (Esc cancels).", severity="warning")
-            return
+            self.notify("The co-writer is still answering (Esc cancels; your request stays typed).",
+                        severity="warning")
+            return False
         self._request += 1
         request = self._request
         cancel = threading.Event()
@@ -206,6 +209,7 @@ class MainScreen(MelodyActions):
                 self.post_message(m.ProposalReady(request, proposal))
 
         self.run_worker(work, thread=True, group="model", exit_on_error=False)
+        return True
 
     def on_token_streamed(self, message: m.TokenStreamed) -> None:
         if message.request == self._request:

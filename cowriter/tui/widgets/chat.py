@@ -90,9 +90,13 @@ class ChatView(Vertical):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         prompt = event.value.strip()
-        if prompt:
-            event.input.value = ""
+        if prompt:  # the text stays until the screen takes the request (`taken`): a refused one is kept
             self.post_message(self.Submitted(prompt))
+
+    def taken(self, prompt: str) -> None:
+        """The screen took the request `prompt`: the input empties (unless the writer typed on)."""
+        if self.input.value.strip() == prompt:
+            self.input.value = ""
 
     # -- called by the screen ----------------------------------------------------------------------------
 
