@@ -67,3 +67,34 @@ async def test_without_colour_the_chat_cursor_and_selection_are_reversed() -> No
         await pilot.press("shift+left", "shift+left")
         await pilot.pause()
         assert reversed_columns(field.render_line(0)) == {3, 4}  # "lo" selected (the cursor on its "l")
+
+
+def transport_line(app: object) -> str:
+    transport = app.screen.transport  # type: ignore[attr-defined]
+    return str(transport.render_line(0).text)
+
+
+LONG = "/home/someone/.local/share/cowriter/sessions/a-rather-long-session-name/renders/oh-susanna.wav"
+
+
+async def test_at_80_columns_a_written_wav_keeps_state_key_style_and_tempo_in_sight() -> None:
+    app = make_app(EXAMPLES / "oh-susanna.cho")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        transport = app.screen.transport  # type: ignore[attr-defined]
+        before = transport_line(app)
+        transport.file = LONG
+        await pilot.pause()
+        line = transport_line(app)
+        for field in ("written", "loop -", "bpm 120", "key C", "style song"):
+            assert field in line, (field, line)
+        assert "oh-susanna.wav" in line and "/home" not in line  # its name: the notice says where
+        assert line.index("oh-susanna.wav") > line.index("style song")  # last: cut first if too long
+        transport.file = "/tmp/" + "x" * 90 + ".wav"
+        await pilot.pause()
+        line = transport_line(app)
+        assert "style song" in line and "…" in line  # a name too long for the line is cut, nothing else
+        transport.file = ""
+        await pilot.pause()
+        assert transport_line(app) == before
+

@@ -1,7 +1,8 @@
 """The transport: play / stop, the section looped, tempo, key (transposition) and style, and the play head
 (bar and beat, with a bar of progress; "count-in 3" during the bar counted in before the song). When the
-sound goes to a WAV file instead of speakers (SSH, `--audio wav`), it says so ("writing …", then
-"written …") and shows no play head: nothing is playing."""
+sound goes to a WAV file instead of speakers (SSH, `--audio wav`), it says so ("writing", then "written")
+and shows no play head (nothing is playing) but the file's name, last: at 80 columns a long path would cut
+the key and the style (the notice and the status line say the whole path)."""
 
 from __future__ import annotations
 
@@ -39,21 +40,20 @@ class Transport(Static):
 
     def render(self) -> Text:
         state = ("|> playing", "bold green") if self.playing else ("[] stopped", "bold")
-        head = (self._head(), "bold")
-        if self.file:  # written as fast as it renders: no play head to show
-            state = ("~> writing", "bold yellow") if self.playing else ("[] written", "bold green")
-            head = (_home(self.file), "")
         key = self.key or "?"
         shift = f" {self.transpose:+d}" if self.transpose else ""
-        tempo = f"{self.bpm:g}" if self.bpm else "song"
         fields: list[tuple[str, str]] = [
             state,
-            head,
+            (self._head(), "bold"),
             (f"loop {self.loop or '-'}", ""),
-            (f"bpm {tempo}", ""),
+            (f"bpm {f'{self.bpm:g}' if self.bpm else 'song'}", ""),
             (f"key {key}{shift}", ""),
             (f"style {self.style or 'song'}", ""),
         ]
+        if self.file:  # written as fast as it renders: no play head, the file instead (its name, last)
+            fields[0] = ("~> writing", "bold yellow") if self.playing else ("[] written", "bold green")
+            fields[1:2] = []
+            fields.append((os.path.basename(self.file) or self.file, ""))
         text = Text()
         for n, (field, style) in enumerate(fields):
             if n:
@@ -65,7 +65,7 @@ class Transport(Static):
             text.append(GAP, SEPARATOR)
             text.append("#" * done, "green")
             text.append("." * (width - done), "dim")
-        text.no_wrap, text.overflow = True, "ellipsis"  # one line: a long path cuts the style, not the state
+        text.no_wrap, text.overflow = True, "ellipsis"  # one line: a long name cuts itself, nothing before it
         return text
 
     def _head(self) -> str:
@@ -76,8 +76,3 @@ class Transport(Static):
             return f"bar {self.bar}.{int(self.beat)}"
         return f"count-in {int(self.beat)}" if self.beat >= 1 else "bar -"
 
-
-def _home(path: str) -> str:
-    """`path` with the home folder as `~` (shorter, and what the writer types to fetch it)."""
-    home = os.path.expanduser("~")
-    return "~" + path[len(home):] if home not in ("", "/") and path.startswith(home + os.sep) else path
