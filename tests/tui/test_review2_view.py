@@ -98,3 +98,18 @@ async def test_at_80_columns_a_written_wav_keeps_state_key_style_and_tempo_in_si
         await pilot.pause()
         assert transport_line(app) == before
 
+
+async def test_a_song_without_a_tempo_shows_the_tempo_it_plays_at(tmp_path: Path) -> None:
+    from cowriter.core.timeline import Timeline
+
+    song = tmp_path / "no-tempo.cho"
+    song.write_text("{title: T}\n{key: G}\n[G]Hello [D]there\n", encoding="utf-8")
+    default = Timeline(spans=(), bars=0, beats=0.0).tempos[0].bpm
+    app = make_app(song)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        line = transport_line(app)
+        assert f"bpm {default:g}" in line and "song" not in line.split("bpm")[1].split("key")[0]
+        await pilot.press("alt+up")  # Faster
+        await pilot.pause()
+        assert f"bpm {default + 5:g}" in transport_line(app)

@@ -16,6 +16,8 @@ from textual.widgets import Static
 # SVG screenshot) keeps the gap between "bar -" and "loop -".
 GAP = "  "
 SEPARATOR = "dim"
+# What a song without {tempo} plays at (`core.timeline.Timeline`'s default): shown as its tempo.
+DEFAULT_BPM = 100.0
 
 
 class Transport(Static):
@@ -46,7 +48,7 @@ class Transport(Static):
             state,
             (self._head(), "bold"),
             (f"loop {self.loop or '-'}", ""),
-            (f"bpm {f'{self.bpm:g}' if self.bpm else 'song'}", ""),
+            (f"bpm {self.bpm or DEFAULT_BPM:g}", ""),
             (f"key {key}{shift}", ""),
             (f"style {self.style or 'song'}", ""),
         ]
