@@ -93,17 +93,59 @@ async def test_accepting_a_stale_proposal_never_says_accepted(song_file: Path) -
 
 
 async def test_a_request_refused_while_answering_stays_in_the_input(song_file: Path) -> None:
-    app = make_app(song_file, " ".join(["la"] * 400), delay=0.01)
+    app = make_app(song_file, " ".join(["la"] * 3000), delay=0.01)  # ~30 s: Esc ends it
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         screen = main_screen(app)
         await pilot.press("f2", *"sing", "enter")
         assert await wait_for(pilot, lambda: screen.chat.streaming)
         assert screen.chat.input.value == ""  # the request taken: the input empties
-        await pilot.press(*"a bridge please", "enter")
+        screen.chat.input.value = "a bridge please"
+        await pilot.press("enter")
         await pilot.pause()
+        assert screen.chat.streaming
         assert any("still answering" in t for t in toasts(app))
         assert screen.chat.input.value == "a bridge please"
         await pilot.press("escape")  # cancel the reply; the request is still there to send
         assert await wait_for(pilot, lambda: not screen.chat.streaming)
         assert screen.chat.input.value == "a bridge please"
+
+
+# -- 3. ctrl+s on a song with nowhere to go ------------------------------------------------------------------
+
+
+async def test_save_gives_a_new_song_a_session_then_saves_there(tmp_path: Path) -> None:
+    from cowriter.session import SessionStore
+    from cowriter.tui.screens.quit import QuitScreen
+
+    sessions = tmp_path / "sessions"
+    app = make_app(None, sessions_dir=sessions)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        await pilot.press(*"{title: Night Train}", "enter", *"[G]I hear the whistle blow")
+        await settle(pilot)
+        assert screen.status.saved.startswith("not saved")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, QuitScreen)
+        assert dialog.name_input.value == "night-train"
+        await pilot.press("d")  # no "quit without saving" when saving
+        assert app.screen is dialog
+        await pilot.press("enter")
+        assert await wait_for(pilot, lambda: app.screen is screen)
+        await settle(pilot)
+        assert app.workspace.session_name == "night-train"
+        assert app.workspace.can_save and not app.workspace.dirty
+        assert screen.status.saved == "saved"
+        # from now on the song saves there, by itself (autosave) and with ctrl+s (no dialog)
+        await pilot.press("enter", *"Through the night")
+        assert await wait_for(pilot, lambda: screen.status.saved == "saved", timeout=10)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is screen
+        text = app.workspace.text
+    with SessionStore(sessions).open("night-train") as session:
+        assert session.text() == text
+        assert "Through the night" in text

@@ -454,8 +454,17 @@ class MainScreen(MelodyActions):
     # -- saving, export, copy ----------------------------------------------------------------------------
 
     def action_save(self) -> None:
-        if not self.ws.can_save:
+        if self.ws.read_only and self.ws.path is None:  # another writer's session: a copy is what's left
             self.action_export()
+            return
+        if not self.ws.can_save:  # nowhere yet: give the song a home, as quitting would offer
+            from cowriter.tui.screens.quit import KEPT, QuitScreen
+
+            def kept(decision: str | None) -> None:
+                if decision == KEPT:
+                    self._save(quiet=False)  # the session has it: "saved", and autosave goes there
+
+            self.app.push_screen(QuitScreen(self.ws, saving=True), kept)
             return
         self._save(quiet=False)
 

@@ -1,8 +1,9 @@
-"""Quitting a song that has nowhere to go (no file, no session): keep it as a session, quit without it, or
-go back. Keyboard only, fits 80x24.
+"""A song that has nowhere to go (no file, no session), on quitting or on saving (ctrl+s): keep it as a
+session, (quitting) quit without it, or go back. Keyboard only, fits 80x24.
 
 The screen keeps the song itself (in a worker: the session store writes to disk) and dismisses with
-"kept" once it is safe, "discard" when the writer throws it away, or None to go back to the song.
+"kept" once it is safe, "discard" when the writer throws it away (quitting only), or None to go back to
+the song.
 """
 
 from __future__ import annotations
@@ -51,9 +52,12 @@ class QuitScreen(ModalScreen[str | None]):
             self.opened = opened
             self.error = error
 
-    def __init__(self, workspace: Workspace) -> None:
+    def __init__(self, workspace: Workspace, *, saving: bool = False) -> None:
+        """`saving`: asked by Save (ctrl+s), not by quitting: no "quit without saving", and Enter keeps
+        the song and goes back to it."""
         super().__init__()
         self.ws = workspace
+        self.saving = saving
         self.suggestion = workspace.suggested_session()
         self.busy = False
 
@@ -63,8 +67,16 @@ class QuitScreen(ModalScreen[str | None]):
             yield Label("Keep it as a session (reopen it with cowriter --session NAME):")
             yield Input(self.suggestion, id="quit-name", placeholder="session name")
             yield Label("", id="quit-error")
-            yield Label("Enter keep it and quit · e edit the name", classes="quit-keys")
-            yield Label("d quit without saving · Esc back to the song", classes="quit-keys")
+            if self.saving:
+                yield Label("Enter keep it (it saves there from now on) · e edit the name",
+                            classes="quit-keys")
+                yield Label("Esc back to the song (ctrl+o exports a copy instead)", classes="quit-keys")
+            else:
+                yield Label("Enter keep it and quit · e edit the name", classes="quit-keys")
+                yield Label("d quit without saving · Esc back to the song", classes="quit-keys")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return not (self.saving and action == "discard")
 
     @property
     def name_input(self) -> Input:
@@ -94,7 +106,8 @@ class QuitScreen(ModalScreen[str | None]):
         if self.busy:
             return
         if not name:
-            self._say("Give the session a name (or d to quit without saving).")
+            self._say("Give the session a name" + (" (or Esc to go back)." if self.saving
+                                                    else " (or d to quit without saving)."))
             self.name_input.focus()
             return
         self.busy = True
