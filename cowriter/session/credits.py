@@ -16,6 +16,9 @@ credits but do not count in the report's shares.
 
 A line pairs with the old line it edits when they share at least half their words (characters, for short
 lines); otherwise it is a new line.
+
+A transposition is not authorship: a version saved with `carry=True` (`carry_credits`) restates its parent
+line for line, and every line and chord keeps its credit.
 """
 
 from __future__ import annotations
@@ -227,6 +230,35 @@ def credit_lines(
                     out.append(fresh(line, author, prompt, version))
                 else:
                     out.append(_edit(old_lines[i1 + i], line, old_credits[i1 + i], author, prompt, version))
+    return out
+
+
+def carry_credits(
+    old_lines: Sequence[str],
+    old_credits: Sequence[LineCredit],
+    new_lines: Sequence[str],
+    author: str,
+    prompt: int | None,
+) -> list[LineCredit]:
+    """Credits for `new_lines` that restate `old_lines` line for line (a transposition: the same lines,
+    chords moved to other names, ABC notes to other pitches). Each line keeps its credit, words and every
+    chord alike; only a line whose number of chords changed credits its chords to `author` (what the
+    change did to them cannot be told apart). A different number of lines is a CowriterError."""
+    if len(old_lines) != len(old_credits):
+        raise ValueError("one credit per old line expected")
+    if len(new_lines) != len(old_lines):
+        raise CowriterError(
+            f"not the same lines: {len(old_lines)} before, {len(new_lines)} now",
+            hint="a transposition keeps every line; save it as an ordinary version",
+            exit_code=2,
+        )
+    out: list[LineCredit] = []
+    for old, new, was in zip(old_lines, new_lines, old_credits, strict=True):
+        chords = split_chords(new)[1]
+        if len(chords) != len(was.chords) or len(split_chords(old)[1]) != len(was.chords):
+            moved = tuple(_by(author, prompt) for _ in chords)
+            was = LineCredit(was.author, was.prompt, was.origin, moved, was.since)
+        out.append(was)
     return out
 
 

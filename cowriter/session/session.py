@@ -24,7 +24,7 @@ from typing import Any, ParamSpec, TypeVar
 
 from cowriter.errors import CowriterError
 from cowriter.session import files
-from cowriter.session.credits import LineCredit, check_author, credit_lines, split_lines
+from cowriter.session.credits import LineCredit, carry_credits, check_author, credit_lines, split_lines
 from cowriter.session.lock import WriterLock
 from cowriter.session.records import Credits, Message, Version
 
@@ -213,11 +213,16 @@ class Session:
         message: str = "",
         parent: int | str | None = None,
         prompt: str | None = None,
+        *,
+        carry: bool = False,
     ) -> Version:
         """Record `text` as the next version (child of `parent`, by default the current version), crediting
         the changed lines to `author` ("human" or "model:NAME", with the `prompt` behind a model's text).
-        The new version becomes current. When this returns, the version and its credits are durable in the
-        database; `song.cho` is replaced atomically a few ms later in the background (see `flush`)."""
+        With `carry`, `text` restates the parent line for line (a transposition: chords and ABC notes moved,
+        nothing written) and every line and chord keeps its credit (`credits.carry_credits`; a different
+        number of lines is refused). The new version becomes current. When this returns, the version and
+        its credits are durable in the database; `song.cho` is replaced atomically a few ms later in the
+        background (see `flush`)."""
         check_author(author)
         with self._mutex:
             self._writable()
@@ -232,7 +237,11 @@ class Session:
             try:
                 prompt_id = self._prompt_id(prompt, created) if prompt else None
                 new_id = int(conn.execute("SELECT coalesce(max(id), 0) + 1 FROM versions").fetchone()[0])
-                credits = credit_lines(split_lines(old_text), old_credits, lines, author, prompt_id, new_id)
+                old_lines = split_lines(old_text)
+                if carry:
+                    credits = carry_credits(old_lines, old_credits, lines, author, prompt_id)
+                else:
+                    credits = credit_lines(old_lines, old_credits, lines, author, prompt_id, new_id)
                 blob = json.dumps([c.to_json() for c in credits], separators=(",", ":"))
                 conn.execute(
                     "INSERT INTO versions (id, parent, author, message, created, prompt, sha256)"
