@@ -121,6 +121,7 @@ class Workspace(CoWriting, Playback):
     _session: Session | None = field(default=None, repr=False)
     _save_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _transposed: list[tuple[str, str]] = field(default_factory=list, repr=False)  # (before, after), unsaved
 
     def __post_init__(self) -> None:
         if not self.authors:
@@ -299,11 +300,15 @@ class Workspace(CoWriting, Playback):
 
     def replace_text(self, text: str) -> None:
         """New text from a tool that changes chords, not words (transposition): credits stay with the
-        lines when the line count is unchanged."""
-        authors = list(self.authors)
+        lines when the line count is unchanged. The next save records it in the session as a transposition
+        (the text before it, then the transposed text with every line's and chord's credit carried)."""
+        authors, before = list(self.authors), self.text
         self.set_text(text)
         if len(self.lines) == len(authors):
             self.authors = authors
+            if text != before:
+                with self._lock:
+                    self._transposed.append((before, text))
 
     def transpose(self, semitones: int) -> str:
         new = self.transposed(semitones)
@@ -331,6 +336,7 @@ class Workspace(CoWriting, Playback):
         where: list[str] = []
         with self._save_lock:
             if self._session is not None and not self.read_only:
+                self._record_transpositions(text)
                 ports.save_session(self._session, text, HUMAN, message or "edits")
                 where.append(f"session {self.session_name}")
             if self.path is not None:
@@ -340,6 +346,25 @@ class Workspace(CoWriting, Playback):
             raise CowriterError("nowhere to save", hint="export to a file (ctrl+o) or open a session")
         self.saved_text = text
         return ", ".join(where)
+
+    def _record_transpositions(self, text: str) -> None:
+        """Record the transpositions made since the last save, each as the writer's text before it and the
+        transposed text with credits carried (a transposition is not authorship). A snapshot `text` taken
+        just before a transposition leaves it for the next save."""
+        with self._lock:
+            if not self._transposed or text == self._transposed[0][0]:
+                return
+            pending, self._transposed = self._transposed, []
+        session = self._session
+        assert session is not None
+        for before, after in pending:
+            ports.save_session(session, before, HUMAN, "edits")
+            if after == session.text():
+                continue
+            try:
+                session.save_version(after, HUMAN, message="transposed", carry=True)
+            except CowriterError:  # not line for line after all: an ordinary version
+                ports.save_session(session, after, HUMAN, "edits")
 
     @property
     def cursor(self) -> tuple[int, int]:
