@@ -11,7 +11,7 @@ import pytest
 from cowriter.service.workspace import Workspace
 from cowriter.tui.screens.main import MainScreen
 
-from .conftest import VERSE2, make_app, settle, wait_for
+from .conftest import SONG, VERSE2, make_app, settle, wait_for
 
 
 def toasts(app: object) -> list[str]:
@@ -149,3 +149,50 @@ async def test_save_gives_a_new_song_a_session_then_saves_there(tmp_path: Path) 
     with SessionStore(sessions).open("night-train") as session:
         assert session.text() == text
         assert "Through the night" in text
+
+
+# -- 4. scrolling to lines below lines that wrap -------------------------------------------------------------
+
+LONG = "[D]Swing low, sweet chariot, " + "coming for to carry me home, " * 5  # wraps at 80 columns
+
+
+def long_song() -> str:
+    return SONG.replace("{end_of_chorus}", "\n".join([LONG] * 14) + "\n{end_of_chorus}")
+
+
+def on_screen(editor: object, line: int) -> bool:
+    """Whether 0-based line `line` shows in the editor (its first display row is in the viewport)."""
+    row = editor.wrapped_document.location_to_offset((line, 0)).y  # type: ignore[attr-defined]
+    top = editor.scroll_offset.y  # type: ignore[attr-defined]
+    return bool(top <= row < top + editor.scrollable_content_region.height)  # type: ignore[attr-defined]
+
+
+async def test_accepted_lines_scroll_into_view_below_wrapped_lines(song_file: Path) -> None:
+    app = make_app(song_file, VERSE2, text=long_song())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        editor = screen.editor
+        assert editor.soft_wrap and editor.wrapped_document.height > editor.document.line_count + 20
+        await pilot.press("f2", *"verse 2", "enter")
+        assert await wait_for(pilot, lambda: screen.proposal is not None)
+        await pilot.press("A")
+        await settle(pilot)
+        await pilot.pause()
+        new_line = app.workspace.lines.index("[D]A band of angels [G]coming after [D]me")
+        assert on_screen(editor, new_line)
+
+
+async def test_the_play_line_is_scrolled_to_below_wrapped_lines(song_file: Path) -> None:
+    app = make_app(song_file, text=long_song())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        editor = screen.editor
+        screen.chat.input.focus()  # the play head follows only when the writer is not in the song
+        await pilot.pause()
+        last = app.workspace.lines.index("Coming for to carry me [A7]home", 22)
+        assert not on_screen(editor, last)
+        editor.set_play_line(last)
+        await pilot.pause()
+        assert on_screen(editor, last)

@@ -352,9 +352,9 @@ class MainScreen(MelodyActions):
 
         def scroll() -> None:
             height = max(editor.scrollable_content_region.height, 1)
-            if not editor.scroll_offset.y <= first <= last < editor.scroll_offset.y + height:
-                editor.scroll_to_region(Region(0, first, 1, min(last - first + 1, height)), animate=False,
-                                        force=True)
+            top, rows = editor.line_rows(first, last)  # rows on screen: long lines wrap
+            if not editor.scroll_offset.y <= top <= top + rows <= editor.scroll_offset.y + height:
+                editor.scroll_to_region(Region(0, top, 1, min(rows, height)), animate=False, force=True)
 
         self.call_after_refresh(scroll)
 

@@ -133,11 +133,23 @@ class SheetEditor(TextArea, inherit_bindings=False):
             self._play_line = line
             self._redraw()
             if line is not None and not self.has_focus:
-                self.scroll_to(y=max(line - self.size.height // 2, 0), animate=False)
+                top, rows = self.line_rows(line, line)
+                height = self.scrollable_content_region.height
+                self.scroll_to(y=max(top - (height - rows) // 2, 0), animate=False)
 
     @property
     def play_line(self) -> int | None:
         return self._play_line
+
+    def line_rows(self, first: int, last: int) -> tuple[int, int]:
+        """The screen rows that 0-based lines `first` to `last` take: the first row and how many. With soft
+        wrap a long line takes several rows, so scroll positions are rows, not line numbers."""
+        wrapped = self.wrapped_document
+        end = max(self.document.line_count - 1, 0)
+        first, last = min(max(first, 0), end), min(max(last, first), end)
+        top = wrapped.location_to_offset((first, 0)).y
+        bottom = wrapped.location_to_offset((last, 0)).y + len(wrapped.get_offsets(last)) + 1
+        return top, bottom - top
 
     def diagnostics_at(self, index: int) -> list[Diagnostic]:
         return list(self._diagnostics.get(index, ()))
