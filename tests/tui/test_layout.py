@@ -105,12 +105,13 @@ async def test_the_transport_stays_on_one_line_at_80_columns(song_file: Path) ->
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         transport = screen_of(pilot).transport
-        transport.file = "/srv/songs/renders/a-rather-long-folder-name/swing-low-take-12.wav"
+        transport.file = "/srv/songs/renders/swing-low-take-12-with-the-band-in-the-back-room.wav"
         transport.style = "ballad"
         await pilot.pause()
         line = shown(transport)
         assert transport.region.height == 1
         assert line.lstrip().startswith("[] written")  # the state first, whole
+        assert "style ballad" in line  # the file's name (last) is what gets cut
         assert line.rstrip().endswith("…")  # the rest cut on this line, not wrapped onto a hidden one
 
 
