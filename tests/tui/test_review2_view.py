@@ -113,3 +113,47 @@ async def test_a_song_without_a_tempo_shows_the_tempo_it_plays_at(tmp_path: Path
         await pilot.press("alt+up")  # Faster
         await pilot.pause()
         assert f"bpm {default + 5:g}" in transport_line(app)
+
+
+LONG_LINE = "[C]I come from Alabama with my [G7]banjo on my [C]knee, I'm going to Louisiana"
+WRAPPING = f"{{title: Wrap}}\n{{start_of_verse}}\n{LONG_LINE}\nshort line\n{{end_of_verse}}\n"
+
+
+async def test_ctrl_home_and_ctrl_end_go_to_the_song_start_and_end(tmp_path: Path) -> None:
+    song = tmp_path / "wrap.cho"
+    song.write_text(WRAPPING, encoding="utf-8")
+    app = make_app(song)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        editor = app.screen.query_one(SheetEditor)
+        editor.focus()
+        await pilot.press("down", "down", "right")
+        await pilot.press("ctrl+end")
+        assert editor.cursor_location == editor.document.end
+        await pilot.press("ctrl+home")
+        assert editor.cursor_location == (0, 0)
+        await pilot.press("ctrl+shift+end")
+        assert editor.selected_text == editor.text
+        await pilot.press("ctrl+end", "ctrl+shift+home")
+        assert editor.selected_text == editor.text
+
+
+async def test_home_and_end_in_a_wrapped_line_go_to_its_ends_and_enter_keeps_it_whole(tmp_path: Path) -> None:
+    song = tmp_path / "wrap.cho"
+    song.write_text(WRAPPING, encoding="utf-8")
+    app = make_app(song)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        editor = app.screen.query_one(SheetEditor)
+        editor.focus()
+        await pilot.press("ctrl+home", "down", "down")
+        assert editor.wrapped_document.get_offsets(2), "the line must wrap at 80 columns for this test"
+        await pilot.press("end")
+        assert editor.cursor_location == (2, len(LONG_LINE))
+        await pilot.press("home")  # from the second row: the start of the line, not of the row
+        assert editor.cursor_location == (2, 0)
+        await pilot.press("end", "enter", *"new")
+        assert editor.document.get_line(2) == LONG_LINE
+        assert editor.document.get_line(3) == "new"
+        await pilot.press("up", "home", "shift+end")
+        assert editor.selected_text == LONG_LINE

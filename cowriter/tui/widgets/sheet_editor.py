@@ -53,9 +53,17 @@ SHADOWED_KEYS = frozenset({"f6", "f7"})
 class SheetEditor(TextArea, inherit_bindings=False):
     """A TextArea for chord sheets. Set `diagnostics`, `lyrics` and `play_line` through the methods."""
 
+    # ctrl+home / ctrl+end: the song's start and end (TextArea has no such keys; terminals and tmux send them
+    # as CSI 1;5H / 1;5F, which Textual reads as these names).
     BINDINGS: ClassVar[list[BindingType]] = [
-        b for b in TextArea.BINDINGS
-        if not (isinstance(b, Binding) and set(b.key.split(",")) <= SHADOWED_KEYS)
+        *(
+            b for b in TextArea.BINDINGS
+            if not (isinstance(b, Binding) and set(b.key.split(",")) <= SHADOWED_KEYS)
+        ),
+        Binding("ctrl+home", "song_start", "Song start", show=False),
+        Binding("ctrl+end", "song_end", "Song end", show=False),
+        Binding("ctrl+shift+home", "song_start(True)", "Select to song start", show=False),
+        Binding("ctrl+shift+end", "song_end(True)", "Select to song end", show=False),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = TextArea.COMPONENT_CLASSES | {
@@ -93,7 +101,9 @@ class SheetEditor(TextArea, inherit_bindings=False):
     SheetEditor:nocolor .sheet--directive { color: $text-muted; }
     SheetEditor:nocolor .sheet--number { color: $text-muted; }
     SheetEditor:nocolor .text-area--cursor { color: $foreground; background: $surface; text-style: reverse; }
-    SheetEditor:nocolor .text-area--selection { color: $foreground; background: $surface; text-style: reverse; }
+    SheetEditor:nocolor .text-area--selection {
+        color: $foreground; background: $surface; text-style: reverse;
+    }
     """
 
     def __init__(self, text: str = "", **kwargs: object) -> None:
@@ -177,6 +187,30 @@ class SheetEditor(TextArea, inherit_bindings=False):
         self._gutters.clear()
         self._styled.clear()
         super().notify_style_update()
+
+    # -- moving ------------------------------------------------------------------------------------------
+
+    def action_song_start(self, select: bool = False) -> None:
+        self.move_cursor((0, 0), select=select)
+
+    def action_song_end(self, select: bool = False) -> None:
+        self.move_cursor(self.document.end, select=select)
+
+    # Home and End (and ctrl+u / ctrl+k, which delete to them) work on the whole line as written, not on the
+    # row a long line wraps to: TextArea's End stops at the wrap point, where Enter would split a lyric
+    # mid-phrase; here End is always where a new line may start. Home: first non-blank, then column 0.
+
+    def get_cursor_line_end_location(self) -> tuple[int, int]:
+        row = self.cursor_location[0]
+        return row, len(self.document.get_line(row))
+
+    def get_cursor_line_start_location(self, smart_home: bool = False) -> tuple[int, int]:
+        row, column = self.cursor_location
+        if not smart_home:
+            return row, 0
+        line = self.document.get_line(row)
+        first = len(line) - len(line.lstrip())
+        return row, first if column == 0 or column > first else 0
 
     # -- drawing -----------------------------------------------------------------------------------------
 
