@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from fractions import Fraction
 from functools import lru_cache
 
 from cowriter.core.abc_types import LETTER_PC, START_DIRECTIVE, AbcTune, key_fifths, key_signature
+from cowriter.core.chords import try_parse_chord
+from cowriter.core.pitch import scan_note
 
 # ---------------------------------------------------------------- formatting
 
@@ -62,15 +65,36 @@ def _length_text(units: Fraction) -> str:
     return f"{units.numerator}/{units.denominator}"
 
 
-def _spell(pitch: int, signature: dict[str, int]) -> tuple[str, int, int]:
-    """(letter, alteration, octave) for a MIDI pitch in a key: the key's own letter when the key has the
-    pitch class, else a white key, else a sharp in sharp keys and a flat in flat keys."""
+Spelling = tuple[tuple[int, tuple[str, int]], ...]  # pitch class -> (letter, alteration)
+
+
+@lru_cache(maxsize=512)
+def _chord_spelling(symbol: str) -> Spelling:
+    """How a chord symbol spells its notes (and its slash bass): `C7` spells 10 as B flat, `D7` 6 as F
+    sharp. Empty for text that is not a chord."""
+    chord = try_parse_chord(symbol)
+    if chord is None or chord.is_no_chord:
+        return ()
+    out: dict[int, tuple[str, int]] = {}
+    for name in (*chord.notes, *((chord.bass,) if chord.bass else ())):
+        letter, alter, _ = scan_note(name)
+        if -2 <= alter <= 2:
+            out.setdefault((LETTER_PC[letter] + alter) % 12, (letter, alter))
+    return tuple(out.items())
+
+
+def _spell(pitch: int, signature: dict[str, int], chord: Spelling = ()) -> tuple[str, int, int]:
+    """(letter, alteration, octave) for a MIDI pitch in a key, under a chord: a chord tone as the chord
+    spells it (B flat in C7, even in G; F sharp in D7, even in F); else the key's own letter when the key
+    has the pitch class, else a white key, else a sharp in sharp keys and a flat in flat keys."""
     pc = pitch % 12
-    options = [
-        (letter, signature[letter])
-        for letter in LETTER_PC
-        if (LETTER_PC[letter] + signature[letter]) % 12 == pc
-    ]
+    options = [spelled for tone, spelled in chord if tone == pc]
+    if not options:
+        options = [
+            (letter, signature[letter])
+            for letter in LETTER_PC
+            if (LETTER_PC[letter] + signature[letter]) % 12 == pc
+        ]
     if not options:
         options = [(letter, 0) for letter in LETTER_PC if LETTER_PC[letter] == pc]
     if not options:
@@ -125,6 +149,7 @@ def format_abc(tune: AbcTune, bars_per_line: int = 4) -> str:
     starts = [_tick(n.start) for n in notes]
     ends = [_tick(n.start + n.duration) for n in notes]
     chords = {_tick(c.start): c.symbol for c in tune.chords}
+    chord_ticks = sorted(chords)
     end = max([*ends, 0])
     last_chord = max(chords, default=-1)
     bar_lines: list[int] = []
@@ -157,7 +182,9 @@ def format_abc(tune: AbcTune, bars_per_line: int = 4) -> str:
                 bars[bar_no].append(((chord if k == 0 else "") + "z" + _length_text(piece), ""))
             continue
         note = notes[note_index]
-        letter, alteration, octave = _spell(note.pitch, signature)
+        sounding = bisect.bisect_right(chord_ticks, starts[note_index]) - 1  # the chord at the note's start
+        under = _chord_spelling(chords[chord_ticks[sounding]]) if sounding >= 0 else ()
+        letter, alteration, octave = _spell(note.pitch, signature, under)
         first_of_note = starts[note_index] == a
         ends_here = ends[note_index] <= b
         for k, piece in enumerate(pieces):
