@@ -388,6 +388,7 @@ class Workspace(CoWriting, Playback):
         if self._session is None or self.read_only:
             return
         with self._save_lock:
+            self._record_transpositions(before)
             ports.save_session(self._session, before, HUMAN, "edits")
             ports.save_session(self._session, after, f"model:{model}", "accepted proposal", prompt)
 

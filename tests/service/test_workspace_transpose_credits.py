@@ -115,3 +115,22 @@ def test_a_save_snapshot_taken_before_the_transposition_leaves_it_for_the_next_s
         assert rows[9][1:] == ("model:smollm2", None, ["model:smollm2", "model:smollm2"])
     finally:
         ws.close()
+
+
+def test_accepting_a_proposal_before_the_autosave_records_the_transposition_first(tmp_path: Path) -> None:
+    ws = Workspace.open(None, session="accept", sessions_dir=tmp_path, audio="none")
+    try:
+        ws.set_text(SONG)
+        ws.save()
+        ws.record_accept(SONG, SONG + MODEL, "smollm2", "a chorus")
+        ws.set_text(SONG + MODEL, author="model:smollm2")
+        ws.save()
+        before = credits_of(tmp_path, "accept")
+        ws.replace_text(ws.transposed(2))  # F8, then a proposal accepted before the autosave fires
+        transposed = ws.text
+        ws.record_accept(transposed, transposed + "[D]One more line\n", "smollm2", "one more")
+        after = credits_of(tmp_path, "accept")
+        assert after[: len(before)] == before
+        assert after[-1][1:] == ("model:smollm2", None, ["model:smollm2"])
+    finally:
+        ws.close()
