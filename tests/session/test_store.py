@@ -148,6 +148,7 @@ def test_private_even_with_a_permissive_umask(tmp_path: Path) -> None:
     try:
         with SessionStore(tmp_path / "s").create("Loose", "x\n") as s:
             s.save_version("y\n", "human")
+            s.flush()  # song.cho is staged in the background: list the folder once it is in place
             modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in s.folder.iterdir()}
     finally:
         os.umask(old)
