@@ -12,7 +12,7 @@ from textual.widgets import Input
 
 from cowriter.tui.widgets.sheet_editor import SheetEditor
 
-from .conftest import make_app, settle
+from .conftest import make_app, settle, wait_for
 
 EXAMPLES = Path(__file__).parents[2] / "examples"
 
@@ -157,3 +157,22 @@ async def test_home_and_end_in_a_wrapped_line_go_to_its_ends_and_enter_keeps_it_
         assert editor.document.get_line(3) == "new"
         await pilot.press("up", "home", "shift+end")
         assert editor.selected_text == LONG_LINE
+
+
+async def test_notices_leave_the_chat_field_and_the_song_in_sight() -> None:
+    from textual.widgets._toast import Toast
+
+    app = make_app(EXAMPLES / "swing-low.cho")
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("f2", *"a verse about trains")
+        app.notify(f"Sound written: {LONG}. Play it with any player.", title="Sound written", timeout=30)
+        app.notify("Looping Chorus (F5 plays).", timeout=30)
+        assert await wait_for(pilot, lambda: len(app.screen.query(Toast)) == 2)
+        await pilot.pause()
+        field = app.screen.query_one("#chat-input", Input)
+        editor = app.screen.query_one(SheetEditor)
+        for toast in app.screen.query(Toast):
+            assert not toast.region.overlaps(field.region), toast.region  # typing stays visible
+            assert toast.region.x >= editor.region.right, toast.region  # over the side panel, not the song
+        assert field.has_focus and field.value == "a verse about trains"
