@@ -124,8 +124,16 @@ Looking for a light
         (FRAMED, 8),  # a blank line
         (OVER_BLANK, 5),  # a blank line above words in chords over lyrics
     ],
-    ids=["start-chorus", "start-verse-1", "start-verse-2", "start-verse", "comment-directive", "hash-comment",
-         "blank", "over-blank"],
+    ids=[
+        "start-chorus",
+        "start-verse-1",
+        "start-verse-2",
+        "start-verse",
+        "comment-directive",
+        "hash-comment",
+        "blank",
+        "over-blank",
+    ],
 )
 def test_a_wordless_line_above_words_is_refused_not_shifted(text: str, n: int) -> None:
     with pytest.raises(CowriterError, match=f"line {n} has no lyrics to work on"):
