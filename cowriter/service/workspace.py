@@ -30,8 +30,9 @@ from cowriter.service.workspace_diff import (
     carry_authors,
     diff_changes,
 )
-from cowriter.service.workspace_model import HISTORY, CoWriting
+from cowriter.service.workspace_model import CoWriting
 from cowriter.service.workspace_playback import Playback, PlayPosition, Settings, SoundFile
+from cowriter.service.workspace_store import HUMAN, Keeping, SessionOpened, file_session
 
 if TYPE_CHECKING:  # the song model loads with the first check, after the editor's first frame
     from cowriter.core.song import Song
@@ -52,7 +53,6 @@ __all__ = [
     "file_session",
 ]
 
-HUMAN = "human"
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,32 +78,11 @@ class Check:
         return tuple(d for d in self.diagnostics if d.severity is Severity.ERROR)
 
 
-@dataclass(frozen=True, slots=True)
-class SessionOpened:
-    """A session opened for a song (`Workspace.open_session`), ready to be adopted."""
-
-    name: str
-    session: Session
-    text: str  # the song's text when the session was opened
-    stored: str  # the session's latest version after opening
-    authors: tuple[str, ...]
-    chat: tuple[Message, ...]
-
-
-def file_session(path: str | Path) -> str:
-    """The session that keeps the history of the song in file `path`: its name, then a short hash of
-    where it is, so two songs both called song.cho never share one."""
-    import hashlib
-
-    where = Path(path).expanduser().resolve()
-    stem = "".join(c if c.isalnum() else "-" for c in where.stem.lower()).strip("-")[:40] or "song"
-    return f"{stem}-{hashlib.sha1(str(where).encode()).hexdigest()[:6]}"
-
-
 @dataclass
-class Workspace(CoWriting, Playback):
+class Workspace(CoWriting, Playback, Keeping):
     """One song being written. `text` is the truth; `authors[i]` credits line i of it. Asking the model
-    (`CoWriting`) and playing (`Playback`) live in modules of their own."""
+    (`CoWriting`), playing (`Playback`) and keeping it in its session and file (`Keeping`) live in modules
+    of their own."""
 
     text: str = ""
     path: Path | None = None
@@ -161,56 +140,6 @@ class Workspace(CoWriting, Playback):
         if session:
             ws.adopt(ws.open_session(session))
         return ws
-
-    # -- the session that keeps the song's history --------------------------------------------------------
-
-    def open_session(self, name: str) -> SessionOpened:
-        """Open (or create) session `name` for this song; blocking (disk), safe from a worker thread: it
-        reads a snapshot of the text and changes nothing here (`adopt` does, on the UI thread).
-
-        A song already in the session comes back with its credits. A file whose text differs from the
-        session's latest version (edited elsewhere since) becomes the next version, by the writer."""
-        text = self.text
-        opened, stored, authors = ports.open_session(name, self.sessions_dir, text or None)
-        if text and text != stored and not getattr(opened, "readonly", False):
-            where = f"opened {self.path}" if self.path is not None else "opened"
-            ports.save_session(opened, text, HUMAN, message=where)
-            stored, authors = text, ports.session_authors(opened)
-        chat = [Message(r, t) for r, t in ports.session_chat(opened, HISTORY)]  # type: ignore[arg-type]
-        return SessionOpened(name, opened, text, stored, tuple(authors), tuple(chat))
-
-    def adopt(self, opened: SessionOpened) -> None:
-        """Keep the song in the opened session from now on (the UI thread's half of `open_session`)."""
-        if opened.stored and not self.text and not opened.text:
-            self.text = self.saved_text = opened.stored
-        if self.text == opened.stored:  # what the credits describe: the writer hasn't typed since
-            n = len(self.lines)
-            self.authors = (list(opened.authors) + [HUMAN] * n)[:n]
-        self.session_name = opened.name
-        self.notice = opened.session.notice
-        self.history = list(opened.chat)
-        self._session = opened.session
-
-    def suggested_session(self) -> str:
-        """A free session name for a song that has none: from its {title}, else untitled-YYYYMMDD-HHMM."""
-        import time
-
-        song, _ = ports.parse(self.text)
-        title = song.title if song is not None else ""
-        slug = "-".join("".join(c if c.isalnum() else " " for c in title.lower()).split())[:40]
-        return ports.free_session_name(slug or time.strftime("untitled-%Y%m%d-%H%M"), self.sessions_dir)
-
-    def keep_in_session(self, name: str) -> SessionOpened:
-        """Keep a song that has nowhere to go (no file, no session of its own) in a NEW session `name`: its
-        text with each line credited as now (the model's lines to their model; a line the writer edited,
-        to the writer) and the chat so far. Blocking (disk), safe from a worker; `adopt` the result on the
-        UI thread. Raises CowriterError when the name is refused or already taken."""
-        text, authors, chat = self.text, list(self.authors), tuple(self.history)
-        session = ports.create_session(
-            name, self.sessions_dir, text, authors, [(m.role, m.content) for m in chat], self.model_name
-        )
-        stored = ports.session_authors(session)
-        return SessionOpened(session.name, session, text, text, tuple(stored), chat)
 
     # -- text and credits --------------------------------------------------------------------------------
 
@@ -315,82 +244,6 @@ class Workspace(CoWriting, Playback):
         self.replace_text(new)
         self.settings.transpose += semitones
         return new
-
-    # -- saving ------------------------------------------------------------------------------------------
-
-    @property
-    def read_only(self) -> bool:
-        """Another writer holds the session: this one follows and does not save into it."""
-        return self._session is not None and bool(getattr(self._session, "readonly", False))
-
-    @property
-    def can_save(self) -> bool:
-        return (self._session is not None and not self.read_only) or self.path is not None
-
-    def save(self, message: str = "") -> str:
-        """Write the song (file and/or session). Returns where it went."""
-        return self.save_text(self.text, message)
-
-    def save_text(self, text: str, message: str = "") -> str:
-        """Write `text` (a snapshot of the song; safe from a worker thread)."""
-        where: list[str] = []
-        with self._save_lock:
-            if self._session is not None and not self.read_only:
-                self._record_transpositions(text)
-                ports.save_session(self._session, text, HUMAN, message or "edits")
-                where.append(f"session {self.session_name}")
-            if self.path is not None:
-                ports.write_atomic(self.path, text)
-                where.append(str(self.path))
-        if not where:
-            raise CowriterError("nowhere to save", hint="export to a file (ctrl+o) or open a session")
-        self.saved_text = text
-        return ", ".join(where)
-
-    def _record_transpositions(self, text: str) -> None:
-        """Record the transpositions made since the last save, each as the writer's text before it and the
-        transposed text with credits carried (a transposition is not authorship). A snapshot `text` taken
-        just before a transposition leaves it for the next save."""
-        with self._lock:
-            if not self._transposed or text == self._transposed[0][0]:
-                return
-            pending, self._transposed = self._transposed, []
-        session = self._session
-        assert session is not None
-        for before, after in pending:
-            ports.save_session(session, before, HUMAN, "edits")
-            if after == session.text():
-                continue
-            try:
-                session.save_version(after, HUMAN, message="transposed", carry=True)
-            except CowriterError:  # not line for line after all: an ordinary version
-                ports.save_session(session, after, HUMAN, "edits")
-
-    @property
-    def cursor(self) -> tuple[int, int]:
-        """Where the writer left the cursor last time (sessions only)."""
-        if self._session is None:
-            return (0, 0)
-        value = ports.session_state(self._session, "cursor")
-        if isinstance(value, list | tuple) and len(value) == 2 and all(isinstance(v, int) for v in value):
-            return (value[0], value[1])
-        return (0, 0)
-
-    def remember(self, cursor: tuple[int, int]) -> None:
-        """Keep where the writer is, for the next time the session opens."""
-        if self._session is not None:
-            with self._save_lock:
-                ports.set_session_state(self._session, "cursor", list(cursor))
-
-    def record_accept(self, before: str, after: str, model: str, prompt: str) -> None:
-        """Record an accepted proposal in the session: the writer's text as it was, then the same with the
-        model's lines, so the store credits exactly those lines to the model (and the prompt behind them)."""
-        if self._session is None or self.read_only:
-            return
-        with self._save_lock:
-            self._record_transpositions(before)
-            ports.save_session(self._session, before, HUMAN, "edits")
-            ports.save_session(self._session, after, f"model:{model}", "accepted proposal", prompt)
 
     def suggested_export(self) -> str:
         if self.path is not None:
