@@ -4,14 +4,22 @@ view when lines wrap, and Esc says it is stopping."""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from cowriter.model.backend import Message
+from cowriter.model.scripted import ScriptedBackend
 from cowriter.service.workspace import Workspace
+from cowriter.tui import messages as m
+from cowriter.tui.app import CowriterApp
 from cowriter.tui.screens.main import MainScreen
 
-from .conftest import SONG, VERSE2, make_app, settle, wait_for
+from .conftest import SONG, VERSE2, Recorder, make_app, settle, wait_for
 
 
 def toasts(app: object) -> list[str]:
@@ -196,3 +204,44 @@ async def test_the_play_line_is_scrolled_to_below_wrapped_lines(song_file: Path)
         editor.set_play_line(last)
         await pilot.pause()
         assert on_screen(editor, last)
+
+
+# -- 5. Esc while the model reads the prompt -----------------------------------------------------------------
+
+
+@dataclass
+class SlowStart(ScriptedBackend):
+    """A model that reads its prompt until `read` is set (as llama.cpp does for seconds): no token, and no
+    look at the cancel flag, before then."""
+
+    read: threading.Event = field(default_factory=threading.Event)
+
+    def stream(self, messages: Sequence[Message], **options: Any) -> Iterator[str]:
+        inner = super().stream(messages, **options)
+
+        def after_reading() -> Iterator[str]:
+            self.read.wait(10)
+            yield from inner
+
+        return after_reading()
+
+
+async def test_escape_while_the_prompt_is_read_says_stopping_until_the_reply_ends(song_file: Path) -> None:
+    backend = SlowStart.with_replies([VERSE2], delay=0.01)
+    assert isinstance(backend, SlowStart)
+    app = CowriterApp(Workspace.open(song_file, backend=backend, audio="none"))
+    rec = Recorder()
+    async with app.run_test(size=(80, 24), message_hook=rec) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        await pilot.press("f2", *"sing", "enter")
+        assert screen.status.model_state == "thinking"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert screen.status.model_state == "stopping…"
+        assert "stopping…" in str(screen.status.render())
+        backend.read.set()  # the prompt is read: the model sees the cancel at its first token
+        assert await wait_for(pilot, lambda: bool(rec.of(m.ModelFailed)))
+        await pilot.pause()
+        assert rec.of(m.ModelFailed)[0].cancelled  # type: ignore[attr-defined]
+        assert screen.status.model_state == "idle"

@@ -33,6 +33,7 @@ from cowriter.tui.widgets.transport import Transport
 if TYPE_CHECKING:  # imported with the first proposal (handlers below are found by name)
     from cowriter.tui.widgets.proposal import ProposalView
 
+STOPPING = "stopping…"  # the status while a cancelled reply winds down
 CHECK_DELAY = 0.08  # seconds of quiet typing before the gutter is recomputed
 OSC52_LIMIT = 74_000  # bytes of base64: several terminals drop longer OSC 52 sequences
 
@@ -412,6 +413,8 @@ class MainScreen(MelodyActions):
         if cancel is None:
             return False
         cancel.set()
+        # the model stops at its next token: while it reads the prompt that can take seconds
+        self.status.model_state = STOPPING
         return True
 
     def action_cancel(self) -> None:
