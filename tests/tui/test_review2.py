@@ -235,7 +235,7 @@ async def test_escape_while_the_prompt_is_read_says_stopping_until_the_reply_end
         await settle(pilot)
         screen = main_screen(app)
         await pilot.press("f2", *"sing", "enter")
-        assert screen.status.model_state == "thinking"
+        assert await wait_for(pilot, lambda: screen.status.model_state == "thinking")
         await pilot.press("escape")
         await pilot.pause()
         assert screen.status.model_state == "stopping…"
