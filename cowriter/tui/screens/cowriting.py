@@ -1,0 +1,270 @@
+"""The co-writer on the main screen: asking (the chat, regenerate, alternatives), the reply streaming in,
+the proposal shown as a diff to accept or reject by line, section or whole, heard before accepting, and
+following the song when it changes under it (typing, transposing). The model runs in a worker that only
+posts messages; the handlers here update the widgets."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+from typing import TYPE_CHECKING
+
+from textual import on
+
+from cowriter.errors import CowriterError
+from cowriter.service.workspace import Proposal
+from cowriter.tui import messages as m
+from cowriter.tui.screens.melody import MelodyActions, review_key
+from cowriter.tui.widgets.chat import ChatView
+
+if TYPE_CHECKING:  # imported with the first proposal (handlers below are found by name)
+    from cowriter.tui.widgets.proposal import ProposalView
+
+STOPPING = "stopping…"  # the status while a cancelled reply winds down
+
+
+def lower_priority(niceness: int = 4) -> None:
+    """Make the calling thread (and the threads it starts, e.g. llama.cpp's) yield the CPU to the UI.
+    Linux keeps a nice value per thread; elsewhere this does nothing."""
+    with contextlib.suppress(AttributeError, OSError):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), niceness)
+
+
+class CoWritingActions(MelodyActions):
+    _streamed = ""  # the reply so far
+    _reply_asked: tuple[object, ...] = ()  # what the writer was doing when they asked (see `_waiting`)
+
+    def _find_model(self) -> None:
+        """The model's name in the status line, and whether it is there at all ("nope.gguf (missing)"),
+        without loading it; in a worker when finding it may look through folders (or ask a server)."""
+        ws = self.ws
+        if ws.backend is not None:
+            self._show_model(*ws.model_check())
+            return
+
+        def work() -> None:
+            try:
+                name, problem = ws.model_check()
+            except Exception as exc:  # a name not shown is no reason to stop
+                name, problem = "model", f"unknown: {type(exc).__name__}"
+            self.app.call_from_thread(self._show_model, name, problem)
+
+        self.run_worker(work, thread=True, group="find-model", exit_on_error=False)
+
+    def _show_model(self, name: str, problem: str) -> None:
+        self.status.model = name
+        self.status.model_problem = problem
+
+    @on(ChatView.Submitted)
+    def _asked(self, event: ChatView.Submitted) -> None:
+        if self._ask(event.prompt):
+            self.chat.taken(event.prompt)
+
+    def _ask(self, prompt: str, *, line: int | None = None) -> bool:
+        """Ask the model (in a worker); False when it is still answering (the request is not taken)."""
+        if self._cancel is not None:
+            self.notify("The co-writer is still answering (Esc cancels; your request stays typed).",
+                        severity="warning")
+            return False
+        self._request += 1
+        request = self._request
+        cancel = threading.Event()
+        self._cancel = cancel
+        self._last_prompt = prompt
+        self._streamed = ""
+        self._reply_asked = self._attention()
+        self.chat.add("writer", prompt if line is None else f"other versions of line {line + 1}")
+        self.chat.begin_reply()
+        self.status.model_state = "thinking"
+        ws = self.ws
+        pieces: list[str] = []
+
+        def on_token(piece: str) -> None:
+            pieces.append(piece)
+            self.post_message(m.TokenStreamed(request, "".join(pieces)))
+
+        def work() -> None:
+            lower_priority()  # the model's threads start from here and inherit it: typing stays quick
+            try:
+                if line is None:
+                    proposal = ws.propose(prompt, on_token=on_token, cancel=cancel)
+                else:
+                    proposal = ws.alternatives(line, on_token=on_token, cancel=cancel)
+            except CowriterError as exc:
+                self.post_message(m.ModelFailed(request, str(exc), cancelled=cancel.is_set()))
+            except Exception as exc:  # the promise: a notification, never a crash
+                self.post_message(m.ModelFailed(request, f"{type(exc).__name__}: {exc}"))
+            else:
+                self.post_message(m.ProposalReady(request, proposal))
+
+        self.run_worker(work, thread=True, group="model", exit_on_error=False)
+        return True
+
+    def on_token_streamed(self, message: m.TokenStreamed) -> None:
+        if message.request == self._request:
+            self._streamed = message.text
+            self.chat.stream(message.text)
+
+    async def on_proposal_ready(self, message: m.ProposalReady) -> None:
+        if message.request != self._request:
+            return
+        if not self.query("#proposal"):
+            from cowriter.tui.widgets.proposal import ProposalView
+
+            await self.query_one("#side").mount(ProposalView(id="proposal"), before=0)
+        self._cancel = None
+        self._show_model(message.proposal.model, "")  # the name its lines are credited to
+        self.status.model_state = "idle"
+        proposal = message.proposal
+        self.chat.end_reply(proposal.reply)
+        if proposal.base != self.ws.text:
+            proposal = proposal.rebase(self.ws.text)
+        if not proposal.changes and not proposal.alternatives:
+            self.notify("The reply changes nothing in the song.", severity="warning")
+            return
+        if proposal.errors:
+            self.notify("Proposal has problems: " + "; ".join(proposal.errors[:3]), severity="warning")
+        self._show_proposal(proposal)
+        if self._waiting(self._reply_asked):
+            self.proposal_view.focus_list()
+        else:  # the writer went on writing: their keys stay theirs
+            what = "Alternatives" if proposal.alternatives else "Proposal"
+            self.notify(f"{what} ready: {review_key()} to review.", title="Co-writer")
+
+    def on_model_failed(self, message: m.ModelFailed) -> None:
+        if message.request != self._request:
+            return
+        self._cancel = None
+        self.status.model_state = "idle"
+        # the reply's entry says what became of it, in one line (no stale "…", no separate error entry)
+        said = self._streamed.strip()
+        why = "cancelled" if message.cancelled else "no answer: " + (message.error.splitlines() or [""])[0]
+        self.chat.end_reply(f"{said} ({why})" if said else f"({why})")
+        if message.cancelled:
+            self.notify("Reply cancelled.")
+        else:
+            self.notify(message.error, title="Co-writer", severity="error", timeout=8)
+
+    def _show_proposal(self, proposal: Proposal | None) -> None:
+        if proposal is not None and not proposal.changes and not proposal.alternatives:
+            proposal = None
+        self.proposal = proposal
+        if proposal is not None or self.query("#proposal"):
+            self.proposal_view.show(proposal)
+        self.query_one("#side").set_class(proposal is not None, "-wide")
+        if proposal is None and not self.editor.has_focus and not self.chat.input.has_focus:
+            self.editor.focus()
+
+    def on_proposal_view_decided(self, event: ProposalView.Decided) -> None:
+        ids = list(event.ids) if event.ids is not None else None
+        if event.accept:
+            before = self.ws.text
+            asked = len(ids) if ids is not None else len(event.proposal.changes)
+            n = self._still_fitting(event.proposal, ids)
+            rest = self.ws.accept(event.proposal, ids)
+            if self.ws.text == before:  # nothing of it fits the song any more: never a false "Accepted"
+                self.notify("Nothing accepted: those lines no longer fit the song (F2 asks again).",
+                            severity="warning")
+                self._show_proposal(rest)
+                return
+            self._accepted(before, event.proposal)
+            gone = f" ({asked - n} no longer fit the song)" if n < asked else ""
+            self.notify(f"Accepted {n} line{'s' * (n != 1)} from {event.proposal.model}{gone}.")
+        else:
+            rest = self.ws.reject(event.proposal, ids)
+        self._show_proposal(rest)
+
+    def _still_fitting(self, proposal: Proposal, ids: list[int] | None) -> int:
+        """How many of the changes `ids` (all when None) `Workspace.accept` will put in the song now: a
+        proposal made for an older text keeps only the changes that still fit it."""
+        chosen = [c for c in proposal.changes if ids is None or c.id in ids]
+        if proposal.base == self.ws.text:
+            return len(chosen)
+        wanted = {(c.old, c.new) for c in chosen}
+        return sum((c.old, c.new) in wanted for c in proposal.rebase(self.ws.text).changes)
+
+    def _follow_song(self, text: str, moved: Proposal | None, *, transposed: bool) -> None:
+        proposal = self.proposal
+        if proposal is None:
+            return
+        if moved is not None and moved.base == text:
+            self._show_proposal(moved)
+            self.notify("The proposal moved to the new key with the song.")
+            return
+        if transposed:  # its lines would come in the old key: closed, not left to mislead
+            self._show_proposal(None)
+            self.notify("Proposal closed: it could not move to the new key (F2 asks again).",
+                        severity="warning")
+            return
+        rebased = proposal.rebase(text)
+        self._show_proposal(rebased)
+        if not rebased.changes and not rebased.alternatives:
+            self.notify("Proposal closed: the song changed under it (F2 asks again).", severity="warning")
+        elif len(rebased.changes) < len(proposal.changes):
+            self.notify("Some of the proposal no longer fits the song and was dropped.", severity="warning")
+
+    def on_proposal_view_chosen(self, event: ProposalView.Chosen) -> None:
+        before = self.ws.text
+        self.ws.accept(event.proposal.choose(event.index))
+        self._accepted(before, event.proposal)
+        self._show_proposal(None)
+        line = "" if event.proposal.line is None else f" {event.proposal.line + 1}"
+        self.notify(f"Accepted alternative {event.index + 1} for line{line} from {event.proposal.model}.")
+
+    def _accepted(self, before: str, proposal: Proposal) -> None:
+        """The song took the model's lines: show them, and record the version credited to the model."""
+        self._replace_text(self.ws.text)
+        ws, after = self.ws, self.ws.text
+        self._show_lines(before, after)
+
+        def work() -> None:
+            try:
+                ws.record_accept(before, after, proposal.model, proposal.prompt)
+            except CowriterError as exc:
+                self.post_message(m.Saved("", after, str(exc)))
+
+        self.run_worker(work, thread=True, group="save", exit_on_error=False)
+        self._schedule_save()
+
+    def _show_lines(self, before: str, after: str) -> None:
+        """Scroll the editor to the lines `after` has that `before` had not (the cursor stays put)."""
+        from textual.geometry import Region
+
+        from cowriter.service.workspace_diff import apply_changes, diff_changes
+
+        changes = diff_changes(before, after)
+        _, brought = apply_changes(before, changes, {c.id for c in changes})
+        if not brought:
+            return
+        first, last = min(brought), max(brought)
+        editor = self.editor
+
+        def scroll() -> None:
+            height = max(editor.scrollable_content_region.height, 1)
+            top, rows = editor.line_rows(first, last)  # rows on screen: long lines wrap
+            if not editor.scroll_offset.y <= top <= top + rows <= editor.scroll_offset.y + height:
+                editor.scroll_to_region(Region(0, top, 1, min(rows, height)), animate=False, force=True)
+
+        self.call_after_refresh(scroll)
+
+    def on_proposal_view_play_requested(self, event: ProposalView.PlayRequested) -> None:
+        self._hear(event.proposal)
+
+    def _hear(self, proposal: Proposal) -> None:
+        """Play the song with `proposal` in it, from the bar of its first changed line to its last (the
+        bars are found in a worker: it parses and times the song)."""
+        self._melody_queue = ()
+        ws = self.ws
+
+        def work() -> None:
+            try:
+                where = ws.proposal_bars(proposal)
+            except Exception:  # playing it all is still hearing it
+                where = None
+            if where is None:
+                self.app.call_from_thread(self._play, proposal.text)
+            else:
+                self.app.call_from_thread(self._play, proposal.text, bar=where[0], until_bar=where[1])
+
+        self.run_worker(work, thread=True, group="hear", exclusive=True, exit_on_error=False)
