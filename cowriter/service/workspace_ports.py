@@ -94,19 +94,6 @@ def rhyme_scheme(lines: list[str]) -> list[str]:
 # -- the model -------------------------------------------------------------------------------------------
 
 
-def model_label(spec: str | None) -> str:
-    """The model's short name, without loading it."""
-    try:
-        from cowriter.model.locate import resolve
-
-        choice = resolve(spec)
-    except CowriterError:
-        return spec or "no model"
-    if choice.url:
-        return choice.model_name or choice.url
-    return choice.path.name.removesuffix(".gguf") if choice.path else "model"
-
-
 def load_backend(spec: str | None) -> Backend:
     """A backend for `--model` (or the default model); raises CowriterError with advice."""
     from cowriter.model.locate import open_backend, resolve
