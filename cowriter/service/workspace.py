@@ -250,7 +250,7 @@ class Workspace(CoWriting, Playback, Keeping):
             return str(self.path.with_suffix(".export.cho"))
         song, _ = ports.parse(self.text)
         title = (song.title if song is not None else "") or "song"
-        slug = "".join(c if c.isalnum() else "-" for c in title.lower()).strip("-") or "song"
+        slug = ports.slug(title) or "song"
         return f"{slug}.cho"
 
     def export(self, path: str | Path, *, overwrite: bool = True) -> Path:

@@ -117,7 +117,7 @@ class Playback:
         if source == self.text and section is None and bar is None and until is None:
             return song_file
         what = section or (f"bars{bar or 1}-{until}" if until else f"bar{bar}" if bar else "take")
-        slug = "".join(c if c.isalnum() else "-" for c in what.lower()).strip("-")[:24] or "take"
+        slug = ports.slug(what, limit=24) or "take"
         take = f"{source}\0{section}\0{bar}\0{until}".encode()
         digest = hashlib.sha1(take, usedforsecurity=False).hexdigest()[:6]
         return song_file.with_name(f"preview-{slug}-{digest}.wav")

@@ -91,6 +91,15 @@ def rhyme_scheme(lines: list[str]) -> list[str]:
     return scheme(lines)
 
 
+def slug(text: str, *, limit: int = 0, collapse: bool = False) -> str:
+    """`text` as a name for a file or a session: lower case, every other character than a letter or digit
+    a `-` (one for a run of them with `collapse`), none at either end, at most `limit` characters (0: no
+    limit); "" when nothing is left (the caller names a default)."""
+    marks = "".join(c if c.isalnum() else " " if collapse else "-" for c in text.lower())
+    name = "-".join(marks.split()) if collapse else marks.strip("-")
+    return name[:limit] if limit else name
+
+
 # -- the model -------------------------------------------------------------------------------------------
 
 

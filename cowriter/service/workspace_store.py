@@ -44,7 +44,7 @@ def file_session(path: str | Path) -> str:
     import hashlib
 
     where = Path(path).expanduser().resolve()
-    stem = "".join(c if c.isalnum() else "-" for c in where.stem.lower()).strip("-")[:40] or "song"
+    stem = ports.slug(where.stem, limit=40) or "song"
     return f"{stem}-{hashlib.sha1(str(where).encode()).hexdigest()[:6]}"
 
 
@@ -105,7 +105,7 @@ class Keeping:
 
         song, _ = ports.parse(self.text)
         title = song.title if song is not None else ""
-        slug = "-".join("".join(c if c.isalnum() else " " for c in title.lower()).split())[:40]
+        slug = ports.slug(title, limit=40, collapse=True)
         return ports.free_session_name(slug or time.strftime("untitled-%Y%m%d-%H%M"), self.sessions_dir)
 
     def keep_in_session(self, name: str) -> SessionOpened:

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from cowriter.service.workspace import HUMAN, Workspace, file_session
+from cowriter.service.workspace_ports import slug
 from cowriter.session import SessionStore
 
 SONG = "{title: Road}\n[C]Down the road\n[G]Far from home\n"
@@ -90,3 +93,18 @@ def test_adopting_after_the_writer_typed_keeps_what_they_typed(tmp_path: Path) -
             latest.close()
     finally:
         ws.close()
+
+
+@pytest.mark.parametrize(
+    ("text", "limit", "collapse", "name"),
+    [
+        ("Oh! Susanna", 0, False, "oh--susanna"),
+        ("Oh! Susanna", 0, True, "oh-susanna"),
+        ("  -Night Train- ", 0, True, "night-train"),
+        ("Bars 9-16", 5, False, "bars-"),
+        ("!!!", 0, False, ""),
+        ("Café Noir", 40, True, "café-noir"),
+    ],
+)
+def test_names_for_files_and_sessions(text: str, limit: int, collapse: bool, name: str) -> None:
+    assert slug(text, limit=limit, collapse=collapse) == name
