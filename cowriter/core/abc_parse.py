@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from cowriter.core.abc_types import (
+    BAR_LINE,
     DECORATIONS,
     LETTER_PC,
     START_DIRECTIVE,
@@ -42,7 +43,6 @@ class _Written:
 _NOTE_RE = re.compile(r"(\^\^|\^|__|_|=)?([A-Ga-g])([',]*)(\d*(?:/+\d*)?)")
 _REST_RE = re.compile(r"([zxZX])(\d*(?:/+\d*)?)")
 _LENGTH_RE = re.compile(r"\d*(?:/+\d*)?")
-_BAR_RE = re.compile(r"(?:\[\||\|\]|\|\||::|:+\|+:*|\|+:*|\[(?=\d))(?:\d+(?:[,-]\d+)*)?")
 _LYRIC_HOLD, _LYRIC_SKIP, _LYRIC_BAR = "\x00hold", "\x00skip", "\x00bar"
 
 
@@ -269,7 +269,7 @@ class _Parser:
     @staticmethod
     def bar_symbol(line: str, i: int) -> int:
         """End of a bar symbol starting at i (`|`, `||`, `|]`, `[|`, `|:`, `:|`, `::`, `|1`, `[2`), else i."""
-        m = _BAR_RE.match(line, i)
+        m = BAR_LINE.match(line, i)
         return m.end() if m else i
 
     def broken_rhythm(self, c: str, count: int, lineno: int, col: int) -> None:

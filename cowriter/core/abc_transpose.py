@@ -23,14 +23,21 @@ import re
 from dataclasses import dataclass, field
 from typing import Final
 
-from cowriter.core.abc_types import DECORATIONS, LETTER_PC, START_DIRECTIVE, AbcError, key_signature
+from cowriter.core.abc_types import (
+    BAR_LINE,
+    DECORATIONS,
+    LETTER_PC,
+    START_DIRECTIVE,
+    AbcError,
+    key_signature,
+    parse_key_field,
+)
 from cowriter.core.keys import Key, KeyError_, conventional_tonic, parse_key
 from cowriter.core.pitch import LETTER_INDEX, note_name, scan_note, spell_above, spell_pitch_class
 
 __all__ = ["transpose_abc", "transpose_abc_key"]
 
 _NOTE_RE: Final = re.compile(r"(\^\^|\^|__|_|=)?([A-Ga-g])([',]*)")
-_BAR_RE: Final = re.compile(r"(?:\[\||\|\]|\|\||::|:+\|+:*|\|+:*|\[(?=\d))(?:\d+(?:[,-]\d+)*)?")
 _KEY_RE: Final = re.compile(
     r"^(\s*)([A-Ga-g])([#b]?)(\s*)((?i:maj|min|mix|dor|phr|lyd|loc|aeo|ion)[A-Za-z]*|m(?![A-Za-z]))?"
 )
@@ -103,21 +110,14 @@ class _State:
 
     def set_key(self, value: str) -> str:
         """A K: field's value rewritten; the signatures follow it."""
-        words = value.split()
-        key = words[0] if words else "C"
-        if len(words) > 1 and re.match(r"(?i)^(maj|min|mix|dor|phr|lyd|loc|aeo|ion|m$)", words[1]):
-            key += words[1]
         try:
-            old_signature = key_signature(key)
+            key = parse_key_field(value)
         except AbcError:
             return value
         new_value = transpose_abc_key(value, self.semitones, self.song_target, self.song_source)
-        words = new_value.split()
-        new_key = words[0] if words else "C"
-        if len(words) > 1 and re.match(r"(?i)^(maj|min|mix|dor|phr|lyd|loc|aeo|ion|m$)", words[1]):
-            new_key += words[1]
+        new_key = parse_key_field(new_value)
         self.old_key, self.new_key = key, new_key
-        self.old_signature, self.new_signature = old_signature, key_signature(new_key)
+        self.old_signature, self.new_signature = key_signature(key), key_signature(new_key)
         return new_value
 
     def tonics(self) -> tuple[str, str] | None:
@@ -246,7 +246,7 @@ def _music(line: str, state: _State) -> str:
                 value = state.set_key(value)
             out.append(line[i : i + 3] + value + line[end : end + 1])
             i = end + 1
-        elif not grace and c in "|:[]" and (m := _BAR_RE.match(line, i)) and m.end() > i:
+        elif not grace and c in "|:[]" and (m := BAR_LINE.match(line, i)) and m.end() > i:
             out.append(m.group(0))
             state.bar()
             i = m.end()

@@ -18,6 +18,8 @@ _MODE_SHIFT = {
 }  # fmt: skip
 _SHARP_ORDER = "FCGDAEB"
 DECORATIONS = set(".~HLMOPSTuvJR")
+# A bar line (single, double, thin-thick, repeats, endings), as the parser and the transposer read it.
+BAR_LINE = re.compile(r"(?:\[\||\|\]|\|\||::|:+\|+:*|\|+:*|\[(?=\d))(?:\d+(?:[,-]\d+)*)?")
 
 
 class AbcError(ValueError):
