@@ -14,7 +14,7 @@ import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
 
-from cowriter.service.workspace_frames import Frames, balanced, section_directive
+from cowriter.service.workspace_frames import Frames, apply_all, balanced, section_directive
 
 __all__ = [
     "Alternative", "Change", "Proposal", "apply_changes", "carry_authors", "diff_changes", "section_at",
@@ -254,19 +254,8 @@ def apply_changes(
 
 def _apply(old_text: str, changes: Iterable[Change], accepted: Collection[int]) -> tuple[str, list[int]]:
     old = old_text.split("\n") if old_text else []
-    out: list[str] = []
-    authored: list[int] = []
-    pos = 0
-    for c in sorted(changes, key=lambda c: (c.start, c.id)):
-        if c.id not in accepted:
-            continue
-        out.extend(old[pos : c.start])
-        for line in c.new:
-            authored.append(len(out))
-            out.append(line)
-        pos = c.start + len(c.old)
-    out.extend(old[pos:])
-    return "\n".join(out), authored
+    new, nodes = apply_all(old, [c for c in changes if c.id in accepted])
+    return "\n".join(new), [i for i, (kind, _) in enumerate(nodes) if kind == "c"]
 
 
 def carry_authors(old: list[str], authors: list[str], new: list[str], author: str) -> list[str]:

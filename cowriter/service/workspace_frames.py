@@ -188,8 +188,9 @@ def _chains(old: Sequence[str], changes: Sequence[Change]) -> list[_Chain]:
     return out
 
 
-def _apply_all(old: Sequence[str], changes: Sequence[Change]) -> tuple[list[str], list[Node]]:
-    """The lines with every change in, and where each comes from (as `apply_changes` builds them)."""
+def apply_all(old: Sequence[str], changes: Sequence[Change]) -> tuple[list[str], list[Node]]:
+    """The lines with every change in, and where each comes from: ("u", k) line k of `old` unchanged, ("c",
+    id) a line change `id` brought. `workspace_diff.apply_changes` applies the accepted ones with it."""
     new: list[str] = []
     nodes: list[Node] = []
     pos = 0
@@ -219,7 +220,7 @@ class Frames:
         for c in changes:
             for k in range(c.start, min(c.start + len(c.old), len(old))):
                 owner[k] = ("c", c.id)
-        new, nodes = _apply_all(old, self.changes)
+        new, nodes = apply_all(old, self.changes)
         old_scan, new_scan = scan(old), scan(new)
         self._parent: dict[Node, Node] = {}
         structural: set[int] = set()
@@ -347,4 +348,4 @@ class Frames:
     def _text(self, accepted: Collection[int]) -> str:
         old = self.base.split("\n") if self.base else []
         chosen = [c for c in self.changes if c.id in accepted]
-        return "\n".join(_apply_all(old, chosen)[0])
+        return "\n".join(apply_all(old, chosen)[0])
