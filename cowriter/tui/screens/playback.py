@@ -14,6 +14,7 @@ from cowriter.service.workspace import PlayPosition, Proposal, SoundFile
 from cowriter.service.workspace_diff import section_at
 from cowriter.tui import messages as m
 from cowriter.tui.screens.base import SongScreen
+from cowriter.tui.widgets.status import tilde
 
 
 class PlaybackActions(SongScreen):
@@ -114,7 +115,7 @@ class PlaybackActions(SongScreen):
             how = f"No speakers over SSH: on your computer, scp {ssh[2]}:{fetch} ."
         else:
             how = "Play it with any player."
-        shown = "~/" + fetch if inside else path
+        shown = tilde(path)
         self.notify(f"{shown}: {what}. {how}", title="Sound written", timeout=12)
 
     def on_playback_stopped(self, message: m.PlaybackStopped) -> None:

@@ -17,7 +17,6 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widgets import Static
 
-SEPARATOR = " · "
 NEXT_KEY = "^n"  # the key of the "next problem" action (commands.py), shown next to the count
 SUGGESTION = re.compile(r"\s*[;(]\s*did you mean\b")
 
@@ -115,7 +114,7 @@ class StatusBar(Static):
         field(self.model or "-", "bold")
         text.append(" ", gap)
         text.append(f"({state})", busy)
-        field(f"sound: {_home(self.route) or '-'}")
+        field(f"sound: {tilde(self.route) or '-'}")
         return text
 
 
@@ -123,6 +122,8 @@ def _count(n: int, what: str) -> str:
     return f"{n} {what}{'s' * (n != 1)}"
 
 
-def _home(path: str) -> str:
+def tilde(text: str) -> str:
+    """`text` with the first path under the home folder shown from `~/` (a home of `/` shown as is; the
+    home's name must end where a folder's does: /home/anna is not under /home/ann)."""
     home = os.path.expanduser("~")
-    return path.replace(home, "~", 1) if home not in ("", "/") else path
+    return text.replace(home + os.sep, "~" + os.sep, 1) if home not in ("", "/") else text
