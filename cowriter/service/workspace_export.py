@@ -159,9 +159,7 @@ def _write_binary(target: Path, write: Callable[[Path], object]) -> None:
     try:
         scratch = Path(tempfile.mkdtemp(prefix=f".{real.name}.", dir=real.parent))
     except OSError as exc:
-        raise CowriterError(
-            f"{target}: cannot write ({exc.strerror or exc})", hint="choose another place"
-        ) from None
+        raise _cannot_write(target, exc) from None
     part = scratch / real.name
     try:
         write(part)
@@ -169,9 +167,7 @@ def _write_binary(target: Path, write: Callable[[Path], object]) -> None:
             os.chmod(part, real.stat().st_mode & 0o7777)
         os.replace(part, real)
     except OSError as exc:
-        raise CowriterError(
-            f"{target}: cannot write ({exc.strerror or exc})", hint="choose another place"
-        ) from None
+        raise _cannot_write(target, exc) from None
     finally:
         with contextlib.suppress(OSError):
             part.unlink(missing_ok=True)

@@ -265,7 +265,7 @@ class SheetEditor(TextArea, inherit_bindings=False):
         if row >= wrapped.height:
             return strip
         index, column = wrapped.offset_to_location(Offset(0, row))
-        first = column == 0 or wrapped.location_to_offset((index, 0)).y == row
+        first = column == 0  # a wrapped line's later rows start past column 0
         width = self.gutter_width
         return Strip.join([self._gutter_strip(index, first, width), strip.crop(width)])
 
