@@ -7,6 +7,11 @@ to the machine's physical cores (`COWRITER_THREADS` overrides).
 One lock is held whenever llama.cpp runs (loading, tokenizing, each step of a generation), never across a
 `yield`: `close()` from any thread cancels a stream in progress, waits for the step in flight (a token, or
 the prompt) and only then frees the model, so freeing never races a generation (a segfault in C).
+
+On CPUs with Intel AMX, llama.cpp's AMX weight buffers (an "extra buffer type") segfault on any prompt of
+more than one token (seen on these machines with 0.3.36: `ggml_backend_amx_mul_mat`, llama.cpp issue
+20824). `avoid_amx_buffers` turns the extra buffer types off before a model loads on such a CPU; the
+plain CPU kernels run the same model correctly.
 """
 
 from __future__ import annotations
@@ -53,6 +58,47 @@ def physical_cores() -> int:
     except OSError:
         pass
     return max(1, os.cpu_count() or 1)
+
+
+def cpu_has_amx(cpuinfo: str = "/proc/cpuinfo") -> bool:
+    """True when the CPU advertises Intel AMX (the `amx_int8` or `amx_tile` flag)."""
+    try:
+        with open(cpuinfo, encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("flags"):
+                    flags = line.partition(":")[2].split()
+                    return "amx_int8" in flags or "amx_tile" in flags
+    except OSError:
+        pass
+    return False
+
+
+_amx_lock = threading.Lock()
+
+
+def avoid_amx_buffers(llama_cpp: Any) -> bool:
+    """On an AMX CPU, make every model load without llama.cpp's extra buffer types (AMX, repack).
+
+    `llama_cpp` is the imported package. Llama() reads its model parameters from
+    `llama_cpp.llama_cpp.llama_model_default_params`; this wraps that function once per process so the
+    parameters it returns carry `use_extra_bufts = False`. Returns True when the wrap is in place."""
+    if not cpu_has_amx():
+        return False
+    low = llama_cpp.llama_cpp
+    with _amx_lock:
+        if getattr(low.llama_model_default_params, "_cowriter_no_extra_bufts", False):
+            return True
+        defaults = low.llama_model_default_params
+
+        def without_extra_buffers() -> Any:
+            params = defaults()
+            if hasattr(params, "use_extra_bufts"):
+                params.use_extra_bufts = False
+            return params
+
+        without_extra_buffers._cowriter_no_extra_bufts = True  # type: ignore[attr-defined]
+        low.llama_model_default_params = without_extra_buffers
+    return True
 
 
 def _env_threads() -> int | None:
@@ -108,6 +154,7 @@ class LlamaBackend:
                 raise ModelError(
                     "llama-cpp-python is not installed", hint="pip install llama-cpp-python"
                 ) from exc
+            avoid_amx_buffers(llama_cpp)
             try:
                 self._llm = llama_cpp.Llama(
                     model_path=str(self.path),

@@ -37,6 +37,14 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+# `python -m llama_cpp.server`, with llama.cpp's AMX buffers off on an AMX CPU as cowriter's own backend
+# does (they segfault on prompts of more than one token there: cowriter/model/llama.py).
+SERVE = (
+    "import runpy, llama_cpp; from cowriter.model.llama import avoid_amx_buffers; "
+    "avoid_amx_buffers(llama_cpp); runpy.run_module('llama_cpp.server', run_name='__main__')"
+)
+
+
 @pytest.fixture(scope="session")
 def llama_server(model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`python -m llama_cpp.server` with the default model on 127.0.0.1; yields its /v1 URL."""
@@ -44,7 +52,7 @@ def llama_server(model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> 
     log = tmp_path_factory.mktemp("server") / "server.log"
     with log.open("wb") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "llama_cpp.server", "--model", str(model_path),
+            [sys.executable, "-c", SERVE, "--model", str(model_path),
              "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "2048"],
             stdout=out,
             stderr=subprocess.STDOUT,

@@ -158,3 +158,13 @@ def test_scripted_cancel() -> None:
             got.append(piece)
             backend.cancel()
     assert got == ["a"]
+
+
+def test_amx_flag_is_read_from_cpuinfo(tmp_path: Path) -> None:
+    from cowriter.model.llama import cpu_has_amx
+
+    amx = tmp_path / "amx"
+    amx.write_text("processor\t: 0\nflags\t\t: fpu sse avx2 amx_bf16 amx_tile amx_int8\n\n")
+    plain = tmp_path / "plain"
+    plain.write_text("processor\t: 0\nflags\t\t: fpu sse avx2 avx512f\n\n")
+    assert cpu_has_amx(str(amx)) and not cpu_has_amx(str(plain)) and not cpu_has_amx(str(tmp_path / "none"))
