@@ -135,6 +135,7 @@ def test_open_missing_session(store: SessionStore) -> None:
 
 def test_files_are_private(store: SessionStore, session: Session) -> None:
     session.save_version(SONG + "x\n", "human")
+    session.flush()  # song.cho is staged in the background: list the folder once it is in place
     assert stat.S_IMODE(os.stat(store.root).st_mode) == 0o700
     assert stat.S_IMODE(os.stat(session.folder).st_mode) == 0o700
     files = [p for p in session.folder.iterdir() if p.is_file()]
