@@ -16,7 +16,7 @@ from textual.message import Message
 if TYPE_CHECKING:  # annotations only: the melody and diff modules load when first used
     from cowriter.service import workspace
     from cowriter.service.workspace import Check, PlayPosition, Proposal
-    from cowriter.service.workspace_melody import MelodySketch
+    from cowriter.service.workspace.melody import MelodySketch
 
 
 @dataclass

@@ -12,7 +12,7 @@ from textual.widget import Widget
 
 from cowriter.errors import CowriterError
 from cowriter.lyrics import syllables
-from cowriter.service import workspace_ports
+from cowriter.service.workspace import ports as workspace_ports
 from cowriter.tui import messages as m
 from cowriter.tui.commands import ACTIONS
 from cowriter.tui.screens.help import HelpScreen

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
-from cowriter.service.workspace_melody import MELODY_MODEL
+from cowriter.service.workspace.melody import MELODY_MODEL
 from cowriter.tui import messages as m
 from cowriter.tui.widgets.melody import MelodyView
 
@@ -201,7 +201,7 @@ async def test_sketches_next_to_a_proposal_show_their_tunes(song_file: Path) -> 
 
 @pytest.mark.parametrize("width", [20, 27, 32, 44])
 def test_a_sketch_row_never_wraps(width: int) -> None:
-    from cowriter.service.workspace_melody import MelodyChoice
+    from cowriter.service.workspace.melody import MelodyChoice
     from cowriter.tui.widgets.melody import choice_text
 
     abc = 'X:1\nK:D\n"D"F2 A2 A4 | "G"B2 G2 A4 | "D"F8 | "A7"E8 |\nw: swing low sweet cha-ri-ot'

@@ -7,7 +7,7 @@ transposes and saves. Methods that block (model, render, audio, disk) are meant 
 report progress through plain callbacks and never touch a UI.
 
 The pieces beneath (notation, lyrics, model, arrangement, playback, session store) are reached through
-`cowriter.service.workspace_ports`, which imports each lazily and says clearly when one is missing.
+`cowriter.service.workspace.ports`, which imports each lazily and says clearly when one is missing.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING
 from cowriter.core.diagnostics import Diagnostic, Severity
 from cowriter.errors import CowriterError
 from cowriter.model.backend import Message
-from cowriter.service import workspace_ports as ports
-from cowriter.service.workspace_diff import (
+from cowriter.service.workspace import ports as ports
+from cowriter.service.workspace.diff import (
     Alternative,
     Change,
     Proposal,
@@ -30,9 +30,9 @@ from cowriter.service.workspace_diff import (
     carry_authors,
     diff_changes,
 )
-from cowriter.service.workspace_model import CoWriting
-from cowriter.service.workspace_playback import Playback, PlayPosition, Settings, SoundFile
-from cowriter.service.workspace_store import HUMAN, Keeping, SessionOpened, file_session
+from cowriter.service.workspace.model import CoWriting
+from cowriter.service.workspace.playback import Playback, PlayPosition, Settings, SoundFile
+from cowriter.service.workspace.store import HUMAN, Keeping, SessionOpened, file_session
 
 if TYPE_CHECKING:  # the song model loads with the first check, after the editor's first frame
     from cowriter.core.song import Song
@@ -254,10 +254,10 @@ class Workspace(CoWriting, Playback, Keeping):
         return f"{slug}.cho"
 
     def export(self, path: str | Path, *, overwrite: bool = True) -> Path:
-        """Write the song to `path` in the format its extension names (`workspace_export`: ChordPro, text,
+        """Write the song to `path` in the format its extension names (`workspace.export`: ChordPro, text,
         MIDI, MusicXML, WAV; the transport's style and tempo). The caller asks before overwriting (the
         export screen does); `overwrite=False` refuses an existing file. A WAV takes seconds (a worker)."""
-        from cowriter.service.workspace_export import write_export
+        from cowriter.service.workspace.export import write_export
 
         text = self.text
         settings = self.settings

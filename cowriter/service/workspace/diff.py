@@ -3,7 +3,7 @@
 A `Change` replaces a run of the song's lines (possibly none: an insertion) with new lines (possibly none:
 a removal). Accepting a subset of changes never touches the other lines, so the writer's text is only
 changed where they said yes — except for a section's frame, which follows its lines so sections stay
-balanced (`cowriter.service.workspace_frames`: accepting a line of a new section brings its `{start_of_…}`
+balanced (`cowriter.service.workspace.frames`: accepting a line of a new section brings its `{start_of_…}`
 and `{end_of_…}`; rejecting all of its lines drops them).
 """
 
@@ -14,7 +14,7 @@ import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
 
-from cowriter.service.workspace_frames import Frames, apply_all, balanced, section_directive
+from cowriter.service.workspace.frames import Frames, apply_all, balanced, section_directive
 
 __all__ = [
     "Alternative", "Change", "Proposal", "apply_changes", "carry_authors", "diff_changes", "section_at",
@@ -247,7 +247,7 @@ def apply_changes(
     """The text with the accepted changes applied, and the 0-based indexes of the lines they brought.
 
     A section's frame follows its lines: accepting a line of a new section brings its start and end
-    directives, and frame lines that pair up go in together (`workspace_frames`)."""
+    directives, and frame lines that pair up go in together (`workspace.frames`)."""
     changes = tuple(changes)
     return _apply(old_text, changes, Frames(old_text, changes).bring(accepted))
 

@@ -19,7 +19,7 @@ not) the run starts in and must end in. A run whose chosen changes break that ta
 from the same side (all the proposal's when accepting, all the song's when rejecting), which is balanced
 because the song and the proposal each are.
 
-Works on the changes as `(id, start, old, new)`; `cowriter.service.workspace_diff` applies the result.
+Works on the changes as `(id, start, old, new)`; `cowriter.service.workspace.diff` applies the result.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from cowriter.service.workspace_diff import Change
+    from cowriter.service.workspace.diff import Change
 
 __all__ = ["Frames", "balanced", "scan", "section_directive"]
 
@@ -190,7 +190,7 @@ def _chains(old: Sequence[str], changes: Sequence[Change]) -> list[_Chain]:
 
 def apply_all(old: Sequence[str], changes: Sequence[Change]) -> tuple[list[str], list[Node]]:
     """The lines with every change in, and where each comes from: ("u", k) line k of `old` unchanged, ("c",
-    id) a line change `id` brought. `workspace_diff.apply_changes` applies the accepted ones with it."""
+    id) a line change `id` brought. `workspace.diff.apply_changes` applies the accepted ones with it."""
     new: list[str] = []
     nodes: list[Node] = []
     pos = 0

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from cowriter.core.song import LyricLine, Song
 from cowriter.core.timeline import Meter
 from cowriter.errors import CowriterError
-from cowriter.service.workspace_diff import Proposal, diff_changes
+from cowriter.service.workspace.diff import Proposal, diff_changes
 
 __all__ = ["MELODY_MODEL", "MelodyChoice", "MelodySketch", "sketch_at"]
 
@@ -72,7 +72,7 @@ def sketch_at(
     from cowriter.core.abc import format_abc_block
     from cowriter.core.timing import timeline
     from cowriter.service.melody import first_performance, lyric_lines, sketch_song, write_block
-    from cowriter.service.workspace_ports import parse
+    from cowriter.service.workspace.ports import parse
 
     song, _ = parse(text)
     lines = lyric_lines(song)

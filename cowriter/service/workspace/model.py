@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING
 
 from cowriter.errors import CowriterError
 from cowriter.model.backend import Message
-from cowriter.service import workspace_ports as ports
-from cowriter.service.workspace_diff import Alternative, Proposal, diff_changes
+from cowriter.service.workspace import ports as ports
+from cowriter.service.workspace.diff import Alternative, Proposal, diff_changes
 
 if TYPE_CHECKING:
     from cowriter.core.timeline import MeterChange
     from cowriter.service.cowrite import CoWriter
-    from cowriter.service.workspace_melody import MelodySketch
+    from cowriter.service.workspace.melody import MelodySketch
     from cowriter.session import Session
 
 HISTORY = 12  # chat turns sent back to the model with each request
@@ -185,7 +185,7 @@ class CoWriting:
     def sketch_melody(self, row: int, *, section: bool = False, alternatives: int = 4) -> MelodySketch:
         """Ranked melody sketches for the lyric line on 0-based `row` (or its whole section). Changes
         nothing: accept one with `accept(sketch.proposal(i))`, which credits its lines to the sketcher."""
-        from cowriter.service.workspace_melody import sketch_at
+        from cowriter.service.workspace.melody import sketch_at
 
         return sketch_at(self.text, row, section=section, alternatives=alternatives)
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from cowriter.errors import CowriterError
-from cowriter.service import workspace_ports as ports
+from cowriter.service.workspace import ports as ports
 
 
 class PlayPosition(NamedTuple):  # (a named tuple: cheaper to define and to make than a dataclass)

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 
 from cowriter.errors import CowriterError
 from cowriter.model.backend import Message
-from cowriter.service import workspace_ports as ports
-from cowriter.service.workspace_model import HISTORY
+from cowriter.service.workspace import ports as ports
+from cowriter.service.workspace.model import HISTORY
 
 if TYPE_CHECKING:
     from cowriter.session import Session

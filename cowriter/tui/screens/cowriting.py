@@ -231,7 +231,7 @@ class CoWritingActions(MelodyActions):
         """Scroll the editor to the lines `after` has that `before` had not (the cursor stays put)."""
         from textual.geometry import Region
 
-        from cowriter.service.workspace_diff import apply_changes, diff_changes
+        from cowriter.service.workspace.diff import apply_changes, diff_changes
 
         changes = diff_changes(before, after)
         _, brought = apply_changes(before, changes, {c.id for c in changes})

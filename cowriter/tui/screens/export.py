@@ -1,4 +1,4 @@
-"""Ask where to export the song; the extension chooses the format (`service.workspace_export`).
+"""Ask where to export the song; the extension chooses the format (`service.workspace.export`).
 
 The screen only checks the name (a known extension, a folder that exists) and asks before overwriting
 (Enter a second time on the same name); the writing is the caller's, in a worker.
@@ -15,7 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from cowriter.errors import CowriterError
-from cowriter.service.workspace_export import CHOICES, ExportExists, check_export, export_kind
+from cowriter.service.workspace.export import CHOICES, ExportExists, check_export, export_kind
 
 
 class ExportScreen(ModalScreen[str | None]):

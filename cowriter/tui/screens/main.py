@@ -146,7 +146,7 @@ class MainScreen(CoWritingActions):
         self._ask(self._last_prompt)
 
     def action_alternatives(self) -> None:
-        from cowriter.service.workspace_model import lyric_words
+        from cowriter.service.workspace.model import lyric_words
 
         row = self.editor.cursor_location[0]
         if not lyric_words(self.ws.lines[row] if row < len(self.ws.lines) else ""):
@@ -231,7 +231,7 @@ class MainScreen(CoWritingActions):
     def _export(self, path: str) -> None:
         """Write the song to `path` in a worker. A MIDI, lead sheet or WAV takes seconds (arranging,
         rendering): the status line says "exporting…" meanwhile, and a notice says what was written."""
-        from cowriter.service.workspace_export import export_kind
+        from cowriter.service.workspace.export import export_kind
 
         ws = self.ws
         try:

@@ -12,7 +12,7 @@ from cowriter.tui import messages as m
 from cowriter.tui.screens.playback import PlaybackActions
 
 if TYPE_CHECKING:  # imported with the first sketch (handlers below are found by name)
-    from cowriter.service.workspace_melody import MelodySketch
+    from cowriter.service.workspace.melody import MelodySketch
     from cowriter.tui.widgets.melody import MelodyView
 
 

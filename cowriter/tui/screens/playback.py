@@ -11,7 +11,7 @@ import os
 
 from cowriter.errors import CowriterError
 from cowriter.service.workspace import PlayPosition, Proposal, SoundFile
-from cowriter.service.workspace_diff import section_at
+from cowriter.service.workspace.diff import section_at
 from cowriter.tui import messages as m
 from cowriter.tui.screens.base import SongScreen
 from cowriter.tui.widgets.status import tilde

@@ -14,7 +14,7 @@ from textual.message import Message
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from cowriter.service.workspace_melody import MelodyChoice, MelodySketch
+from cowriter.service.workspace.melody import MelodyChoice, MelodySketch
 
 SHORT = {"chord_tones": "chords"}  # the score card's parts as shown
 KEYS = "p/n play  a accept  r dismiss"  # p this one, n all in turn; fits the side panel at 80 columns

@@ -1,7 +1,7 @@
 """A proposal from the model, shown as a diff against the song: one row per changed line, grouped by
 section, to accept or reject line by line, by section, or all at once. A new section's start and end
 directives are shown where they go but are not rows to pick: they come with the section's lines (see
-`cowriter.service.workspace_frames`). Alternatives for a line are listed
+`cowriter.service.workspace.frames`). Alternatives for a line are listed
 with their syllable fit; any of them can be played before it is accepted."""
 
 from __future__ import annotations

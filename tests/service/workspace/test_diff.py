@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cowriter.core.sheet import read_song
-from cowriter.service.workspace_diff import Alternative, Proposal, apply_changes, diff_changes
+from cowriter.service.workspace.diff import Alternative, Proposal, apply_changes, diff_changes
 
 SONG = "{title: T}\n\n{start_of_verse}\nla la\n{end_of_verse}\n"
 SECTION = SONG + "\n{start_of_chorus}\nhey hey\nho ho\n{end_of_chorus}\n"

@@ -16,7 +16,7 @@ from cowriter.core.arrange import arrange
 from cowriter.core.sheet import read_song
 from cowriter.errors import CowriterError
 from cowriter.service.workspace import Workspace
-from cowriter.service.workspace_export import CHOICES, ExportExists, check_export, export_kind, write_export
+from cowriter.service.workspace.export import CHOICES, ExportExists, check_export, export_kind, write_export
 
 SONG = """{title: Two Lines}
 {key: C}
@@ -153,7 +153,7 @@ def test_the_workspace_export_overwrites_only_when_asked(tmp_path: Path) -> None
 
 def test_heavy_libraries_wait_for_an_export() -> None:
     code = (
-        "import sys, cowriter.service.workspace_export, cowriter.service.workspace;"
+        "import sys, cowriter.service.workspace.export, cowriter.service.workspace;"
         "print(sorted(m for m in ('numpy', 'mido', 'music21') if m in sys.modules))"
     )
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}

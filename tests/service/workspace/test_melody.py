@@ -11,8 +11,8 @@ from cowriter.core.arrange import melody_of
 from cowriter.core.timing import timeline
 from cowriter.errors import CowriterError
 from cowriter.service.workspace import HUMAN, Workspace
-from cowriter.service.workspace_melody import MELODY_MODEL, sketch_at
-from cowriter.service.workspace_ports import parse
+from cowriter.service.workspace.melody import MELODY_MODEL, sketch_at
+from cowriter.service.workspace.ports import parse
 
 SONG = """{title: Test Song}
 {key: C}

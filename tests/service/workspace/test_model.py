@@ -7,8 +7,8 @@ import pytest
 
 from cowriter.model.scripted import ScriptedBackend
 from cowriter.service.workspace import Workspace
-from cowriter.service.workspace_diff import Proposal, diff_changes
-from cowriter.service.workspace_model import same_words
+from cowriter.service.workspace.diff import Proposal, diff_changes
+from cowriter.service.workspace.model import same_words
 
 SONG = """{title: Test Song}
 {key: C}

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from cowriter.service.workspace import HUMAN, Workspace, file_session
-from cowriter.service.workspace_ports import slug
+from cowriter.service.workspace.ports import slug
 from cowriter.session import SessionStore
 
 SONG = "{title: Road}\n[C]Down the road\n[G]Far from home\n"

@@ -13,7 +13,7 @@ from cowriter.errors import CowriterError
 from cowriter.lyrics import syllables
 from cowriter.model.scripted import ScriptedBackend, ScriptedReply
 from cowriter.service.workspace import HUMAN, Workspace
-from cowriter.service.workspace_diff import Proposal, apply_changes, diff_changes, section_at
+from cowriter.service.workspace.diff import Proposal, apply_changes, diff_changes, section_at
 
 SONG = """{title: Test Song}
 {key: C}
@@ -210,7 +210,7 @@ def test_save_and_export_write_files(tmp_path: Path) -> None:
     assert ws.dirty
     assert str(path) in ws.save()
     assert path.read_text() == SONG + "# more\n" and not ws.dirty
-    out = ws.export(tmp_path / "copy.cho")  # a missing folder is refused (test_workspace_export.py)
+    out = ws.export(tmp_path / "copy.cho")  # a missing folder is refused (workspace/test_export.py)
     assert out.read_text() == ws.text
 
 
