@@ -90,6 +90,58 @@ def song_offset(arrangement: Arrangement, timeline: Timeline | None) -> float:
     return 0.0
 
 
+class SongClock:
+    """The song's clock over an arrangement: where a song bar starts in the arrangement's beats, and the
+    `Position` at an arrangement beat. With a timeline, bars are the song's (after the count-in, which
+    plays as bar 0) and positions carry the source line; without one, the arrangement's own bars. Shared
+    by the local player and the one that plays through a laptop (`remote_player`)."""
+
+    def __init__(self, arrangement: Arrangement, timeline: Timeline | None = None) -> None:
+        self.arrangement = arrangement
+        self.timeline = timeline
+        self.offset = song_offset(arrangement, timeline)
+        self._lines = sorted((s.start, s.line) for s in timeline.spans if s.line) if timeline else []
+        self._line_starts = [b for b, _ in self._lines]
+
+    def bar_start(self, bar: int) -> float:
+        """The arrangement beat where a bar starts (clamped to the song)."""
+        if self.timeline is None:
+            return beat_of_bar(self.arrangement, bar)
+        return min(beat_of_bar(self.arrangement, bar) + self.offset, self.arrangement.beats)
+
+    def position_at(self, beat: float) -> Position:
+        if self.timeline is None:
+            bar, in_bar = bar_beat(self.arrangement, beat)
+            return Position(bar, in_bar, 0, beat)
+        song_beat = beat - self.offset
+        if song_beat < 0:  # the count-in: bar 0
+            per_bar = self.arrangement.meters[0].meter.beats
+            return Position(0, 1.0 + (beat % per_bar), 0, song_beat)
+        bar, in_bar = bar_beat(self.arrangement, song_beat)
+        line = 0
+        if self._lines:
+            i = bisect.bisect_right(self._line_starts, song_beat) - 1
+            line = self._lines[max(i, 0)][1]
+        return Position(bar, in_bar, line, song_beat)
+
+    def span(
+        self,
+        bar: int | None = None,
+        *,
+        section: str | None = None,
+        loop: bool = False,
+        until_bar: int | None = None,
+    ) -> tuple[float, float | None, tuple[float, float] | None]:
+        """What `Player.start` plays, in arrangement beats: the start, the end (None: the song's), and the
+        span to loop (None: play once)."""
+        start = self.bar_start(bar) if bar else 0.0
+        end: float | None = self.bar_start(until_bar + 1) if until_bar else None
+        if section is not None:
+            start, end = section_span(self.arrangement, section, self.timeline)
+            return start, end, (start, end) if loop else None
+        return start, end, (0.0, self.arrangement.beats) if loop else None
+
+
 class Player:
     """Plays an arrangement on an output. All methods are thread-safe and return at once; `on_position`
     is called from a background thread (post a message from it, never touch widgets)."""
@@ -112,9 +164,7 @@ class Player:
         self.sample_rate = output.sample_rate
         self.block = output.block
         self._ahead_blocks = max(2, round(ahead * self.sample_rate / self.block))
-        self._lines = sorted((s.start, s.line) for s in timeline.spans if s.line) if timeline else []
-        self._line_starts = [b for b, _ in self._lines]
-        self._offset = song_offset(arrangement, timeline)
+        self.clock = SongClock(arrangement, timeline)
         self._base_bpm = arrangement.tempos[0].bpm if arrangement.tempos else 100.0
         self._scale = 1.0
         self._loop: tuple[float, float] | None = None
@@ -167,17 +217,19 @@ class Player:
     ) -> None:
         """Start playing from a bar (or a section's start), optionally looping that section; with
         `until_bar` (and no section), no note starts after that bar."""
+        start, end, span = self.clock.span(bar, section=section, loop=loop, until_bar=until_bar)
+        self.start_at(start, end, loop=span)
+
+    def start_at(
+        self, start: float, end: float | None = None, *, loop: tuple[float, float] | None = None
+    ) -> None:
+        """`start` in arrangement beats: from `start` to `end` (None: the song's end), looping `loop`
+        (on a clocked output only: a file cannot loop)."""
         if self._threads:
             raise RuntimeError("this player has already started; make a new one")
         self.started_at = time.perf_counter()
-        start = self._bar_start(bar) if bar else 0.0
-        end: float | None = self._bar_start(until_bar + 1) if until_bar else None
-        if section is not None:
-            start, end = section_span(self.arrangement, section, self.timeline)
-            if loop and self.output.clocked:
-                self._loop = (start, end)
-        elif loop and self.output.clocked:
-            self._loop = (0.0, self.arrangement.beats)
+        if loop is not None and self.output.clocked:
+            self._loop = loop
         slots = max(self._ahead_blocks + 2, 8) if self.output.clocked else 16
         ring = BlockRing(self.block, slots)
         engine = self._engine
@@ -222,7 +274,11 @@ class Player:
         self._commands.put(("resume", None))
 
     def seek(self, bar: int) -> None:
-        self._commands.put(("seek", self._bar_start(bar)))
+        self.seek_beat(self.clock.bar_start(bar))
+
+    def seek_beat(self, beat: float) -> None:
+        """Go on from an arrangement beat (the sound there fades in after a short fade out here)."""
+        self._commands.put(("seek", min(max(float(beat), 0.0), self.arrangement.beats)))
 
     def loop(self, section: str | tuple[float, float] | None) -> None:
         """Loop a section (by name or as start/end beats); None stops looping at the end of this pass."""
@@ -348,27 +404,8 @@ class Player:
 
     # --- play head ----------------------------------------------------------------------------------
 
-    def _bar_start(self, bar: int) -> float:
-        """The arrangement beat where a bar starts; with a timeline, bars are the song's (after the
-        count-in)."""
-        if self.timeline is None:
-            return beat_of_bar(self.arrangement, bar)
-        return min(beat_of_bar(self.arrangement, bar) + self._offset, self.arrangement.beats)
-
     def _position_at(self, beat: float) -> Position:
-        if self.timeline is None:
-            bar, in_bar = bar_beat(self.arrangement, beat)
-            return Position(bar, in_bar, 0, beat)
-        song_beat = beat - self._offset
-        if song_beat < 0:  # the count-in: bar 0
-            per_bar = self.arrangement.meters[0].meter.beats
-            return Position(0, 1.0 + (beat % per_bar), 0, song_beat)
-        bar, in_bar = bar_beat(self.arrangement, song_beat)
-        line = 0
-        if self._lines:
-            i = bisect.bisect_right(self._line_starts, song_beat) - 1
-            line = self._lines[max(i, 0)][1]
-        return Position(bar, in_bar, line, song_beat)
+        return self.clock.position_at(beat)
 
     def _publish(self) -> None:
         ring = self._ring

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import bisect
 import math
+import threading
 from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -95,6 +96,7 @@ class VoiceCache:
         self.max_bytes = max_bytes
         self._items: OrderedDict[tuple[str, int, int, int], Audio] = OrderedDict()
         self._bytes = 0
+        self._lock = threading.Lock()  # one cache serves every engine of the process (see `shared_cache`)
 
     def get(self, instrument: str, pitch: int, velocity: int, hold: int) -> tuple[Audio, float]:
         """The rendered note and the gain that corrects its velocity bucket to the exact velocity."""
@@ -102,21 +104,37 @@ class VoiceCache:
         gain = (max(velocity, 1) / bucket) ** 1.5
         hold = 0 if instrument == "drums" else max(128, (hold + 64) // 128 * 128)
         key = (instrument, pitch, bucket, hold)
-        audio = self._items.get(key)
-        if audio is not None:
-            self._items.move_to_end(key)
-            return audio, gain
-        if instrument == "drums":
+        with self._lock:
+            audio = self._items.get(key)
+            if audio is not None:
+                self._items.move_to_end(key)
+                return audio, gain
+        if instrument == "drums":  # rendered outside the lock: a race renders a note twice, identically
             audio = drumkit.hit(pitch, bucket, self.sample_rate)
         else:
             voice = instruments.VOICES.get(instrument, instruments.piano)
             audio = voice(pitch, bucket, hold, self.sample_rate)
-        self._items[key] = audio
-        self._bytes += audio.nbytes
-        while self._bytes > self.max_bytes and len(self._items) > 1:
-            _, old = self._items.popitem(last=False)
-            self._bytes -= old.nbytes
+        with self._lock:
+            if key not in self._items:
+                self._items[key] = audio
+                self._bytes += audio.nbytes
+            while self._bytes > self.max_bytes and len(self._items) > 1:
+                _, old = self._items.popitem(last=False)
+                self._bytes -= old.nbytes
         return audio, gain
+
+
+_SHARED: dict[int, VoiceCache] = {}
+
+
+def shared_cache(sample_rate: int) -> VoiceCache:
+    """The process's note cache at a sample rate: every player of the process (each F5 makes one, and
+    `cowriter listen` one per take) finds the drum hits and notes the previous ones rendered, so a
+    play request renders only what is new. Rendering is deterministic, so sharing changes no sample."""
+    cache = _SHARED.get(sample_rate)
+    if cache is None:
+        cache = _SHARED.setdefault(sample_rate, VoiceCache(sample_rate))
+    return cache
 
 
 def note_table(arrangement: Arrangement) -> npt.NDArray[np.float64]:
@@ -292,12 +310,12 @@ class Master:
 class Engine:
     """Sums sources block by block through the master. `render()` returns one interleaved (block, 2) block."""
 
-    def __init__(self, sample_rate: int = 44100, block: int = BLOCK) -> None:
+    def __init__(self, sample_rate: int = 44100, block: int = BLOCK, cache: VoiceCache | None = None) -> None:
         if sample_rate not in SAMPLE_RATES:
             raise ValueError(f"sample rate must be one of {SAMPLE_RATES}")
         self.sample_rate = sample_rate
         self.block = block
-        self.cache = VoiceCache(sample_rate)
+        self.cache = cache or shared_cache(sample_rate)
         self.master = Master(sample_rate, block)
         self.sources: list[NoteSource] = []
         self._dry = np.zeros((2, block), dtype=np.float32)

@@ -11,7 +11,7 @@ from cowriter.core.events import Arrangement, Note, Track
 from cowriter.core.timeline import TempoChange
 from cowriter.render import drumkit, instruments
 from cowriter.render.effects import Limiter
-from cowriter.render.synth import BLOCK, Engine, blocks, render, render_wav
+from cowriter.render.synth import BLOCK, Engine, VoiceCache, blocks, render, render_wav
 from cowriter.render.wavfile import read_wav
 
 PITCHED = ("piano", "epiano", "guitar", "nylon", "organ", "pad", "bass", "lead")
@@ -137,10 +137,24 @@ def test_blocks_stream_the_song_and_its_tail() -> None:
 def test_a_block_renders_only_the_notes_it_needs() -> None:
     notes = tuple(Note(float(b), 0.9, 60 + b % 12, 80 + b % 40) for b in range(400))
     song = Arrangement((Track("p", "piano", 0, 0, notes),), 400.0, (TempoChange(0.0, 120.0),))
-    engine = Engine(44100, 1024)
+    engine = Engine(44100, 1024, VoiceCache(44100))  # its own cache: the process's is shared
     engine.source(song)
     engine.render()
     assert len(engine.cache._items) <= 2  # the song's first note, not its 400
+
+
+def test_engines_share_the_process_cache_so_a_second_play_renders_nothing_again() -> None:
+    song = one_note("piano", 61)
+    first = Engine(44100, 1024)
+    first.source(song)
+    first.render()
+    second = Engine(44100, 1024)
+    assert second.cache is first.cache
+    before = len(second.cache._items)
+    second.source(song)
+    second.render()
+    assert len(second.cache._items) == before
+    assert Engine(48000, 1024).cache is not first.cache
 
 
 def test_limiter_never_passes_a_peak_and_leaves_quiet_sound_alone() -> None:
