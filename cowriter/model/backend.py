@@ -8,7 +8,7 @@ with a message fit for the user.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol, runtime_checkable
 
@@ -86,6 +86,42 @@ class Backend(Protocol):
     def cancel(self) -> None: ...
 
     def close(self) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Sample:
+    """One sampled continuation: its text, and the model's own judgement of it: the sum of the
+    log-probabilities of its tokens under the model's unconstrained distribution (before grammar and
+    temperature), over `tokens` tokens. `logprob` is None where the backend cannot say."""
+
+    text: str
+    logprob: float | None
+    tokens: int
+
+    @property
+    def mean_logprob(self) -> float | None:
+        return None if self.logprob is None or not self.tokens else self.logprob / self.tokens
+
+
+@runtime_checkable
+class Sampler(Protocol):
+    """A backend that can continue a reply it already began (`prefill`, the assistant's words so far) and
+    judge what it wrote: what the co-writer needs to write a section line by line, choosing each line
+    among several. The llama-cpp-python backend is one; a remote server is not (it may ignore a prefill)."""
+
+    def sample(
+        self,
+        messages: Sequence[Message],
+        *,
+        prefill: str = "",
+        grammar: str | None = None,
+        max_tokens: int = DEFAULT_MAX_TOKENS,
+        temperature: float = 0.7,
+        seed: int | None = None,
+        stop: Sequence[str] = (),
+        cancel: threading.Event | None = None,
+        on_piece: Callable[[str], None] | None = None,
+    ) -> Sample: ...
 
 
 def estimate_tokens(text: str) -> int:

@@ -2,7 +2,7 @@
 
 The GGUF is loaded on the first `stream` (or `load()`), in the caller's thread — a worker in the TUI. The
 context size comes from the model's header, capped; the chat template comes from the GGUF; threads default
-to the machine's physical cores (`COWRITER_THREADS` overrides).
+to the machine's physical cores less one, at least one (`default_threads`; `COWRITER_THREADS` overrides).
 
 One lock is held whenever llama.cpp runs (loading, tokenizing, each step of a generation), never across a
 `yield`: `close()` from any thread cancels a stream in progress, waits for the step in flight (a token, or
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +29,7 @@ from cowriter.model.backend import (
     GenerationCancelled,
     Message,
     ModelError,
+    Sample,
     message_dicts,
 )
 
@@ -102,9 +103,20 @@ def avoid_amx_buffers(llama_cpp: Any) -> bool:
 
 
 def _env_threads() -> int | None:
-    """`COWRITER_THREADS`: fewer threads than cores helps on a machine busy with other work."""
+    """`COWRITER_THREADS`, when set to a positive number."""
     value = os.environ.get("COWRITER_THREADS", "")
     return int(value) if value.isdigit() and int(value) > 0 else None
+
+
+def default_threads(cores: int | None = None) -> int:
+    """llama.cpp threads when nothing says otherwise: the physical cores less one, at least one.
+
+    The free core keeps the editor, the synth and whatever else runs on the machine responsive, and it
+    keeps llama.cpp fast: its threads meet at a barrier after every layer, so one thread that has to wait
+    for a core stalls them all. Measured on 2 cores (`python benchmarks/run.py threads`): with other work
+    on the machine 2 threads generated 3-10 times slower than 1; on a quiet machine 1 thread loses little.
+    """
+    return _env_threads() or max(1, (cores if cores is not None else physical_cores()) - 1)
 
 
 class LlamaBackend:
@@ -121,13 +133,14 @@ class LlamaBackend:
     ) -> None:
         self.path = Path(path)
         self.context_cap = context_cap
-        self.threads = threads or _env_threads() or physical_cores()
+        self.threads = threads or default_threads()
         self.verbose = verbose
         self.repeat_penalty = repeat_penalty
         self._llm: Any = None
         self._n_ctx = 0
         self._meta: dict[str, gguf.Value] = {}
         self._grammars: dict[str, Any] = {}
+        self._chat: Any = None  # the chat template's formatter, for `sample`
         self._flag = CancelFlag()
         self._lock = threading.RLock()  # held while llama.cpp runs; never across a yield
         self._closing = threading.Event()  # set once by close(): no more loading or generating
@@ -308,6 +321,72 @@ class LlamaBackend:
             with self._lock:
                 chunks.close()  # runs no llama.cpp code (its generators hold no cleanup)
 
+    def sample(
+        self,
+        messages: Sequence[Message],
+        *,
+        prefill: str = "",
+        grammar: str | None = None,
+        max_tokens: int = DEFAULT_MAX_TOKENS,
+        temperature: float = 0.7,
+        seed: int | None = None,
+        stop: Sequence[str] = (),
+        cancel: threading.Event | None = None,
+        on_piece: Callable[[str], None] | None = None,
+    ) -> Sample:
+        """Continue the reply that begins with `prefill` (see `backend.Sampler`): the text up to the end of
+        the turn, a stop string (left out) or `max_tokens`, and the model's log-probability of it. The
+        prompt's beginning stays in llama.cpp's cache, so samples of the same request share its reading."""
+        from cowriter.model import llama_sample
+
+        self._flag.reset()
+        self.load()
+        compiled = self._grammar(grammar) if grammar else None
+        with self._lock:
+            llm = self._live(None, cancel)
+            if self._chat is None:
+                self._chat = llama_sample.formatter(llm)
+            prompt = llama_sample.prompt_tokens(llm, self._chat, messages, prefill)
+            if len(prompt) + max_tokens > self._n_ctx:
+                raise ModelError(
+                    f"the request takes {len(prompt)} tokens, too many for this model's {self._n_ctx}",
+                    hint="use a model with a larger context (--model), or ask about one section at a time",
+                )
+            steps = llama_sample.tokens(
+                llm,
+                prompt,
+                grammar=compiled,
+                temperature=temperature,
+                seed=seed,
+                repeat_penalty=self.repeat_penalty,
+            )
+            text = llama_sample.Detokenizer(llm)
+        out = ""
+        logprob = 0.0
+        count = 0
+        try:
+            while count < max_tokens:
+                with self._lock:  # one step of llama.cpp
+                    self._live(llm, cancel)
+                    step = next(steps, None)
+                    piece = text.piece(step[0]) if step is not None else ""
+                if step is None:
+                    break
+                count += 1
+                logprob += step[1]
+                cut = _stop_at(out + piece, stop)
+                if cut is not None:
+                    piece = cut[len(out) :]
+                if piece and on_piece is not None:
+                    on_piece(piece)
+                out += piece
+                if cut is not None:
+                    break
+        finally:
+            with self._lock:
+                steps.close()  # runs no llama.cpp code
+        return Sample(out, logprob, count)
+
     def _live(self, llm: Any, cancel: threading.Event | None) -> Any:
         """The loaded model, unless the stream was cancelled or the model closed (or replaced) under it:
         then GenerationCancelled. Call with the lock held."""
@@ -328,5 +407,12 @@ class LlamaBackend:
         with self._lock:
             llm, self._llm = self._llm, None
             self._grammars.clear()
+            self._chat = None
             if llm is not None:
                 llm.close()
+
+
+def _stop_at(text: str, stop: Sequence[str]) -> str | None:
+    """`text` cut before the first stop string in it, or None when it holds none."""
+    found = [text.index(s) for s in stop if s and s in text]
+    return text[: min(found)] if found else None

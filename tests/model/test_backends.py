@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from cowriter.model.backend import Backend, GenerationCancelled, Message, ModelError
-from cowriter.model.llama import LlamaBackend, physical_cores
+from cowriter.model.backend import Backend, GenerationCancelled, Message, ModelError, Sampler
+from cowriter.model.llama import LlamaBackend, default_threads, physical_cores
 from cowriter.model.scripted import ScriptedBackend, ScriptedReply
 from tests.model.fixtures import llama_backend, model_path  # noqa: F401
 
@@ -18,10 +18,32 @@ HELLO = [Message("system", "You are terse."), Message("user", "Name three colour
 def test_both_backends_satisfy_the_protocol(model_path: Path) -> None:  # noqa: F811
     assert isinstance(ScriptedBackend(), Backend)
     assert isinstance(LlamaBackend(model_path), Backend)
+    assert isinstance(LlamaBackend(model_path), Sampler), "it can write a reply line by line"
+    assert not isinstance(ScriptedBackend(), Sampler)
 
 
 def test_physical_cores() -> None:
     assert physical_cores() >= 1
+
+
+@pytest.mark.parametrize(("cores", "threads"), [(1, 1), (2, 1), (4, 3), (16, 15)])
+def test_default_threads_leave_a_core_free(
+    monkeypatch: pytest.MonkeyPatch,
+    model_path: Path,
+    cores: int,
+    threads: int,  # noqa: F811
+) -> None:
+    monkeypatch.delenv("COWRITER_THREADS", raising=False)
+    assert default_threads(cores) == threads
+    monkeypatch.setattr("cowriter.model.llama.physical_cores", lambda: cores)
+    assert LlamaBackend(model_path).threads == threads
+
+
+def test_threads_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COWRITER_THREADS", "3")
+    assert default_threads(2) == 3
+    monkeypatch.setenv("COWRITER_THREADS", "zero")
+    assert default_threads(2) == 1
 
 
 # -- llama-cpp-python with the real default model ------------------------------------------------------------
@@ -56,6 +78,47 @@ def test_stop_strings_end_the_stream(llama_backend: LlamaBackend) -> None:  # no
     stopped = "".join(llama_backend.stream(ask, max_tokens=30, seed=1, stop=[","]))
     assert "," in free
     assert "," not in stopped and free.startswith(stopped)
+
+
+@pytest.mark.model
+def test_sample_continues_the_prefill_and_judges_itself(llama_backend: LlamaBackend) -> None:  # noqa: F811
+    ask = [Message("user", "Count from one to ten in words, separated by commas.")]
+    pieces: list[str] = []
+    sample = llama_backend.sample(
+        ask,
+        prefill="One, two, three,",
+        max_tokens=12,
+        temperature=0.0,
+        seed=1,
+        stop=["seven"],
+        on_piece=pieces.append,
+    )
+    words = sample.text.replace(",", " ").split()
+    assert words[:3] == ["four", "five", "six"], sample.text  # it went on from the prefill
+    assert "seven" not in sample.text and "".join(pieces) == sample.text
+    assert sample.tokens >= 3 and sample.logprob is not None
+    assert -3.0 < sample.mean_logprob <= 0.0  # counting is what the model is sure of
+    odd = llama_backend.sample(
+        ask, prefill="One, two, three,", grammar='root ::= " banana, kettle, eleven"', max_tokens=12, seed=1
+    )
+    assert odd.text == " banana, kettle, eleven"
+    assert odd.mean_logprob is not None
+    assert odd.mean_logprob < sample.mean_logprob - 2, "words forced by a grammar score low"
+
+
+@pytest.mark.model
+def test_sample_is_cancelled_between_tokens(llama_backend: LlamaBackend) -> None:  # noqa: F811
+    cancel = threading.Event()
+    got: list[str] = []
+
+    def piece(text: str) -> None:
+        got.append(text)
+        if len(got) == 2:
+            cancel.set()
+
+    with pytest.raises(GenerationCancelled):
+        llama_backend.sample(HELLO, max_tokens=100, seed=1, cancel=cancel, on_piece=piece)
+    assert len(got) == 2
 
 
 @pytest.mark.model

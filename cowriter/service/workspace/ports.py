@@ -107,11 +107,7 @@ def load_backend(spec: str | None) -> Backend:
     """A backend for `--model` (or the default model); raises CowriterError with advice."""
     from cowriter.model.locate import open_backend, resolve
 
-    backend = open_backend(resolve(spec))
-    threads = getattr(backend, "threads", None)
-    if isinstance(threads, int) and threads > 1 and not os.environ.get("COWRITER_THREADS"):
-        backend.threads = threads - 1  # type: ignore[attr-defined]  # a core stays with the editor
-    return backend
+    return open_backend(resolve(spec))  # a local model leaves a core to the editor (llama.default_threads)
 
 
 # -- playback --------------------------------------------------------------------------------------------
