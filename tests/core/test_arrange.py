@@ -97,6 +97,7 @@ def test_length_is_bars_times_beats(text: str, style: str | None, bars: int, bea
 @pytest.mark.parametrize("style", [None, *STYLES])
 @pytest.mark.parametrize("text", [GRID, VERSE_CHORUS, WALTZ, SIX_EIGHT])
 def test_bass_plays_root_or_slash_on_every_downbeat(text: str, style: str | None) -> None:
+    """Struck on the downbeat, or anticipated: struck up to an eighth early and held across it."""
     arrangement, changes = _song_arrangement(text, style=style)
     bass = _track(arrangement, "bass").notes
     timed = timeline(read_song(text))
@@ -106,7 +107,9 @@ def test_bass_plays_root_or_slash_on_every_downbeat(text: str, style: str | None
         change = changes.at(downbeat)
         if change is None or change.harmony.silent:
             continue
-        struck = [n for n in bass if abs(n.start - downbeat) <= NUDGE]
+        early = bar.beats_of(0.5) + NUDGE  # an anticipation: struck up to an eighth early, held across
+        held = [n for n in bass if n.start + n.duration > downbeat + NUDGE]
+        struck = [n for n in held if -early <= n.start - downbeat <= NUDGE]
         assert struck, f"bar {bar}: no bass note on the downbeat"
         assert all(n.pitch % 12 == change.harmony.bass for n in struck), f"bar {bar}: {struck}"
         checked += 1

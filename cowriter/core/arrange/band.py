@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from cowriter.core.arrange.bars import Bar, bars_of
-from cowriter.core.arrange.bass import bass_bar, place
+from cowriter.core.arrange.bass import BassHit, bass_hits, bass_line
 from cowriter.core.arrange.comping import CompState, comp_bar, keys_voicing, pad_notes, strum
 from cowriter.core.arrange.drums import count_in as count_in_notes
 from cowriter.core.arrange.drums import drum_bar
@@ -100,18 +100,16 @@ def arrange_timeline(
 
     section_starts = {m.bar for m in timeline.sections}
     comp: dict[str, list[Note]] = {}
-    bass: list[Note] = []
+    bass_steps: list[BassHit] = []
     drums: list[Note] = []
     state = CompState()
-    previous_bass = 38
     pad_bars: list[Bar] = []
     names = {m.section_index: m.name for m in timeline.sections}
     for bar in bars:
         s = style_of(bar)
         lift = energy(names.get(bar.section_index, ""))
         comp.setdefault(s.comp_instrument, []).extend(louder(comp_bar(s, bar, changes, state, stop), lift))
-        notes, previous_bass = bass_bar(s, bar, changes, previous_bass, stop)
-        bass.extend(louder(notes, lift))
+        bass_steps.extend(bass_hits(s, bar, changes, stop, lift))
         fill = bar.number + 1 in section_starts and bar.number < len(bars)
         hits = drum_bar(s, bar, changes, crash=bar.number in section_starts, fill=fill, stop=stop)
         drums.extend(louder(hits, lift))
@@ -119,9 +117,11 @@ def arrange_timeline(
             pad_bars.append(bar)
 
     last_style = style_of(bars[-1]) if bars else STYLES["pop"]
+    landing_end = stop
     if ending and sounding and stop < math.inf:
         change = changes.at(stop) or sounding[-1]
-        end = min(max(change.end, stop + 1.0), timeline.beats)
+        end = landing_end = min(max(change.end, stop + 1.0), timeline.beats)
+        bass_steps.append(BassHit(stop, end, "R", 104))  # the bass lands with the band (led into, below)
         chord = change.harmony
         if last_style.comp_mode == "strum":
             bar = next((b for b in bars if b.start <= stop < b.end), bars[-1])
@@ -129,9 +129,9 @@ def arrange_timeline(
         else:
             landing = [Note(stop, end - stop, p, 96) for p in keys_voicing(state, chord, change)]
         comp.setdefault(last_style.comp_instrument, []).extend(landing)
-        bass.append(Note(stop, end - stop, place(chord.bass, previous_bass), 104))
         drums.extend([Note(stop, 2.0, CRASH, 110), Note(stop, 0.25, KICK, 110)])
 
+    bass = bass_line(bass_steps, changes, stop, landing_end)
     pad: list[Note] = []
     if pad_bars:
         pad_changes = Changes(

@@ -10,14 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from cowriter.core.arrange.bars import Bar
-from cowriter.core.arrange.bass import place, sounding_hits
+from cowriter.core.arrange.bass import changes_in, place, sounding_hits
 from cowriter.core.arrange.harmony import Change, Changes, Harmony
 from cowriter.core.arrange.styles import Style
 from cowriter.core.arrange.voicing import choose_tones, guitar_shape, lead_voices, shape_pitches
 from cowriter.core.events import Note
 
 STRUM_STEP = 0.018  # quarter notes between strings of a strum (about 9 ms at 120 bpm)
-_VELOCITY = {"X": 100, "x": 80, "o": 60, "D": 96, "d": 76, "U": 70, "u": 56}
+_VELOCITY = {"X": 100, "x": 80, "o": 60, "D": 96, "d": 76, "U": 70, "u": 56, "A": 80, "a": 70}
 
 
 @dataclass
@@ -43,23 +43,108 @@ def keys_voicing(state: CompState, chord: Harmony, change: Change) -> tuple[int,
 
 
 def comp_bar(style: Style, bar: Bar, changes: Changes, state: CompState, stop: float) -> list[Note]:
+    """The comping notes of one bar: the style's pattern, and a stroke at every change the pattern would
+    let pass unheard (a chord on beat 3 under a pattern that plays on 1 and 2&). A new chord's first
+    strum is a down stroke: an up stroke catches only the top strings, which may miss its 3rd."""
     notes: list[Note] = []
-    for hit, at, change in sounding_hits(style.comp.over(bar.quarters, bar.phase), style, bar, changes, stop):
+    hits = comp_hits(style, bar, changes, stop)
+    if style.comp_mode == "arp":
+        return arpeggios(style, bar, hits, state, stop)
+    arrived: set[float] = set()
+    for at, length, symbol, change in hits:
+        if change.start not in arrived and change.start >= bar.start - 1e-6 and symbol in "Uu":
+            symbol = "D" if symbol == "U" else "d"
+        arrived.add(change.start)
         chord = change.harmony
-        length = bar.beats_of(hit.length) * style.gate
-        end = bar.end if style.sustain else at + length
+        end = bar.end if style.sustain else at + length * style.gate
         end = min(end, change.end, stop)
-        velocity = _VELOCITY.get(hit.symbol, 72)
+        velocity = _VELOCITY.get(symbol, 72)
         if style.comp_mode == "strum":
-            notes.extend(strum(chord, at, end, hit.symbol, velocity, bar))
-        elif style.comp_mode == "arp" and hit.symbol.isdigit():
-            notes.append(
-                Note(at, round(end - at, 6), arpeggio(state, chord, change, int(hit.symbol)), velocity)
-            )
+            notes.extend(strum(chord, at, end, symbol, velocity, bar))
         else:
             voicing = keys_voicing(state, chord, change)
             notes.extend(Note(at, round(end - at, 6), p, velocity) for p in voicing)
     return notes
+
+
+_STROKE = {"strum": "D", "arp": "A", "block": "x"}
+
+
+def comp_hits(
+    style: Style, bar: Bar, changes: Changes, stop: float
+) -> list[tuple[float, float, str, Change]]:
+    """(beat, length in beats, symbol, change) of each comping stroke in the bar: the pattern's, plus one at
+    the start of each change that no stroke of the pattern falls in."""
+    pattern = style.comp.over(bar.quarters, bar.phase)
+    hits = [
+        (at, bar.beats_of(hit.length), hit.symbol, c)
+        for hit, at, c in sounding_hits(pattern, style, bar, changes, stop)
+    ]
+    for change in changes_in(bar, changes, stop):
+        until = min(change.end, bar.end, stop)
+        if any(change.start - 1e-6 <= h[0] < until - 1e-6 for h in hits):
+            continue
+        later = [h[0] for h in hits if h[0] > change.start]
+        length = min(later, default=until) - change.start
+        hits.append((change.start, length, _STROKE.get(style.comp_mode, "x"), change))
+    hits.sort(key=lambda h: h[0])
+    return hits
+
+
+def arpeggios(
+    style: Style, bar: Bar, hits: list[tuple[float, float, str, Change]], state: CompState, stop: float
+) -> list[Note]:
+    """Broken chords: from the bass note up through the voicing and back, restarting at each bar and
+    change. When a chord has fewer strokes than notes, the line keeps its guide tones (3rd and 7th
+    first); with two strokes or fewer it rolls the whole chord on the first."""
+    notes: list[Note] = []
+    i = 0
+    while i < len(hits):
+        change = hits[i][3]
+        group = [h for h in hits[i:] if h[3] is change]
+        i += len(group)
+        line = arpeggio_notes(state, change, len(group))
+        for k, (at, length, symbol, _) in enumerate(group):
+            end = bar.end if style.sustain else at + length * style.gate
+            end = min(end, change.end, stop)
+            velocity = _VELOCITY.get(symbol, 72)
+            if k == 0 and len(group) < min(3, len(line)) and change.start >= bar.start - 1e-6:
+                notes.extend(roll(line, at, end, velocity, bar))
+                continue
+            notes.append(Note(at, round(end - at, 6), line[bounce(k, len(line))], velocity))
+    return notes
+
+
+def bounce(k: int, n: int) -> int:
+    """Step `k` of a line that starts at the bottom (0), climbs to the top (n - 1) and turns between the
+    first voice above the bass (1) and the top: 0 1 2 3 2 1 2 3 for four notes."""
+    if k == 0 or n <= 2:
+        return min(k, n - 1)
+    cycle = 2 * (n - 2)
+    m = (k - 1) % cycle
+    return 1 + (m if m < n - 1 else cycle - m)
+
+
+def arpeggio_notes(state: CompState, change: Change, strokes: int) -> tuple[int, ...]:
+    """The bass note (an octave above the bass) and the voicing over it; with fewer strokes than notes, the
+    voicing's least needed tones (fifth, then root) left out, down to its guide tones."""
+    chord = change.harmony
+    voicing = keys_voicing(state, chord, change)
+    if strokes - 1 < len(voicing):
+        keep = set(choose_tones(chord.root, chord.intervals, max(2, strokes - 1)))
+        voicing = tuple(p for p in voicing if p % 12 in keep) or voicing
+    low = place(chord.bass, voicing[0] - 7, 40, 59)
+    return (low, *voicing)
+
+
+def roll(pitches: tuple[int, ...], at: float, end: float, velocity: int, bar: Bar) -> list[Note]:
+    """Every pitch struck low to high a strum's step apart, held to `end`."""
+    out = []
+    for i, pitch in enumerate(pitches):
+        start = at + bar.beats_of(i * STRUM_STEP)
+        if start < end - 1e-6:
+            out.append(Note(round(start, 6), round(end - start, 6), pitch, max(1, velocity - 2 * i)))
+    return out
 
 
 def strum(chord: Harmony, at: float, end: float, stroke: str, velocity: int, bar: Bar) -> list[Note]:
@@ -72,14 +157,6 @@ def strum(chord: Harmony, at: float, end: float, stroke: str, velocity: int, bar
         if start < end - 1e-6:
             notes.append(Note(round(start, 6), round(end - start, 6), pitch, max(1, velocity - 2 * i)))
     return notes
-
-
-def arpeggio(state: CompState, chord: Harmony, change: Change, step: int) -> int:
-    """Step `step` of a broken chord: 0 is the bass note an octave above the bass, then the voicing up."""
-    voicing = keys_voicing(state, chord, change)
-    low = place(chord.bass, voicing[0] - 7, 40, 59)
-    notes = (low, *voicing)
-    return notes[step % len(notes)]
 
 
 def pad_notes(changes: Changes, stop: float) -> list[Note]:

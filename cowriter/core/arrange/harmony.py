@@ -31,18 +31,18 @@ class Harmony:
 
     @property
     def fifth(self) -> int:
-        """Semitones from root to the chord's fifth (diminished or augmented when the chord says so)."""
-        for i in (7, 6, 8):
-            if i in self.intervals:
-                return i
-        return 7
+        """Semitones from root to the chord's fifth: perfect, else the diminished or augmented one the
+        chord has (an altered fifth may be written an octave up: `7alt`'s #11 and b13), else the root."""
+        return self._degree((7, 6, 8), 0)
 
     @property
     def third(self) -> int:
-        for i in (4, 3, 5, 2):
-            if i in self.intervals:
-                return i
-        return 4
+        """Semitones from root to the chord's third (or the sus tone that replaces it), else its fifth."""
+        return self._degree((4, 3, 5, 2), self.fifth)
+
+    def _degree(self, choices: tuple[int, ...], default: int) -> int:
+        classes = {i % 12 for i in self.intervals}
+        return next((i for i in choices if i in classes), default)
 
 
 @lru_cache(maxsize=4096)

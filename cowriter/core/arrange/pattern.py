@@ -3,7 +3,7 @@
 A pattern covers `length` quarter notes; each character of its grid is one equal step. A letter or
 digit starts a hit, `-` holds the hit before it one more step, `.` (or a space) is silence. What the
 characters mean is up to the part: drums read `X`/`x`/`o` (accent, normal, ghost), comping reads chord
-hits, strums (`D`/`d` down, `U`/`u` up) and arpeggio steps (digits), bass reads chord degrees.
+hits, strums (`D`/`d` down, `U`/`u` up) and arpeggio strokes (`A`/`a`), bass reads chord degrees (`bass.py`).
 """
 
 from __future__ import annotations

@@ -25,7 +25,10 @@ def choose_tones(root: int, intervals: tuple[int, ...], size: int = 4) -> tuple[
     unique = sorted({i % 12 for i in intervals})
     if len(unique) <= size:
         return tuple(sorted((root + i) % 12 for i in unique))
-    ranked = sorted(unique, key=lambda i: (_PRIORITY.get(i, 3), i))
+    priority = dict(_PRIORITY)
+    if 4 in unique:  # beside a major third, a minor third is the #9: colour, not a guide tone
+        priority[3] = 2
+    ranked = sorted(unique, key=lambda i: (priority.get(i, 3), i))
     return tuple(sorted((root + i) % 12 for i in ranked[:size]))
 
 
