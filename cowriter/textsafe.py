@@ -25,13 +25,19 @@ Properties (tested with hypothesis): the result holds no control character (C0 b
 DEL, C1, an override, an unbalanced embedding or isolate, a surrogate); text without those is returned
 unchanged; `safe(safe(t)) == safe(t)`. `safe_line` also shows a newline as `␊`, so a message naming a
 path stays one line.
+
+`safe_cells` is for a character grid already laid out (the TUI's last filter, see
+`cowriter.tui.textfilter`): each control becomes exactly one visible cell (C0, tab and newline their
+picture, DEL `␡`, C1 and surrogates `�`) and the bidi controls `safe` would escape are dropped (they
+take no cell), so the screen's columns stay where the layout put them.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
-__all__ = ["is_safe", "safe", "safe_line"]
+__all__ = ["is_safe", "safe", "safe_cells", "safe_line"]
 
 _LRE, _RLE, _PDF, _LRO, _RLO = "\u202a", "\u202b", "\u202c", "\u202d", "\u202e"
 _LRI, _RLI, _FSI, _PDI = "\u2066", "\u2067", "\u2068", "\u2069"
@@ -57,7 +63,7 @@ def _escape_match(match: re.Match[str]) -> str:
     return _escape(match.group())
 
 
-def _balance(line: str) -> str:
+def _balance(line: str, show: Callable[[str], str] = _escape) -> str:
     """`line` with every embedding or isolate that is not closed within it (or closes nothing) shown.
 
     A stack pairs each PDF with the innermost open embedding and each PDI with the innermost open
@@ -79,7 +85,7 @@ def _balance(line: str) -> str:
                 shown.add(i)
     shown.update(stack)
     for i in shown:
-        chars[i] = _escape(chars[i])
+        chars[i] = show(chars[i])
     return "".join(chars)
 
 
@@ -100,6 +106,33 @@ def safe_line(text: str) -> str:
     if not _UNSAFE_LINE.search(text):
         return text
     return _balance(_ALWAYS.sub(_escape_match, text.replace("\r\n", "\n").replace("\n", "\u240a")))
+
+
+_CELL_UNSAFE = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI}\ud800-\udfff]")
+_CELL_ALWAYS = re.compile(f"[\x00-\x1f\x7f-\x9f{_LRO}{_RLO}\ud800-\udfff]")
+
+
+def _cell(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code < 0x20:
+        return chr(0x2400 + code)
+    if code == 0x7F:
+        return "\u2421"
+    return "" if match.group() in (_LRO, _RLO) else "\ufffd"
+
+
+def _drop(char: str) -> str:
+    return ""
+
+
+def safe_cells(text: str) -> str:
+    """`text` for a grid of cells: every control one visible cell, hiding bidi controls dropped."""
+    if not _CELL_UNSAFE.search(text):
+        return text
+    text = _CELL_ALWAYS.sub(_cell, text)
+    if _BALANCING.search(text):
+        text = _balance(text, _drop)
+    return text
 
 
 def is_safe(text: str, *, line: bool = False) -> bool:

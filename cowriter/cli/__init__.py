@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from cowriter import __version__
 from cowriter.errors import CowriterError
+from cowriter.textsafe import safe_line
 
 # Subcommand modules, in the order `--help` lists them.
 COMMANDS: tuple[str, ...] = (
@@ -113,7 +114,16 @@ def _tolerant_streams() -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Every command's output passes through `cli.output` (text from songs, models, servers and paths
+    is shown with its control characters visible); errors are one line, whatever the message holds."""
+    from cowriter.cli.output import shown_streams
+
     _tolerant_streams()
+    with shown_streams():
+        return _main(argv)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(args_list)
     args = parser.parse_args(args_list)
@@ -128,7 +138,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = func(args)
         return code
     except CowriterError as exc:
-        print(f"cowriter: {exc}", file=sys.stderr)
+        print(f"cowriter: {safe_line(str(exc))}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("cowriter: interrupted", file=sys.stderr)
@@ -139,7 +149,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if os.environ.get("COWRITER_DEBUG"):
             raise
         print(
-            f"cowriter: internal error: {type(exc).__name__}: {exc} "
+            f"cowriter: internal error: {type(exc).__name__}: {safe_line(str(exc))} "
             "(set COWRITER_DEBUG=1 for a traceback, and please report it)",
             file=sys.stderr,
         )

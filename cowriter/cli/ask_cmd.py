@@ -14,6 +14,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from cowriter.cli.common import say
 from cowriter.errors import CowriterError
 
 if TYPE_CHECKING:
@@ -64,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
 
     def on_retry(reasons: Sequence[str]) -> None:
         sys.stdout.write("\n")
-        print(f"cowriter: reply unusable ({'; '.join(reasons[:2])}); asking once more", file=sys.stderr)
+        say(f"reply unusable ({'; '.join(reasons[:2])}); asking once more")
 
     try:
         proposal = writer.propose(
@@ -90,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
     elif not proposal.text.endswith("\n"):
         sys.stdout.write("\n")
     for flag in proposal.flags:
-        print(f"cowriter: line {flag.line}: {flag.message}", file=sys.stderr)
+        say(f"line {flag.line}: {flag.message}")
     return 0
 
 

@@ -17,6 +17,7 @@ import json
 import sys
 from typing import Any
 
+from cowriter.cli.common import say
 from cowriter.errors import CowriterError
 
 
@@ -69,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
             failed = True
             entry["error"] = str(exc)
             results.append(entry)
-            print(f"cowriter: {exc}", file=sys.stderr)
+            say(exc)
             continue
         entry.update(
             valid=True,

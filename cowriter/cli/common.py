@@ -7,6 +7,8 @@ import sys
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from cowriter.textsafe import safe_line
+
 if TYPE_CHECKING:
     from cowriter.core.song import Diagnostic, Song
 
@@ -18,7 +20,7 @@ def label_of(path: str) -> str:
 
 def print_diagnostic(d: Diagnostic, label: str) -> None:
     kind = "" if d.severity.value == "error" else f"{d.severity.value}: "
-    print(f"{label}:{d.line}:{d.column}: {kind}{d.message}", file=sys.stderr)
+    print(safe_line(f"{label}:{d.line}:{d.column}: {kind}{d.message}"), file=sys.stderr)
 
 
 def report_errors(songs: Iterable[Song], path: str) -> int:
@@ -30,6 +32,12 @@ def report_errors(songs: Iterable[Song], path: str) -> int:
             print_diagnostic(d, label)
             count += 1
     return count
+
+
+def say(message: object) -> None:
+    """One line on stderr, `cowriter: ` first (a message naming a path or quoting a file cannot start
+    a second line, nor drive the terminal)."""
+    print(f"cowriter: {safe_line(str(message))}", file=sys.stderr)
 
 
 def read_song_reporting(path: str) -> Song:

@@ -8,7 +8,6 @@ reading print as `FILE:LINE:COL: message` on stderr, and the conversion is still
 from __future__ import annotations
 
 import argparse
-import sys
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -20,6 +19,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from cowriter.cli.common import report_errors
+    from cowriter.cli.output import write_song
     from cowriter.core.format import songs_to_chordpro, to_text
     from cowriter.songio import read_songs
 
@@ -27,8 +27,7 @@ def run(args: argparse.Namespace) -> int:
     # as `parse`: the conversion is written, the exit status says it has errors
     status = 1 if report_errors(songs, args.file) else 0
     if args.to == "chordpro":
-        sys.stdout.write(songs_to_chordpro(songs))
+        write_song(songs_to_chordpro(songs))
     else:
-        sys.stdout.write("\n".join(to_text(song) for song in songs))
-    sys.stdout.flush()
+        write_song("\n".join(to_text(song) for song in songs))
     return status

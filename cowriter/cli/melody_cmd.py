@@ -58,10 +58,12 @@ def run(args: argparse.Namespace) -> int:
     if args.write:
         updated = write_block(text, song, result, 0)
         if args.file == "-":
-            sys.stdout.write(updated)
+            from cowriter.cli.output import write_song
+
+            write_song(updated)
         else:
             path = Path(args.file)
-            if b"\r\n" in path.read_bytes()[:65536]:  # keep the file's line endings
+            if b"\r\n" in _head(path):  # keep the file's line endings
                 updated = updated.replace("\r\n", "\n").replace("\n", "\r\n")
             _write_atomic(path, updated)
             best = result.sketches[0].score
@@ -99,6 +101,15 @@ def _from_model(
     finally:
         backend.close()
     return with_model(result, proposed)
+
+
+def _head(path: Path) -> bytes:
+    """The file's first 64 KB (it was read whole a moment ago; never read it whole again)."""
+    try:
+        with path.open("rb") as fh:
+            return fh.read(65536)
+    except OSError:
+        return b""
 
 
 def _write_atomic(path: Path, text: str) -> None:

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from typing import Any
 
+from cowriter.cli.common import say
 from cowriter.errors import CowriterError
 
 
@@ -109,7 +109,7 @@ def run(args: argparse.Namespace) -> int:
         try:
             songs = read_songs(name)
         except CowriterError as exc:
-            print(f"cowriter: {exc}", file=sys.stderr)
+            say(exc)
             status = 1
             if args.json:  # still one object per file, so a script can pair lines with its arguments
                 unread = song_json(label, Song(trailing_newline=False), [])

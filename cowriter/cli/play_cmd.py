@@ -67,13 +67,14 @@ def run(args: argparse.Namespace) -> int:
         print(f"audio is off (--audio none): nothing played ({_duration(arrangement.seconds)} of music)")
         return 0
     if output.kind == "device":
+        from cowriter.cli.output import write_control
         from cowriter.render.player import Player, Position, bar_beat
 
         bars = bar_beat(arrangement, arrangement.beats)[0] - 1
         tty = sys.stdout.isatty()
 
         def show(pos: Position) -> None:  # a live play head on a terminal, nothing when piped
-            print(f"\r  bar {pos.bar:>3}/{bars}  beat {int(pos.beat)}", end="", flush=True)
+            write_control(f"\r  bar {pos.bar:>3}/{bars}  beat {int(pos.beat)}")
 
         player = Player(arrangement, output, on_position=show if tty else None)
         try:

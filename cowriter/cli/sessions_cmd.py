@@ -7,6 +7,7 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
+from cowriter.cli.common import say
 from cowriter.errors import CowriterError
 
 if TYPE_CHECKING:
@@ -88,9 +89,16 @@ def _read(path: str) -> str:
     return read_text(path)
 
 
-def _emit(text: str, output: str | None) -> None:
+def _emit(text: str, output: str | None, *, song: bool = False) -> None:
+    """`text` to `output`, or to stdout: a song as `write_song` puts it (the writer's bytes into a file
+    or a pipe), a report through the safe stream."""
     if output is None:
-        sys.stdout.write(text)
+        if song:
+            from cowriter.cli.output import write_song
+
+            write_song(text)
+        else:
+            sys.stdout.write(text)
         return
     from pathlib import Path
 
@@ -104,7 +112,7 @@ def _emit(text: str, output: str | None) -> None:
 
 def _note(session: Session) -> None:
     if session.notice:
-        print(f"cowriter: {session.name}: {session.notice}", file=sys.stderr)
+        say(f"{session.name}: {session.notice}")
 
 
 def _summary(session: Session) -> dict[str, Any]:
@@ -144,7 +152,7 @@ def run_list(args: argparse.Namespace) -> int:
                     }
                 )
         except CowriterError as exc:
-            print(f"cowriter: {exc}", file=sys.stderr)
+            say(exc)
     if args.json:
         print(json.dumps(rows, ensure_ascii=False))
     elif not rows:
@@ -233,5 +241,5 @@ def run_export(args: argparse.Namespace) -> int:
             out = json.dumps(data, ensure_ascii=False) + "\n"
         else:
             out = s.text(version.id)
-    _emit(out, args.output)
+    _emit(out, args.output, song=not (args.credits or args.json))
     return 0

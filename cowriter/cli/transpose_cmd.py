@@ -18,6 +18,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from cowriter.cli.common import report_errors
+    from cowriter.cli.output import write_song
     from cowriter.core.format import songs_to_chordpro
     from cowriter.core.transpose import transpose_song
     from cowriter.songio import read_songs
@@ -31,8 +32,7 @@ def run(args: argparse.Namespace) -> int:
         raise CowriterError(f"--to {args.to}: {exc}", hint="write a key like G, Bb, F#m") from None
     if args.to and args.semitones and songs:  # `0 --to KEY` is the plain way to ask for a key
         _say_when_to_overrides_n(songs[0].key, args.to, args.semitones)
-    sys.stdout.write(songs_to_chordpro(moved))
-    sys.stdout.flush()
+    write_song(songs_to_chordpro(moved))
     return status
 
 

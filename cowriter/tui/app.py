@@ -5,19 +5,25 @@ a moment to end first, the song is saved, and a song with nowhere to go is offer
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from pathlib import Path
 from typing import ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.filter import LineFilter
+from textual.notifications import SeverityLevel
 
 from cowriter.service.workspace import Workspace
+from cowriter.textsafe import safe, safe_line
 from cowriter.tui.commands import CowriterCommands
 from cowriter.tui.screens.main import MainScreen
+from cowriter.tui.textfilter import ShowControls
 
 DEFAULT_THEME = "textual-dark"
 QUIT_WAIT = 10.0  # seconds the quit waits for workers (a cancelled reply stops within a token)
 NOTICE_AFTER = 0.3  # seconds of waiting before the quit says what it waits for
+SHOW_CONTROLS = ShowControls()
 
 
 class CowriterApp(App[int]):
@@ -39,6 +45,27 @@ class CowriterApp(App[int]):
         self.theme = theme
         self.history_session = history_session
         self._quitting = False
+
+    def get_line_filters(self) -> Sequence[LineFilter]:
+        """Textual's filters, then the one that shows every control character a row would send to the
+        terminal (`tui.textfilter`): nothing a song, a model or a server wrote can drive it."""
+        return [*super().get_line_filters(), SHOW_CONTROLS]
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notice as plain text with its controls shown: a path, a song's line or a server's
+        message in it can neither drive the terminal nor be read as markup (`[` in a file name). Never
+        markup, whatever the caller says: a widget's `notify` passes Textual's default (markup on)."""
+        del markup
+        shown = safe(message)
+        super().notify(shown, title=safe_line(title), severity=severity, timeout=timeout, markup=False)
 
     def get_default_screen(self) -> MainScreen:
         screen = MainScreen(self.workspace)

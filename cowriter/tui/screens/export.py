@@ -16,6 +16,7 @@ from textual.widgets import Input, Label, Static
 
 from cowriter.errors import CowriterError
 from cowriter.service.workspace.export import CHOICES, ExportExists, check_export, export_kind
+from cowriter.textsafe import safe
 
 
 class ExportScreen(ModalScreen[str | None]):
@@ -46,7 +47,7 @@ class ExportScreen(ModalScreen[str | None]):
 
     def _show(self, text: str, kind: str = "") -> None:
         note = self.note
-        note.update(text)
+        note.update(safe(text))
         note.set_class(kind == "problem", "-problem")
         note.set_class(kind == "confirm", "-confirm")
 

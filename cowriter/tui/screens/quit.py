@@ -19,6 +19,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
 from cowriter.errors import CowriterError
+from cowriter.textsafe import safe
 
 if TYPE_CHECKING:
     from cowriter.service.workspace import SessionOpened, Workspace
@@ -66,7 +67,7 @@ class QuitScreen(ModalScreen[str | None]):
             yield Label("[b]This song is not saved anywhere yet.[/b]")
             yield Label("Keep it as a session (reopen it with cowriter --session NAME):")
             yield Input(self.suggestion, id="quit-name", placeholder="session name")
-            yield Label("", id="quit-error")
+            yield Label("", id="quit-error", markup=False)
             if self.saving:
                 yield Label("Enter keep it (it saves there from now on) · e edit the name",
                             classes="quit-keys")
@@ -83,7 +84,7 @@ class QuitScreen(ModalScreen[str | None]):
         return self.query_one("#quit-name", Input)
 
     def _say(self, text: str) -> None:
-        self.query_one("#quit-error", Label).update(text)
+        self.query_one("#quit-error", Label).update(safe(text))
 
     def action_edit(self) -> None:
         self.name_input.focus()

@@ -16,6 +16,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Input, Static
 
+from cowriter.textsafe import safe
+
 FPS = 12
 KEEP = 60
 LEAVE_HINT = "Esc: back to song"  # on the input's border (Enter asks; Tab goes there too)
@@ -102,7 +104,7 @@ class ChatView(Vertical):
 
     def add(self, who: str, text: str) -> ChatEntry:
         label = {"writer": "you", "model": "co-writer", "error": "!"}.get(who, who)
-        entry = ChatEntry(Text.assemble((f"{label}: ", "bold"), text), classes=f"-{who}")
+        entry = ChatEntry(Text.assemble((f"{label}: ", "bold"), safe(text)), classes=f"-{who}")
         log = self.log_view
         log.mount(entry)
         extra = len(log.children) - KEEP
@@ -136,6 +138,6 @@ class ChatView(Vertical):
         if self._pending is None or self._current is None:
             return
         text, self._pending = self._pending, None
-        self._current.update(Text.assemble(("co-writer: ", "bold"), text.strip() or "…"))
+        self._current.update(Text.assemble(("co-writer: ", "bold"), safe(text.strip()) or "…"))
         self.repaints += 1
         self.log_view.scroll_end(animate=False)

@@ -15,6 +15,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from cowriter.service.workspace.melody import MelodyChoice, MelodySketch
+from cowriter.textsafe import safe_line
 
 SHORT = {"chord_tones": "chords"}  # the score card's parts as shown
 KEYS = "p/n play  a accept  r dismiss"  # p this one, n all in turn; fits the side panel at 80 columns
@@ -79,7 +80,7 @@ class MelodyView(Vertical, can_focus=False):
         self.add_class("-open")
         n = len(sketch.choices)
         self.query_one("#melody-title", Static).update(
-            Text(f"Melody for {sketch.label}: {n} sketch{'es' * (n != 1)} (score)")
+            Text(safe_line(f"Melody for {sketch.label}: {n} sketch{'es' * (n != 1)} (score)"))
         )
         self._fill(0)
 

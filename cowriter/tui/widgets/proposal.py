@@ -18,6 +18,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from cowriter.service.workspace import Proposal
+from cowriter.textsafe import safe_line
 
 KEYS = "a/s/A accept r/R reject p play"  # line/section/all; fits the side panel at 80 columns
 ALTERNATIVE_KEYS = "a accept  p play  r/Esc: none"
@@ -92,10 +93,11 @@ class ProposalView(Vertical, can_focus=False):
             title.update(Text(f"Line {(proposal.line or 0) + 1}: {n} option{'s' * (n != 1)} (±syllables)"))
             for i, alt in enumerate(proposal.alternatives):
                 fit = "=" if alt.fit == 0 else f"{alt.fit:+d}"
-                options.add_option(Option(Text.assemble((f"{fit:>3} ", "bold"), alt.text), id=f"alt-{i}"))
+                shown = Text.assemble((f"{fit:>3} ", "bold"), safe_line(alt.text))
+                options.add_option(Option(shown, id=f"alt-{i}"))
         else:
             # where the lines go first: a narrow panel cuts the model's name, not that
-            title.update(Text(f"{proposal.summary} · {proposal.model}"))
+            title.update(Text(safe_line(f"{proposal.summary} · {proposal.model}")))
             section: str | None = None
             frames = proposal.frame_ids
             for c in proposal.changes:
@@ -109,7 +111,8 @@ class ProposalView(Vertical, can_focus=False):
                     continue
                 if c.section != section:
                     section = c.section
-                    options.add_option(Option(Text(f"[{section or 'song'}]", "bold"), disabled=True))
+                    label = Text(safe_line(f"[{section or 'song'}]"), "bold")
+                    options.add_option(Option(label, disabled=True))
                 options.add_option(Option(_change_text(c.old, c.new), id=f"c-{c.id}"))
         enabled = [i for i in range(options.option_count) if not options.get_option_at_index(i).disabled]
         if enabled:
@@ -183,11 +186,11 @@ def _words(lines: tuple[str, ...]) -> tuple[str, ...]:
 def _change_text(old: tuple[str, ...], new: tuple[str, ...], style: str = "") -> Text:
     text = Text()
     for line in old:
-        text.append(f"- {line or '(blank line)'}", f"red strike {style}".strip())
+        text.append(safe_line(f"- {line or '(blank line)'}"), f"red strike {style}".strip())
         if new:
             text.append("\n")
     for i, line in enumerate(new):
-        text.append(f"+ {line or '(blank line)'}", f"green {style}".strip())
+        text.append(safe_line(f"+ {line or '(blank line)'}"), f"green {style}".strip())
         if i < len(new) - 1:
             text.append("\n")
     return text

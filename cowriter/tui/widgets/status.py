@@ -17,6 +17,8 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widgets import Static
 
+from cowriter.textsafe import safe_line
+
 NEXT_KEY = "^n"  # the key of the "next problem" action (commands.py), shown next to the count
 SUGGESTION = re.compile(r"\s*[;(]\s*did you mean\b")
 
@@ -109,12 +111,12 @@ class StatusBar(Static):
             room = self.content_region.width - text.cell_len - 2
             text.append("!", part("status--problems"))
             text.append(" ", gap)
-            text.append(fit_hint(self.hint, max(room, 1)), "bold")
+            text.append(fit_hint(safe_line(self.hint), max(room, 1)), "bold")
             return text
-        field(self.model or "-", "bold")
+        field(safe_line(self.model) or "-", "bold")
         text.append(" ", gap)
         text.append(f"({state})", busy)
-        field(f"sound: {tilde(self.route) or '-'}")
+        field(f"sound: {safe_line(tilde(self.route)) or '-'}")
         return text
 
 

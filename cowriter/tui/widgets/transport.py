@@ -12,6 +12,8 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widgets import Static
 
+from cowriter.textsafe import safe_line
+
 # Fields are parted by spans of their own: a field never starts with blanks, so every renderer (terminal,
 # SVG screenshot) keeps the gap between "bar -" and "loop -".
 GAP = "  "
@@ -60,7 +62,7 @@ class Transport(Static):
         for n, (field, style) in enumerate(fields):
             if n:
                 text.append(GAP, SEPARATOR)
-            text.append(field, style)
+            text.append(safe_line(field), style)
         width = self.size.width - 2 - text.cell_len - 2
         if self.bars and width >= 6 and not self.file:
             done = min(self.bar, self.bars) * width // self.bars if self.playing else 0
