@@ -17,8 +17,9 @@ from cowriter.core.arrange.bass import BassHit, bass_hits, bass_line
 from cowriter.core.arrange.comping import CompState, comp_bar, keys_voicing, pad_notes, strum
 from cowriter.core.arrange.drums import count_in as count_in_notes
 from cowriter.core.arrange.drums import drum_bar
+from cowriter.core.arrange.dynamics import BAND, LEAD, PAD, Feel, band_phrases, melody_phrases, shape
 from cowriter.core.arrange.harmony import Change, Changes, harmony_of, transpose_key
-from cowriter.core.arrange.humanize import humanize, rng_for, untangle
+from cowriter.core.arrange.humanize import TIMING, VELOCITY, humanize, rng_for, untangle
 from cowriter.core.arrange.styles import CRASH, KICK, PROGRAMS, STYLES, Style, default_style, find_style
 from cowriter.core.events import Arrangement, KeyChange, Note, TextEvent, Track
 from cowriter.core.timeline import Meter, MeterChange, TempoChange, Timeline
@@ -50,6 +51,8 @@ _MIX = {
     "nylon": (0.3, 0.9), "pad": (0.15, 0.6), "lead": (0.0, 1.0), "bass": (0.0, 0.95), "drums": (0.0, 0.9),
 }  # fmt: skip
 _PAD_CHANNEL, _BASS_CHANNEL, _DRUM_CHANNEL, _LEAD_CHANNEL = 6, 7, 9, 0
+LEAD_VELOCITY = 100  # the melody's average: the mix (render/synth.py) sets its level above the band from it
+SUNG = 3.0  # standard deviation of the melody's and the pad's humanised velocity
 
 
 def resolve_style(name: str) -> Style:
@@ -143,25 +146,36 @@ def arrange_timeline(
     offset = float(first_meter.beats) if count_in else 0.0
     tracks: list[Track] = []
 
-    def add(name: str, instrument: str, program: int, channel: int, notes: list[Note], human: bool) -> None:
-        rng = rng_for(seed, name) if human else None
-        played = untangle(humanize(notes, rng, offset=offset, end=timeline.beats))
+    phrases = band_phrases(timeline)
+
+    def add(name: str, instrument: str, program: int, channel: int, notes: list[Note], feel: Feel) -> None:
+        held = instrument in (
+            "lead",
+            "pad",
+        )  # the melody and the pad keep their time; their loudness breathes
+        timing, velocity = (0.0, SUNG) if held else (TIMING, VELOCITY)
+        sung = instrument == "lead"
+        shaped = shape(notes, feel, bars, melody_phrases(notes, bars) if sung else phrases)
+        played = humanize(
+            shaped, rng_for(seed, name), offset=offset, end=timeline.beats, timing=timing, velocity=velocity
+        )
+        played = untangle(played)
         if instrument == "drums" and offset:
             played = count_in_notes(first_meter.beats, first_meter.unit) + played
         pan, volume = _MIX.get(instrument, (0.0, 1.0))
         tracks.append(Track(name, instrument, program, channel, tuple(played), pan, volume))
 
     if melody:
-        lead = [Note(n.start, n.duration, n.pitch, 100) for n in melody]
-        add("Melody", "lead", PROGRAMS["lead"], _LEAD_CHANNEL, lead, False)
+        lead = [Note(n.start, n.duration, n.pitch, LEAD_VELOCITY) for n in melody]
+        add("Melody", "lead", PROGRAMS["lead"], _LEAD_CHANNEL, lead, LEAD)
     for instrument, (name, channel) in _COMP_TRACKS.items():
         if instrument in comp:
-            add(name, instrument, PROGRAMS[instrument], channel, comp[instrument], True)
+            add(name, instrument, PROGRAMS[instrument], channel, comp[instrument], BAND)
     if pad:
-        add("Pad", "pad", PROGRAMS["pad"], _PAD_CHANNEL, pad, False)
+        add("Pad", "pad", PROGRAMS["pad"], _PAD_CHANNEL, pad, PAD)
     bass_program = style_of(bars[0]).bass_program if bars else PROGRAMS["bass"]
-    add("Bass", "bass", bass_program, _BASS_CHANNEL, bass, True)
-    add("Drums", "drums", 0, _DRUM_CHANNEL, drums, True)
+    add("Bass", "bass", bass_program, _BASS_CHANNEL, bass, BAND)
+    add("Drums", "drums", 0, _DRUM_CHANNEL, drums, BAND)
 
     arrangement = Arrangement(
         tracks=tuple(tracks),
