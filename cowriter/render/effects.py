@@ -8,12 +8,16 @@ float32 arrays of shape (2, n).
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
 
 Audio = npt.NDArray[np.float32]
+CENTRES = (63.0, 125.0, 250.0, 500.0, 1000.0, 2000.0, 4000.0, 8000.0, 16000.0)
+# Per octave band: (energy relative to the strongest band in dB, seconds to fall 20 dB).
+Profile = Sequence[tuple[float, float]]
 
 
 def shaped_noise(n: int, sample_rate: int, lo: float, hi: float, *, seed: int, tilt: float = 0.0) -> Audio:
@@ -33,6 +37,41 @@ def shaped_noise(n: int, sample_rate: int, lo: float, hi: float, *, seed: int, t
     out = np.fft.irfft(spectrum * mask.astype(np.float32), size)[:n].astype(np.float32)
     rms = float(np.sqrt(np.mean(out * out))) or 1.0
     return out / rms
+
+
+def _band_masks(freqs: npt.NDArray[np.float64], sr: int, top: float) -> npt.NDArray[np.float64]:
+    """Triangles in log frequency, one per octave centre, summing to 1 between the outer centres, then a
+    steep roll-off from `top` Hz; nothing reaches 0.48 x the sample rate."""
+    octs = np.log2(np.maximum(freqs, 1.0) / CENTRES[0])
+    masks = np.clip(1.0 - np.abs(octs[None, :] - np.arange(len(CENTRES))[:, None]), 0.0, 1.0)
+    masks *= np.exp(-((np.maximum(freqs - top, 0.0) / (top / 6.0)) ** 2))[None, :]
+    masks[:, freqs > 0.48 * sr] = 0.0
+    masks[:, freqs < 20.0] = 0.0
+    return masks
+
+
+def banded_noise(
+    n: int, sr: int, profile: Profile, *, seed: int, attack: float = 0.0005, top: float = 15000.0
+) -> npt.NDArray[np.float64]:
+    """Noise whose octave bands have the profile's relative energies (over the whole hit) and decay times.
+    A band holding `level` dB of energy with a 20 dB fall in `t20` seconds starts at an amplitude that
+    makes its decaying energy come out at `level`."""
+    rng = np.random.default_rng(seed)
+    spectrum = np.fft.rfft(rng.standard_normal(n))
+    freqs = np.fft.rfftfreq(n, 1.0 / sr).astype(np.float64)
+    masks = _band_masks(freqs, sr, top)
+    t = np.arange(n, dtype=np.float64) / sr
+    out = np.zeros(n)
+    for mask, (level, t20) in zip(masks, profile, strict=True):
+        if level <= -90.0:
+            continue
+        tau = t20 / math.log(10.0)  # amplitude time constant: 20 dB is a factor of 10
+        band = np.fft.irfft(spectrum * mask, n)
+        band /= math.sqrt(float(np.mean(band * band))) or 1.0
+        out += band * (10.0 ** (level / 20.0) / math.sqrt(tau)) * np.exp(-t / tau)
+    if attack > 0.0:
+        out *= np.clip(t / attack, 0.0, 1.0)
+    return out
 
 
 def _smooth(x: Audio, width: int) -> Audio:

@@ -15,6 +15,8 @@ from functools import lru_cache
 import numpy as np
 import numpy.typing as npt
 
+from cowriter.render.effects import banded_noise
+
 Audio = npt.NDArray[np.float32]
 TABLE = 4096
 _TWO_PI = 2.0 * math.pi
@@ -29,13 +31,22 @@ def hz(pitch: float) -> float:
 Spectrum = Callable[[npt.NDArray[np.float64], float], npt.NDArray[np.float64]]
 
 
+def _piano_partials(k: npt.NDArray[np.float64], f: float, tilt: float) -> npt.NDArray[np.float64]:
+    """A struck string: the 2nd partial ~7.5 dB under the fundamental, then a fall of `tilt` (per doubling,
+    in units of 6 dB) steeper for higher notes, a strike-point comb (the hammer hits near 1/8 of the
+    string), and the soundboard's roll-off above ~3.5 kHz."""
+    p = tilt * float(np.interp(f, [65.0, 262.0, 1047.0], [0.55, 0.8, 1.0]))
+    amps = np.where(k == 1, 1.0, 0.42 * (k / 2.0) ** -p)
+    comb = 0.55 + 0.45 * np.abs(np.sin(math.pi * k / 8.3))
+    return amps * comb / np.sqrt(1.0 + (k * f / 3500.0) ** 4)
+
+
 def _piano_bright(k: npt.NDArray[np.float64], f: float) -> npt.NDArray[np.float64]:
-    # hammer-struck: strong low partials, a strike-point comb, and a roll-off above a few kHz (no buzz)
-    return (1.0 / k) * (0.35 + np.abs(np.sin(math.pi * k / 7.3))) * np.exp(-k * f / 3500.0)
+    return _piano_partials(k, f, 0.85)
 
 
 def _piano_dull(k: npt.NDArray[np.float64], f: float) -> npt.NDArray[np.float64]:
-    return 1.0 / k**2.6
+    return _piano_partials(k, f, 1.0) * np.exp(-k * f / 1800.0)
 
 
 def _organ(k: npt.NDArray[np.float64], f: float) -> npt.NDArray[np.float64]:
@@ -50,11 +61,13 @@ def _pad(k: npt.NDArray[np.float64], f: float) -> npt.NDArray[np.float64]:
 
 
 def _bass_bright(k: npt.NDArray[np.float64], f: float) -> npt.NDArray[np.float64]:
-    return np.where(k == 2, 0.55, 1.0 / k**1.4) * np.exp(-k * f / 2500.0)
+    # a finger on a round-wound string: the 2nd harmonic leads, the 1st sits ~3 dB under it, and the
+    # rest fall about 10 dB per octave of harmonic number (brighter at the pluck, see `bass`)
+    return np.where(k == 1, 0.7, (k / 2.0) ** -1.6) / np.sqrt(1.0 + (k * f / 2500.0) ** 4)
 
 
 def _bass_dull(k: npt.NDArray[np.float64], f: float) -> npt.NDArray[np.float64]:
-    return np.where(k == 1, 1.0, 0.35 / k**2.5)
+    return np.where(k == 1, 0.7, (k / 2.0) ** -1.95) / np.sqrt(1.0 + (k * f / 1500.0) ** 4)
 
 
 def _lead(k: npt.NDArray[np.float64], f: float) -> npt.NDArray[np.float64]:
@@ -152,19 +165,43 @@ def _vel(velocity: int) -> float:
 # --- instruments ------------------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=16)
+def _hammer(region: int, sample_rate: int) -> Audio:
+    """The hammer's knock and the soundboard's thump under a piano note (one per octave region): low,
+    broad and short, the part of a real piano's attack that no string makes."""
+    n = int(0.6 * sample_rate)
+    profile = [(-2, 0.35), (0, 0.3), (-1, 0.25), (-4, 0.2), (-12, 0.12), (-20, 0.08), (-28, 0.05),
+               (-40, 0.04), (-60, 0.03)]  # fmt: skip
+    x = banded_noise(n, sample_rate, profile, seed=region, attack=0.002, top=6000.0)
+    x *= np.linspace(1.0, 0.0, n) ** 2
+    out = (x / (float(np.max(np.abs(x))) or 1.0)).astype(np.float32)
+    out.setflags(write=False)
+    return out
+
+
 def piano(pitch: int, velocity: int, hold: int, sample_rate: int) -> Audio:
     f = hz(pitch)
-    tau = float(np.interp(pitch, [21, 60, 108], [4.0, 1.8, 0.35]))
+    tau = float(np.interp(pitch, [21, 60, 84, 108], [4.0, 1.8, 0.8, 0.3]))
     hold, n = _length(hold, sample_rate, 0.22, natural=tau * 4.0)
     t = _t(n, sample_rate)
     v = _vel(velocity)
     bright = osc(wavetable("piano_bright", f, sample_rate), f * 1.0006, n, sample_rate)
     dull = osc(wavetable("piano_dull", f, sample_rate), f * 0.9995, n, sample_rate, 0.25)
-    tone = (0.25 + 0.75 * v) * bright * np.exp(-t / (tau * 0.18))
-    tone += dull * (0.55 + 0.45 * np.exp(-t / (tau * 0.5)))
-    body = tone * np.exp(-t / tau) * gate(n, hold, sample_rate, 0.002, 0.22)
-    out: Audio = (body * (0.35 + 0.65 * v)).astype(np.float32)
-    return out
+    bright *= (0.25 + 0.75 * v) * np.exp(-t / (tau * 0.3))
+    dull *= 0.55 + 0.45 * np.exp(-t / (tau * 0.5))
+    knock = _hammer(pitch // 12, sample_rate)
+    m = min(n, knock.size)
+    dull[:m] += (HAMMER * float(np.interp(pitch, [36, 60, 84], [0.3, 0.6, 1.0])) * v) * knock[:m]
+    # A piano heard in stereo: the bass strings to the left, the treble to the right, and the two
+    # detuned layers weighted differently per side, so their beating differs left and right.
+    side = float(np.clip((pitch - 64) / 28.0, -1.0, 1.0)) * 0.35
+    gain = np.float32(0.35 + 0.65 * v) * np.exp(-t / tau) * gate(n, hold, sample_rate, 0.002, 0.22)
+    left = (bright * (1.15 - side) + dull * (0.85 - side)) * gain
+    right = (bright * (0.85 + side) + dull * (1.15 + side)) * gain
+    return np.stack((left, right)).astype(np.float32)
+
+
+HAMMER = 0.3
 
 
 def epiano(pitch: int, velocity: int, hold: int, sample_rate: int) -> Audio:
@@ -185,8 +222,18 @@ def epiano(pitch: int, velocity: int, hold: int, sample_rate: int) -> Audio:
     return np.stack((tone * (1.0 + trem), tone * (1.0 - trem))).astype(np.float32)
 
 
-def _karplus(f: float, n: int, sample_rate: int, *, damping: float, tau: float, brightness: float,
-             pluck: float, seed: int) -> Audio:
+def _karplus(
+    f: float,
+    n: int,
+    sample_rate: int,
+    *,
+    damping: float,
+    tau: float,
+    brightness: float,
+    pluck: float,
+    seed: int,
+    smooth: int = 1,
+) -> Audio:
     """Karplus-Strong, computed one period at a time (each period is a vector op on the previous one),
     then resampled so the pitch is exact despite the integer delay line."""
     # The loop filter's loss per second grows with f * w^2: soften it for high notes so they still ring.
@@ -200,8 +247,8 @@ def _karplus(f: float, n: int, sample_rate: int, *, damping: float, tau: float, 
     rho = math.exp(-size / (sample_rate * tau))
     rng = np.random.default_rng(seed)
     burst = rng.uniform(-1.0, 1.0, size)
-    width = max(1, int(size * (1.0 - brightness) * 0.12))  # a darker pluck: a wider smoothing of the burst
-    if width > 1:
+    width = max(1, int(size * (1.0 - brightness) * (0.3 if smooth > 1 else 0.7)))  # darker: wider smoothing
+    for _ in range(smooth if width > 1 else 0):  # twice: a triangle's low side lobes (a soft nail)
         burst = np.convolve(np.concatenate((burst, burst[:width])), np.ones(width) / width, "valid")[:size]
     shift = max(1, int(pluck * size))
     burst = burst - np.roll(burst, shift)  # pluck position: a comb on the excitation
@@ -223,16 +270,28 @@ def _guitar(pitch: int, velocity: int, hold: int, sample_rate: int, *, nylon: bo
     hold, n = _length(hold, sample_rate, 0.09, natural=tau * 3.5)
     v = _vel(velocity)
     s = _karplus(
-        f, n, sample_rate,
+        f,
+        n,
+        sample_rate,
         damping=0.5 if nylon else 0.35,
         tau=tau,
-        brightness=(0.35 if nylon else 0.65) + 0.35 * v,
+        brightness=(0.35 if nylon else 0.5) + 0.35 * v,
         pluck=0.18 if nylon else 0.12,
         seed=pitch * 131 + velocity,
+        smooth=2 if nylon else 1,
     )
-    s = s * gate(n, hold, sample_rate, 0.0015, 0.09) * (0.4 + 0.6 * v)
+    t = _t(min(n, int(0.5 * sample_rate)), sample_rate)
+    # the body's air and top-plate resonances, knocked by the pluck: the warmth under a high note
+    body = np.sin(_TWO_PI * 102.0 * t) * np.exp(-t / 0.07) + 0.6 * np.sin(_TWO_PI * 205.0 * t) * np.exp(
+        -t / 0.05
+    )
+    s[: t.size] += (BODY * float(np.interp(pitch, [40, 64, 88], [0.6, 0.8, 1.0]))) * body.astype(np.float32)
+    s = s * gate(n, hold, sample_rate, 0.003, 0.09) * (0.4 + 0.6 * v)
     peak = 2.2  # a plucked delay line starts near this level; keep voices comparable
     return (s / peak).astype(np.float32)
+
+
+BODY = 0.1
 
 
 def guitar(pitch: int, velocity: int, hold: int, sample_rate: int) -> Audio:
@@ -272,22 +331,30 @@ def bass(pitch: int, velocity: int, hold: int, sample_rate: int) -> Audio:
     v = _vel(velocity)
     bright = osc(wavetable("bass_bright", f, sample_rate), f, n, sample_rate)
     dull = osc(wavetable("bass_dull", f, sample_rate), f, n, sample_rate)
-    tone = (0.3 + 0.7 * v) * bright * np.exp(-t / 0.12) + dull
+    tone = (0.2 + 0.5 * v) * bright * np.exp(-t / 0.12) + dull
     env = np.exp(-t / 2.5) * gate(n, hold, sample_rate, 0.004, 0.07)
     out: Audio = (tone * env * (0.45 + 0.55 * v) * 0.8).astype(np.float32)
     return out
 
 
 def lead(pitch: int, velocity: int, hold: int, sample_rate: int) -> Audio:
-    """A sung-sounding lead for melodies: vowel formants, vibrato that blooms after the attack."""
+    """A sung-sounding lead for melodies: vowel formants, vibrato that blooms after the attack, and a
+    quiet double (a few cents sharp, its own vibrato phase) added to one side and taken from the other,
+    as a mid/side widener: the melody gains width, stays in the centre, and folds to mono unchanged."""
     f = hz(pitch)
     hold, n = _length(hold, sample_rate, 0.14)
     t = _t(n, sample_rate).astype(np.float64)
     depth = 0.012 * np.clip((t - 0.25) / 0.4, 0.0, 1.0)
-    freq = f * (1.0 + depth * np.sin(_TWO_PI * 5.4 * t))
-    tone = osc(wavetable("lead", f * 1.02, sample_rate), freq, n, sample_rate)
+    table = wavetable("lead", f * 1.02, sample_rate)
     env = gate(n, hold, sample_rate, 0.04, 0.14) * (0.3 + 0.7 * _vel(velocity)) * 0.6
-    return (tone * env).astype(np.float32)
+    voice = osc(table, f * (1.0 + depth * np.sin(_TWO_PI * 5.4 * t)), n, sample_rate) * env
+    detuned = f * 2.0 ** (DOUBLE_CENTS / 1200.0) * (1.0 + depth * np.sin(_TWO_PI * 5.4 * t + 1.9))
+    double = osc(table, detuned, n, sample_rate, 0.3) * (env * DOUBLE)
+    return np.stack((voice + double, voice - double)).astype(np.float32)
+
+
+DOUBLE = 0.3
+DOUBLE_CENTS = 6.0
 
 
 VOICES: dict[str, Callable[[int, int, int, int], Audio]] = {

@@ -35,17 +35,19 @@ Audio = npt.NDArray[np.float32]
 SAMPLE_RATES = (44100, 48000)
 BLOCK = 16384  # offline rendering; the player uses small blocks
 
-# Per-instrument mix level and reverb send: a balanced small band before the master limiter.
+# Per-instrument mix level and reverb send: a balanced small band before the master limiter, with the
+# melody (lead) 4-8 LU above the band as a whole in every style (BS.1770 loudness of the lead alone against
+# the band alone through this same chain: `benchmarks/bench_sound.py`), as a singer sits over a band.
 LEVEL: dict[str, float] = {
-    "piano": 0.33, "epiano": 0.4, "guitar": 1.35, "nylon": 2.0, "organ": 0.33, "pad": 0.4,
-    "bass": 0.6, "drums": 0.85, "lead": 0.6,
+    "piano": 0.186, "epiano": 0.32, "guitar": 2.7, "nylon": 4.0, "organ": 0.186, "pad": 0.36,
+    "bass": 0.38, "drums": 1.07, "lead": 0.95,
 }
 SEND: dict[str, float] = {
     "piano": 0.22, "epiano": 0.25, "guitar": 0.2, "nylon": 0.22, "organ": 0.2, "pad": 0.35,
     "bass": 0.03, "drums": 0.1, "lead": 0.3,
 }
 MASTER_GAIN = 0.5
-WET = 0.35
+WET = 0.5
 
 
 class TempoMap:

@@ -28,8 +28,10 @@ def one_note(
 
 
 def harmonic_fraction(x: np.ndarray, sr: int, base: float, tolerance: float = 0.025) -> float:
-    """Share of the spectrum's energy (above 30 Hz) within `tolerance` of a multiple of `base`."""
-    seg = x[int(0.05 * sr) : int(0.05 * sr) + 16384]
+    """Share of the spectrum's energy (above 30 Hz) within `tolerance` of a multiple of `base`, from 0.3 s
+    on: the attack's knocks (a piano's hammer, a guitar's body) are not partials, and are gone by then,
+    while aliasing would last as long as the note."""
+    seg = x[int(0.3 * sr) : int(0.3 * sr) + 16384]
     spec = np.abs(np.fft.rfft(seg * np.hanning(seg.size))) ** 2
     freqs = np.fft.rfftfreq(seg.size, 1.0 / sr)
     k = np.maximum(np.round(freqs / base), 1)
@@ -79,7 +81,7 @@ def test_drum_hits_fade_and_stay_in_range(note: int) -> None:
 def test_drums_have_their_own_characters() -> None:
     def centroid(note: int) -> float:
         x = drumkit.hit(note, 100, 44100)[0]
-        spec = np.abs(np.fft.rfft(x))
+        spec = np.abs(np.fft.rfft(x)) ** 2  # where the energy lies (a flat noise floor skews amplitudes)
         return float((np.fft.rfftfreq(x.size, 1 / 44100) * spec).sum() / spec.sum())
 
     assert centroid(36) < centroid(45) < centroid(38) < centroid(42)  # kick < tom < snare < hat
@@ -122,7 +124,9 @@ def test_sample_rates(rate: int, tmp_path: Path) -> None:
     assert sr == rate and x.shape[1] == 2
     seg = x[:16384, 0]
     spec = np.abs(np.fft.rfft(seg * np.hanning(seg.size)))
-    assert abs(np.fft.rfftfreq(seg.size, 1 / rate)[np.argmax(spec)] - 110.0) < 4.0
+    freqs = np.fft.rfftfreq(seg.size, 1 / rate)
+    low = (freqs > 80) & (freqs < 160)  # a bass's 2nd harmonic may lead: look at the fundamental's octave
+    assert abs(freqs[low][np.argmax(spec[low])] - 110.0) < 4.0
 
 
 def test_blocks_stream_the_song_and_its_tail() -> None:
