@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(pulseaudio pulseaudio-utils libasound2-plugins libportaudio2 alsa-utils sox tmux
-              fluidsynth fluid-soundfont-gm)
+              fluidsynth fluid-soundfont-gm portaudio19-dev)
 if command -v apt-get >/dev/null 2>&1; then
   missing=()
   for p in "${APT_PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

@@ -37,7 +37,7 @@ COMMANDS: tuple[str, ...] = (
 )
 
 
-_VALUE_OPTIONS = frozenset({"--sessions", "--model", "--audio", "--session", "--color"})
+_VALUE_OPTIONS = frozenset({"--sessions", "--model", "--audio", "--sound", "--session", "--color"})
 
 
 def _commands_needed(argv: Sequence[str] | None) -> tuple[str, ...]:
@@ -83,6 +83,13 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         choices=("device", "wav", "none"),
         default=os.environ.get("COWRITER_AUDIO") or None,
         help="where sound goes (env COWRITER_AUDIO); default: the device, or a WAV without one",
+    )
+    parser.add_argument(
+        "--sound",
+        metavar="FILE.sf2|sf3",
+        default=os.environ.get("COWRITER_SOUND") or None,
+        help="play with a SoundFont (a file, a name from `cowriter doctor`, or builtin; env COWRITER_SOUND, "
+        "config `sound`); default: cowriter's own synth",
     )
     parser.add_argument("--session", metavar="NAME", help="open the editor on this session")
     parser.add_argument(

@@ -80,6 +80,40 @@ def model_lines(model: str | None) -> list[str]:
     return lines
 
 
+def _size(size: int) -> str:
+    return f"{size / 1e6:.0f} MB" if size >= 1e6 else f"{size / 1e3:.0f} KB"
+
+
+def sound_lines(sound: str | None, env: dict[str, str]) -> list[str]:
+    """What plays the notes, and the SoundFonts on this machine (as `cowriter models` lists models)."""
+    import importlib.util
+
+    from cowriter.errors import CowriterError
+    from cowriter.render.sounds import discover, resolve
+
+    try:
+        choice = resolve(sound, env=env)
+        lines = [f"sound:    {choice.label}" + (f" ({choice.origin})" if choice.path else "")]
+        if choice.path is not None:
+            lines[0] += f": {choice.path}"
+    except CowriterError as exc:
+        lines = [f"sound:    {exc}"]
+    found = discover(env)
+    if found:
+        lines.append(
+            "          SoundFonts here (play with one: --sound NAME, COWRITER_SOUND, or `sound` in config):"
+        )
+        width = max(len(f.name) for f in found)
+        lines += [f"            {f.name:<{width}}  {_size(f.size):>7}  {f.source}: {f.path}" for f in found]
+        if importlib.util.find_spec("tinysoundfont") is None:
+            lines.append("          playing them needs `pip install tinysoundfont`")
+    else:
+        lines.append(
+            "          no SoundFont here (Debian: `apt install fluid-soundfont-gm`); the built-in synth plays"
+        )
+    return lines
+
+
 def colour_lines(env: dict[str, str]) -> list[str]:
     term = env.get("TERM", "")
     if env.get("NO_COLOR"):
@@ -103,7 +137,7 @@ def colour_lines(env: dict[str, str]) -> list[str]:
 def run(args: argparse.Namespace) -> int:
     env = dict(os.environ)
     mode = getattr(args, "audio", None)
-    for line in [*audio_lines(mode, env), *ssh_lines(env), *model_lines(getattr(args, "model", None)),
-                 *colour_lines(env)]:
+    for line in [*audio_lines(mode, env), *sound_lines(getattr(args, "sound", None), env), *ssh_lines(env),
+                 *model_lines(getattr(args, "model", None)), *colour_lines(env)]:
         print(line)
     return 0

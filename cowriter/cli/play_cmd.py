@@ -56,7 +56,10 @@ def run(args: argparse.Namespace) -> int:
         raise CowriterError(f"{args.file}: {exc}", hint=hint) from exc
 
     from cowriter.render.audio import NoDevice, open_output
+    from cowriter.render.sounds import resolve
     from cowriter.render.synth import render_wav
+
+    sound = resolve(getattr(args, "sound", None)).path
 
     wav = _wav_path(args)
     try:
@@ -76,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
         def show(pos: Position) -> None:  # a live play head on a terminal, nothing when piped
             write_control(f"\r  bar {pos.bar:>3}/{bars}  beat {int(pos.beat)}")
 
-        player = Player(arrangement, output, on_position=show if tty else None)
+        player = Player(arrangement, output, on_position=show if tty else None, sound=sound)
         try:
             player.start(loop=args.loop)
         except NoDevice as exc:
@@ -96,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
                     print()
             return 0
     try:
-        render_wav(arrangement, wav)
+        render_wav(arrangement, wav, sound=sound)
     except OSError as exc:
         raise CowriterError(f"cannot write {wav}: {exc.strerror or exc}", hint="pass --out PATH") from exc
     reason = f"no audio device: {why}; " if why else ""

@@ -84,9 +84,10 @@ def run(args: argparse.Namespace) -> int:
 
             write_midi(arrangement, out)
         elif suffix == ".wav":
+            from cowriter.render.sounds import resolve
             from cowriter.render.synth import render_wav
 
-            render_wav(arrangement, out)
+            render_wav(arrangement, out, sound=resolve(getattr(args, "sound", None)).path)
         else:
             from cowriter.render.musicxml import write_musicxml
 

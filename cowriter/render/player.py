@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from cowriter.core.events import Arrangement
 from cowriter.core.timeline import Timeline
@@ -155,7 +156,9 @@ class Player:
         on_position: Callable[[Position], None] | None = None,
         on_finished: Callable[[], None] | None = None,
         ahead: float = 0.15,
+        sound: Path | None = None,
     ) -> None:
+        """`sound`: a SoundFont to play with (None: the built-in synth)."""
         self.arrangement = arrangement
         self.output = output
         self.timeline = timeline
@@ -173,7 +176,7 @@ class Player:
         self._finished = threading.Event()
         self._threads: list[threading.Thread] = []
         # Built now (the reverb kernel is cached per process), so a play request only renders one block.
-        self._engine: Engine | None = Engine(self.sample_rate, self.block)
+        self._engine: Engine | None = Engine(self.sample_rate, self.block, sound=sound)
         self._engine.prepare(arrangement)
         self._ring: BlockRing | None = None
         self._main: NoteSource | None = None

@@ -27,21 +27,15 @@ import numpy.typing as npt
 
 from cowriter.core.events import Arrangement, Track
 from cowriter.core.timeline import TempoChange
-from cowriter.render import drumkit, instruments
 from cowriter.render.effects import Limiter, Reverb
+from cowriter.render.voices import Voices, open_voices
 from cowriter.render.wavfile import WavWriter
 
 Audio = npt.NDArray[np.float32]
 SAMPLE_RATES = (44100, 48000)
 BLOCK = 16384  # offline rendering; the player uses small blocks
 
-# Per-instrument mix level and reverb send: a balanced small band before the master limiter, with the
-# melody (lead) 4-8 LU above the band as a whole in every style (BS.1770 loudness of the lead alone against
-# the band alone through this same chain: `benchmarks/bench_sound.py`), as a singer sits over a band.
-LEVEL: dict[str, float] = {
-    "piano": 0.186, "epiano": 0.32, "guitar": 2.7, "nylon": 4.0, "organ": 0.186, "pad": 0.36,
-    "bass": 0.38, "drums": 1.07, "lead": 0.95,
-}
+# Reverb send per instrument (levels come with the voices: `voices.LEVEL`, `soundfont.LEVEL`).
 SEND: dict[str, float] = {
     "piano": 0.22, "epiano": 0.25, "guitar": 0.2, "nylon": 0.22, "organ": 0.2, "pad": 0.35,
     "bass": 0.03, "drums": 0.1, "lead": 0.3,
@@ -90,32 +84,35 @@ def beat_at_seconds(tempos: tuple[TempoChange, ...], seconds: float) -> float:
 
 
 class VoiceCache:
-    """Rendered notes by (instrument, pitch, velocity bucket, held frames), least recently used first out,
-    bounded in bytes so memory stays flat."""
+    """Rendered notes by (instrument, program, pitch, velocity bucket, held frames), least recently used
+    first out, bounded in bytes so memory stays flat. `voices` renders what is missing."""
 
-    def __init__(self, sample_rate: int, max_bytes: int = 40 * 1024 * 1024) -> None:
+    def __init__(
+        self, sample_rate: int, max_bytes: int = 40 * 1024 * 1024, voices: Voices | None = None
+    ) -> None:
         self.sample_rate = sample_rate
         self.max_bytes = max_bytes
-        self._items: OrderedDict[tuple[str, int, int, int], Audio] = OrderedDict()
+        self.voices = voices or open_voices(None, sample_rate)
+        self._items: OrderedDict[tuple[str, int, int, int, int], Audio] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()  # one cache serves every engine of the process (see `shared_cache`)
 
-    def get(self, instrument: str, pitch: int, velocity: int, hold: int) -> tuple[Audio, float]:
+    def get(
+        self, instrument: str, pitch: int, velocity: int, hold: int, program: int = 0
+    ) -> tuple[Audio, float]:
         """The rendered note and the gain that corrects its velocity bucket to the exact velocity."""
         bucket = min(127, (velocity // 8) * 8 + 4)
         gain = (max(velocity, 1) / bucket) ** 1.5
-        hold = 0 if instrument == "drums" else max(128, (hold + 64) // 128 * 128)
-        key = (instrument, pitch, bucket, hold)
+        step = self.voices.hold_step
+        hold = 0 if instrument == "drums" else max(step, (hold + step // 2) // step * step)
+        key = (instrument, program, pitch, bucket, hold)
         with self._lock:
             audio = self._items.get(key)
             if audio is not None:
                 self._items.move_to_end(key)
                 return audio, gain
-        if instrument == "drums":  # rendered outside the lock: a race renders a note twice, identically
-            audio = drumkit.hit(pitch, bucket, self.sample_rate)
-        else:
-            voice = instruments.VOICES.get(instrument, instruments.piano)
-            audio = voice(pitch, bucket, hold, self.sample_rate)
+        # rendered outside the lock: a race renders a note twice, identically
+        audio = self.voices.note(instrument, program, pitch, bucket, hold)
         with self._lock:
             if key not in self._items:
                 self._items[key] = audio
@@ -126,16 +123,20 @@ class VoiceCache:
         return audio, gain
 
 
-_SHARED: dict[int, VoiceCache] = {}
+_SHARED: dict[tuple[int, Path | None], VoiceCache] = {}
+_SHARED_LOCK = threading.Lock()
 
 
-def shared_cache(sample_rate: int) -> VoiceCache:
-    """The process's note cache at a sample rate: every player of the process (each F5 makes one, and
-    `cowriter listen` one per take) finds the drum hits and notes the previous ones rendered, so a
-    play request renders only what is new. Rendering is deterministic, so sharing changes no sample."""
-    cache = _SHARED.get(sample_rate)
-    if cache is None:
-        cache = _SHARED.setdefault(sample_rate, VoiceCache(sample_rate))
+def shared_cache(sample_rate: int, sound: Path | None = None) -> VoiceCache:
+    """The process's note cache at a sample rate, for a sound (None: the built-in synth, else a SoundFont
+    file): every player of the process (each F5 makes one, and `cowriter listen` one per take) finds the
+    drum hits and notes the previous ones rendered, so a play request renders only what is new.
+    Rendering is deterministic, so sharing changes no sample."""
+    key = (sample_rate, sound)
+    with _SHARED_LOCK:
+        cache = _SHARED.get(key)
+        if cache is None:
+            cache = _SHARED[key] = VoiceCache(sample_rate, voices=open_voices(sound, sample_rate))
     return cache
 
 
@@ -206,8 +207,9 @@ class NoteSource:
         self._cut: int | None = None
         self._fade: tuple[int, int] | None = None  # (start frame, length) of a fade to silence
         gains = []
+        levels = cache.voices.levels
         for track in self.tracks:
-            level = LEVEL.get(track.instrument, 0.5) * max(0.0, track.volume)
+            level = levels.get(track.instrument, 0.5) * max(0.0, track.volume)
             angle = (max(-1.0, min(1.0, track.pan)) + 1.0) * math.pi / 4.0
             gains.append((level * math.cos(angle) * math.sqrt(2), level * math.sin(angle) * math.sqrt(2),
                           level * SEND.get(track.instrument, 0.15)))
@@ -251,8 +253,10 @@ class NoteSource:
             i = self._next
             self._next += 1
             ti = self._tracks[i]
-            instrument = self.tracks[ti].instrument
-            audio, gain = self.cache.get(instrument, self._pitches[i], self._vels[i], self._holds[i])
+            track = self.tracks[ti]
+            audio, gain = self.cache.get(
+                track.instrument, self._pitches[i], self._vels[i], self._holds[i], track.program
+            )
             self._voices.append(_Voice(audio, starts[i], ti, gain))
         if self._cut is not None and self._cut <= b1:
             self._next = self._count
@@ -312,12 +316,19 @@ class Master:
 class Engine:
     """Sums sources block by block through the master. `render()` returns one interleaved (block, 2) block."""
 
-    def __init__(self, sample_rate: int = 44100, block: int = BLOCK, cache: VoiceCache | None = None) -> None:
+    def __init__(
+        self,
+        sample_rate: int = 44100,
+        block: int = BLOCK,
+        cache: VoiceCache | None = None,
+        *,
+        sound: Path | None = None,
+    ) -> None:
         if sample_rate not in SAMPLE_RATES:
             raise ValueError(f"sample rate must be one of {SAMPLE_RATES}")
         self.sample_rate = sample_rate
         self.block = block
-        self.cache = cache or shared_cache(sample_rate)
+        self.cache = cache or shared_cache(sample_rate, sound)
         self.master = Master(sample_rate, block)
         self.sources: list[NoteSource] = []
         self._dry = np.zeros((2, block), dtype=np.float32)
@@ -350,7 +361,7 @@ class Engine:
         for track in arrangement.tracks:
             if track.instrument == "drums":
                 for key in {(n.pitch, n.velocity // 8) for n in track.notes}:
-                    self.cache.get("drums", key[0], key[1] * 8, 0)
+                    self.cache.get("drums", key[0], key[1] * 8, 0, track.program)
 
     @property
     def idle(self) -> bool:
@@ -389,10 +400,11 @@ def blocks(
     block: int = BLOCK,
     start_beat: float = 0.0,
     end_beat: float | None = None,
+    sound: Path | None = None,
 ) -> Iterator[Audio]:
     """The whole arrangement (or a span of it) as interleaved (block, 2) float32 blocks, reverb tail and
     all; the last block is trimmed to the tail's end."""
-    engine = Engine(sample_rate, block)
+    engine = Engine(sample_rate, block, sound=sound)
     src = engine.source(arrangement, start_beat=start_beat, end_beat=end_beat)
     end = max(src.end_frame, 0)
     tail = engine.master.tail_frames
@@ -409,16 +421,18 @@ def blocks(
         yield out
 
 
-def render(arrangement: Arrangement, *, sample_rate: int = 44100) -> Audio:
+def render(arrangement: Arrangement, *, sample_rate: int = 44100, sound: Path | None = None) -> Audio:
     """The whole song in memory as (frames, 2) float32 (for tests and short clips; prefer `render_wav`)."""
-    parts = list(blocks(arrangement, sample_rate=sample_rate))
+    parts = list(blocks(arrangement, sample_rate=sample_rate, sound=sound))
     return np.concatenate(parts) if parts else np.zeros((0, 2), dtype=np.float32)
 
 
-def render_wav(arrangement: Arrangement, path: str | Path, *, sample_rate: int = 44100) -> Path:
+def render_wav(
+    arrangement: Arrangement, path: str | Path, *, sample_rate: int = 44100, sound: Path | None = None
+) -> Path:
     """Render the arrangement into a 16-bit stereo WAV, streaming block by block. Returns the path."""
     target = Path(path)
     with WavWriter(target, sample_rate) as wav:
-        for out in blocks(arrangement, sample_rate=sample_rate):
+        for out in blocks(arrangement, sample_rate=sample_rate, sound=sound):
             wav.write(out)
     return target

@@ -121,6 +121,7 @@ def run_tui(args: argparse.Namespace) -> int:
         sessions_dir=getattr(args, "sessions", None),
         model=getattr(args, "model", None),
         audio=getattr(args, "audio", None),
+        sound=getattr(args, "sound", None),
     )
     from cowriter.tui.app import CowriterApp
 

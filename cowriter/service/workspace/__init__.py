@@ -90,6 +90,7 @@ class Workspace(CoWriting, Playback, Keeping):
     sessions_dir: Path | None = None
     model_spec: str | None = None
     audio: str | None = None  # device | wav | none (None: the player decides)
+    sound: str | None = None  # --sound: a SoundFont or "builtin" (None: COWRITER_SOUND, config, built-in)
     backend: ports.Backend | None = None
     settings: Settings = field(default_factory=Settings)
     authors: list[str] = field(default_factory=list)
@@ -119,6 +120,7 @@ class Workspace(CoWriting, Playback, Keeping):
         model: str | None = None,
         audio: str | None = None,
         backend: ports.Backend | None = None,
+        sound: str | None = None,
     ) -> Workspace:
         """A workspace on a file, a session, or an empty song. Raises CowriterError when unreadable."""
         text = ""
@@ -136,6 +138,7 @@ class Workspace(CoWriting, Playback, Keeping):
             model_spec=model,
             audio=audio,
             backend=backend,
+            sound=sound,
         )
         if session:
             ws.adopt(ws.open_session(session))
@@ -261,7 +264,9 @@ class Workspace(CoWriting, Playback, Keeping):
 
         text = self.text
         settings = self.settings
-        return write_export(text, path, overwrite=overwrite, style=settings.style, bpm=settings.bpm).path
+        return write_export(
+            text, path, overwrite=overwrite, style=settings.style, bpm=settings.bpm, sound=self.sound
+        ).path
 
     def close(self) -> None:
         self.stop()

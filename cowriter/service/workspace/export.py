@@ -101,6 +101,7 @@ def write_export(
     overwrite: bool = False,
     style: str | None = None,
     bpm: float | None = None,
+    sound: str | None = None,
 ) -> Exported:
     """Write the song `text` to `path` in the format its extension names (see the module)."""
     target = check_export(path, overwrite=overwrite)
@@ -111,7 +112,7 @@ def write_export(
 
         write_text(target, body if body.endswith("\n") or not body else body + "\n")
     else:
-        _write_binary(target, _renderer(kind, text, style, bpm))
+        _write_binary(target, _renderer(kind, text, style, bpm, sound))
     return Exported(target, kind, what, target.stat().st_size)
 
 
@@ -124,7 +125,9 @@ def _as_chordpro(text: str) -> str:
     return to_chordpro(read_song(text))
 
 
-def _renderer(kind: str, text: str, style: str | None, bpm: float | None) -> Callable[[Path], object]:
+def _renderer(
+    kind: str, text: str, style: str | None, bpm: float | None, sound: str | None = None
+) -> Callable[[Path], object]:
     """A function writing the song as `kind` to a path (the arrangement made first: its errors come
     before any file is touched)."""
     from cowriter.core.arrange import ArrangeError, arrange
@@ -143,9 +146,11 @@ def _renderer(kind: str, text: str, style: str | None, bpm: float | None) -> Cal
         from cowriter.render.midi import write_midi
 
         return lambda out: write_midi(arrangement, out)
+    from cowriter.render.sounds import resolve
     from cowriter.render.synth import render_wav
 
-    return lambda out: render_wav(arrangement, out)
+    chosen = resolve(sound).path
+    return lambda out: render_wav(arrangement, out, sound=chosen)
 
 
 def _cannot_write(target: Path, exc: OSError) -> CowriterError:

@@ -54,6 +54,7 @@ class Playback:
 
     text: str
     audio: str | None
+    sound: str | None
     settings: Settings
     _player: ports.Player | None
     _file_player: ports.Player | None = None  # the last player that wrote a file
@@ -98,6 +99,7 @@ class Playback:
             bar=bar,
             until_bar=until_bar,
             audio=self.audio,
+            sound=self.sound,
             on_position=moved if on_position else None,
             wav_path=None if self.audio_label == "off" else self._wav_for(source, section, bar, until_bar),
         )

@@ -130,6 +130,7 @@ def start_player(
     loop: bool,
     audio: str | None,
     on_position: OnPosition | None,
+    sound: str | None = None,
     wav_path: Path | None = None,
     bar: int | None = None,
     until_bar: int | None = None,
@@ -141,12 +142,14 @@ def start_player(
     from cowriter.render.audio import NullOutput, decide_route, open_output
     from cowriter.render.player import Player as RenderPlayer
     from cowriter.render.player import Position
+    from cowriter.render.sounds import resolve
 
     try:
         arrangement = arrange(song, style=style, bpm=bpm, seed=0)
         timed = timeline(song)
     except ArrangeError as exc:
         raise CowriterError(f"cannot play: {exc}") from exc
+    chosen = resolve(sound).path  # a SoundFont that is not there says so before any output opens
     try:
         if decide_route(audio).kind == "none":
             output: Any = NullOutput(clocked=True)
@@ -159,7 +162,7 @@ def start_player(
         if on_position is not None:
             on_position(pos.bar, pos.beat, pos.line)
 
-    player = RenderPlayer(arrangement, output, timeline=timed, on_position=moved)
+    player = RenderPlayer(arrangement, output, timeline=timed, on_position=moved, sound=chosen)
     try:
         player.start(bar, section=section, loop=loop, until_bar=until_bar)
     except KeyError as exc:
