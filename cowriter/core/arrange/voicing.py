@@ -123,14 +123,27 @@ def _playable(frets: tuple[int | None, ...]) -> bool:
 @lru_cache(maxsize=1024)
 def guitar_shape(root: int, intervals: tuple[int, ...], bass: int | None = None) -> tuple[int | None, ...]:
     """A playable six-string shape for the chord: only chord tones, essential tones present, the bass
-    (the slash note, else the root) lowest, strings muted only below it. Open and low shapes win."""
+    (the slash note, else the root) lowest, strings muted only below it. Open and low shapes win. A chord
+    no hand can hold whole (a 7alt) keeps fewer tones: its three most needed, then its 3rd and 7th."""
     tones = {(root + i) % 12 for i in intervals}
     low_pc = root % 12 if bass is None else bass % 12
     tones.add(low_pc)
     essential = {(root + i) % 12 for i in intervals if i % 12 not in (7,)} | {low_pc}
     if len(essential) > 5:  # big extended chords: keep the guide tones and the top colour
-        kept = choose_tones(root, intervals, 4)
-        essential = set(kept) | {low_pc}
+        essential = set(choose_tones(root, intervals, 4)) | {low_pc}
+    for size in (0, 3, 2):
+        needed = essential if not size else set(choose_tones(root, intervals, size)) | {low_pc}
+        shape = _search(frozenset(tones), low_pc, frozenset(needed))
+        if shape is not None:
+            return shape
+    # nothing playable: the bass note with its fifth (or its octave) on the low strings
+    fret = (low_pc - GUITAR_TUNING[0]) % 12
+    if (low_pc + 7) % 12 in tones:
+        return (fret, fret + 2, None, None, None, None)
+    return (fret, None, fret + 2, None, None, None)
+
+
+def _search(tones: frozenset[int], low_pc: int, essential: frozenset[int]) -> tuple[int | None, ...] | None:
     best: tuple[float, tuple[int | None, ...]] | None = None
     for position in range(0, 11):
         window = range(max(1, position), position + 4)
@@ -145,13 +158,10 @@ def guitar_shape(root: int, intervals: tuple[int, ...], bass: int | None = None)
             score = _score(frets, low_pc, essential)
             if score is not None and (best is None or score < best[0]):
                 best = (score, frets)
-    if best is None:  # nothing playable: a power-chord-like root and fifth on the low strings
-        fret = (low_pc - GUITAR_TUNING[0]) % 12
-        return (fret, fret + 2, None, None, None, None)
-    return best[1]
+    return None if best is None else best[1]
 
 
-def _score(frets: tuple[int | None, ...], low_pc: int, essential: set[int]) -> float | None:
+def _score(frets: tuple[int | None, ...], low_pc: int, essential: frozenset[int]) -> float | None:
     sounded = [i for i, f in enumerate(frets) if f is not None]
     if len(sounded) < 4:
         return None
