@@ -66,11 +66,7 @@ def sounding_hits(
 
 def changes_in(bar: Bar, changes: Changes, stop: float) -> list[Change]:
     """The sounding changes that start inside the bar, before `stop`."""
-    return [
-        c
-        for c in changes.items
-        if bar.start - 1e-6 <= c.start < min(bar.end, stop) - 1e-6 and not c.harmony.silent
-    ]
+    return [c for c in changes.starting(bar.start, min(bar.end, stop)) if not c.harmony.silent]
 
 
 def bass_hits(style: Style, bar: Bar, changes: Changes, stop: float, lift: float = 1.0) -> list[BassHit]:

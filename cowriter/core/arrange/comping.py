@@ -8,6 +8,7 @@ high to low); arpeggios break the voicing over a low root. Only chord tones soun
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from cowriter.core.arrange.bars import Bar
 from cowriter.core.arrange.bass import changes_in, place, sounding_hits
@@ -148,15 +149,17 @@ def roll(pitches: tuple[int, ...], at: float, end: float, velocity: int, bar: Ba
 
 
 def strum(chord: Harmony, at: float, end: float, stroke: str, velocity: int, bar: Bar) -> list[Note]:
-    pitches = shape_pitches(guitar_shape(chord.root, chord.intervals, chord.bass))
+    """A guitar stroke: down strokes low to high over every string of the shape, up strokes high to low
+    over the top four."""
+    pitches = _strings(chord.root, chord.intervals, chord.bass)
     if stroke in "Uu":
         pitches = tuple(reversed(pitches[-4:]))
-    notes = []
-    for i, pitch in enumerate(pitches):
-        start = at + bar.beats_of(i * STRUM_STEP)
-        if start < end - 1e-6:
-            notes.append(Note(round(start, 6), round(end - start, 6), pitch, max(1, velocity - 2 * i)))
-    return notes
+    return roll(pitches, at, end, velocity, bar)
+
+
+@lru_cache(maxsize=1024)
+def _strings(root: int, intervals: tuple[int, ...], bass: int) -> tuple[int, ...]:
+    return shape_pitches(guitar_shape(root, intervals, bass))
 
 
 def pad_notes(changes: Changes, stop: float) -> list[Note]:

@@ -63,10 +63,15 @@ def metric_weight(bar: Bar, beat: float) -> float:
     return 0.0
 
 
+_BEND = math.log(0.5) / math.log(PEAK)
+_STEPS = 1024
+_ARC = tuple(math.sin(math.pi * (i / _STEPS) ** _BEND) for i in range(_STEPS + 1))
+
+
 def arc(x: float) -> float:
-    """0 at a phrase's start and end, 1 at PEAK: a sine bent so its top comes past the middle."""
-    x = min(1.0, max(0.0, x))
-    return math.sin(math.pi * x ** (math.log(0.5) / math.log(PEAK)))
+    """0 at a phrase's start and end, 1 at PEAK: a sine bent so its top comes past the middle (read
+    from a table of 1,024 steps: a velocity moves by whole steps, the table is finer than that)."""
+    return _ARC[round(min(1.0, max(0.0, x)) * _STEPS)]
 
 
 def band_phrases(timeline: Timeline) -> list[tuple[float, float]]:
@@ -120,19 +125,22 @@ def shape(
     for note in notes:
         groups.setdefault(bisect_right(heads, note.start + 1e-6) - 1, []).append(note)
     out: list[Note] = []
+    accent = feel.accent if bars else 0.0
     for index, group in groups.items():
         start, end = phrases[index] if index >= 0 else (group[0].start, group[-1].start + group[-1].duration)
-        length = max(end - start, 1e-6)
+        scale = _STEPS / max(end - start, 1e-6)
         mean_pitch = sum(n.pitch for n in group) / len(group)
-        last = max(n.start for n in group)
+        last = max(n.start for n in group) if feel.ending and len(group) > 1 else None
         for note in group:
-            move = feel.arc * (arc((note.start - start) / length) - 0.5)
-            if feel.accent and bars:
+            step = round((note.start - start) * scale)
+            move = feel.arc * (_ARC[0 if step < 0 else _STEPS if step > _STEPS else step] - 0.5)
+            if accent:
                 bar = bars[max(0, bisect_right(starts, note.start + 1e-6) - 1)]
-                move += feel.accent * (metric_weight(bar, note.start - bar.start) - _AVERAGE_WEIGHT)
-            move += max(-4.0, min(4.0, feel.contour * (note.pitch - mean_pitch)))
-            if feel.ending and len(group) > 1 and note.start == last:
+                move += accent * (metric_weight(bar, note.start - bar.start) - _AVERAGE_WEIGHT)
+            if feel.contour:
+                move += max(-4.0, min(4.0, feel.contour * (note.pitch - mean_pitch)))
+            if note.start == last:
                 move -= feel.ending
-            velocity = max(1, min(127, round(note.velocity + move)))
-            out.append(Note(note.start, note.duration, note.pitch, velocity))
+            velocity = round(note.velocity + move)
+            out.append(Note(note.start, note.duration, note.pitch, 1 if velocity < 1 else min(127, velocity)))
     return out

@@ -7,7 +7,7 @@ rejects is treated as silence (the band stops) rather than guessed at; `unknown`
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -102,9 +102,6 @@ class Changes:
         i = self.index_at(beat)
         return None if i is None else self.items[i]
 
-    def next_after(self, beat: float) -> Change | None:
-        """The change after the one sounding at `beat` (None at the end)."""
-        i = self.index_at(beat)
-        if i is None or i + 1 >= len(self.items):
-            return None
-        return self.items[i + 1]
+    def starting(self, start: float, end: float) -> tuple[Change, ...]:
+        """The changes that start in [start, end)."""
+        return self.items[bisect_left(self._starts, start - 1e-6) : bisect_left(self._starts, end - 1e-6)]
