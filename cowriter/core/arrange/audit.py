@@ -29,7 +29,7 @@ from cowriter.core.timeline import ChordSpan, Meter, MeterChange, Timeline
 
 __all__ = ["Audit", "Miss", "audit", "in_meter"]
 
-HEARD = 0.06  # beats a note must sound inside a span to count there (humanised timing moves up to ~0.03)
+HEARD = 0.04  # beats a note must sound inside a span to count there (humanised timing moves up to ~0.03)
 ON_TIME = 0.06  # beats either side of a change within which a bass note is struck on it
 EARLY = 0.5  # quarter notes: how early an anticipation may be struck
 APPROACH = 2  # semitones: how far an approach note may sit from the note it leads to
@@ -192,7 +192,7 @@ def audit(timeline: Timeline, arrangement: Arrangement, offset: float | None = N
             on_change += miss is None
             misses.extend([miss] if miss else [])
         after = next((c for c in chords[i + 1 :] if c is None or _changed(chord, c)), None)
-        misses.extend(_wrong_notes(chord, after, comping, bass, meter))
+        misses.extend(_wrong_notes(chord, previous, after, comping, bass, meter))
         previous = chord
     return Audit(checked, heard, changes, on_change, tuple(misses))
 
@@ -235,19 +235,25 @@ def _bass_at_change(chord: _Chord, bass: _Notes, meter: Meter) -> Miss | None:
 
 
 def _wrong_notes(
-    chord: _Chord, after: _Chord | None, comping: _Notes, bass: _Notes, meter: Meter
+    chord: _Chord, before: _Chord | None, after: _Chord | None, comping: _Notes, bass: _Notes, meter: Meter
 ) -> list[Miss]:
     """Notes struck inside the span that are not the chord's: comping never; the bass only as a step into
-    the next change's bass note (struck on that change) or an early strike of it."""
+    the next change's bass note (struck on that change) or an early strike of it. A note struck within
+    ON_TIME before the change may be the chord before's (its timing was humanised, or a strum's tail)."""
     start, end = chord.start - ON_TIME, chord.end - ON_TIME
+
+    def fits(note: Note) -> bool:
+        pc = note.pitch % 12
+        return pc in chord.tones or (before is not None and note.start < chord.start and pc in before.tones)
+
     out = [
         _miss(chord, "wrong note", f"{_name(n.pitch)} in the comping")
         for n in comping.struck(start, end)
-        if n.pitch % 12 not in chord.tones
+        if not fits(n)
     ]
     early = EARLY * meter.unit / 4.0
     for note in bass.struck(start, end):
-        if note.pitch % 12 in chord.tones:
+        if fits(note):
             continue
         if (
             after is not None

@@ -139,11 +139,13 @@ def arpeggio_notes(state: CompState, change: Change, strokes: int) -> tuple[int,
 
 
 def roll(pitches: tuple[int, ...], at: float, end: float, velocity: int, bar: Bar) -> list[Note]:
-    """Every pitch struck low to high a strum's step apart, held to `end`."""
+    """Every pitch struck low to high a strum's step apart, held to `end`; strings the stroke would reach
+    less than a step before `end` are not struck (a stroke cut short by the next chord)."""
     out = []
+    step = bar.beats_of(STRUM_STEP)
     for i, pitch in enumerate(pitches):
-        start = at + bar.beats_of(i * STRUM_STEP)
-        if start < end - 1e-6:
+        start = at + i * step
+        if start < end - step:
             out.append(Note(round(start, 6), round(end - start, 6), pitch, max(1, velocity - 2 * i)))
     return out
 
