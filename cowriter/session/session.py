@@ -215,12 +215,14 @@ class Session:
         prompt: str | None = None,
         *,
         carry: bool = False,
+        created: str | None = None,
     ) -> Version:
         """Record `text` as the next version (child of `parent`, by default the current version), crediting
         the changed lines to `author` ("human" or "model:NAME", with the `prompt` behind a model's text).
         With `carry`, `text` restates the parent line for line (a transposition: chords and ABC notes moved,
         nothing written) and every line and chord keeps its credit (`credits.carry_credits`; a different
-        number of lines is refused). The new version becomes current. When this returns, the version and
+        number of lines is refused). `created`: when the edit was made (ISO 8601, UTC; by default now), for
+        a version recorded after the fact. The new version becomes current. When this returns, the version and
         its credits are durable in the database; `song.cho` is replaced atomically a few ms later in the
         background (see `flush`)."""
         check_author(author)
@@ -230,7 +232,7 @@ class Session:
             old_text, old_credits = self._text_and_credits(base.id)
             lines = split_lines(text)
             sha = sha256_text(text)
-            created = files.now_iso()
+            created = created or files.now_iso()
             conn = self._conn
             staged = self._stager().submit(files.stage, self.song_path, text.encode("utf-8"))
             conn.execute("BEGIN IMMEDIATE")

@@ -28,11 +28,11 @@ from cowriter.service.workspace.diff import (
     Proposal,
     apply_changes,
     carry_authors,
-    diff_changes,
+    moved_lines,
 )
 from cowriter.service.workspace.model import CoWriting
 from cowriter.service.workspace.playback import Playback, PlayPosition, Settings, SoundFile
-from cowriter.service.workspace.store import HUMAN, Keeping, SessionOpened, file_session
+from cowriter.service.workspace.store import HUMAN, Keeping, SessionOpened, Step, file_session
 
 if TYPE_CHECKING:  # the song model loads with the first check, after the editor's first frame
     from cowriter.core.song import Song
@@ -101,7 +101,7 @@ class Workspace(CoWriting, Playback, Keeping):
     _session: Session | None = field(default=None, repr=False)
     _save_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-    _transposed: list[tuple[str, str]] = field(default_factory=list, repr=False)  # (before, after), unsaved
+    _steps: list[Step] = field(default_factory=list, repr=False)  # the writer's acts, not yet in the session
 
     def __post_init__(self) -> None:
         if not self.authors:
@@ -181,15 +181,42 @@ class Workspace(CoWriting, Playback, Keeping):
 
     # -- proposals ---------------------------------------------------------------------------------------
 
+    def follow(self, proposal: Proposal) -> Proposal | None:
+        """`proposal` carried onto the song as it is now: moved to the song's key when the writer
+        transposed since the model saw it (the model's chords go to the new key too), then merged with
+        what the writer typed meanwhile (`Proposal.rebase`: a three-way merge, conflicts marked). None:
+        it cannot follow the song to its new key (its song or its lines do not transpose)."""
+        moved: Proposal | None = proposal
+        delta = self.settings.transpose - proposal.transpose
+        if delta:
+            moved = self.transposed_proposal(proposal, delta)
+        if moved is None:
+            return None
+        return moved.rebase(self._merge_target(moved))
+
+    def _merge_target(self, proposal: Proposal) -> str:
+        """The text a proposal's changes apply to: the song, or (for a proposal made on the ChordPro form
+        of a chords-over-lyrics page) the page as ChordPro."""
+        if proposal.as_chordpro and self.text.strip() and not ports.is_chordpro(self.text):
+            return ports.as_chordpro(self.text)
+        return self.text
+
     def accept(self, proposal: Proposal, change_ids: Sequence[int] | None = None) -> Proposal:
-        """Put the chosen changes (all when None) into the song, crediting the lines they bring to the
-        model. Returns what is left of the proposal to decide, on the new text."""
-        chosen = [c for c in proposal.changes if change_ids is None or c.id in change_ids]
-        if proposal.base != self.text:  # the writer typed meanwhile: follow the text
-            wanted = [(c.old, c.new) for c in chosen]
-            proposal = proposal.rebase(self.text)
-            chosen = [c for c in proposal.changes if (c.old, c.new) in wanted]
-        ids = [c.id for c in chosen]
+        """Put the chosen changes into the song, crediting the lines they bring to the model; None takes
+        every change that touches no line the writer changed since the model saw it (conflicts go in only
+        when chosen by id). The proposal is carried onto the text as it is now first (`follow`). Returns
+        what is left of the proposal to decide, on the new text. Raises CowriterError when the proposal
+        cannot follow the song to its new key."""
+        followed = self.follow(proposal)
+        if followed is None:
+            raise CowriterError("the proposal could not move to the song's new key", hint="F2 asks again")
+        proposal = followed
+        if change_ids is None:
+            ids = list(proposal.clean_ids())
+        else:
+            ids = [c.id for c in proposal.changes if c.id in change_ids]
+        if ids and proposal.base != self.text:  # a page in chords over lyrics: the writer's ChordPro first
+            self.convert_page(proposal.base)
         text, authored = apply_changes(self.text, proposal.changes, set(ids))
         self.set_text(text, author=HUMAN)
         author = f"model:{proposal.model}"
@@ -200,10 +227,17 @@ class Workspace(CoWriting, Playback, Keeping):
 
     def reject(self, proposal: Proposal, change_ids: Sequence[int] | None = None) -> Proposal:
         """Drop the chosen changes (all when None); the song is untouched. Returns what is left."""
-        if proposal.base != self.text:
-            proposal = proposal.rebase(self.text)
+        proposal = self.follow(proposal) or replace(proposal, changes=(), alternatives=())
         ids = [c.id for c in proposal.changes] if change_ids is None else list(change_ids)
         return proposal.without(dropped=ids)
+
+    def convert_page(self, chordpro: str) -> None:
+        """The writer's chords-over-lyrics page becomes its ChordPro form `chordpro`: the writer's act (a
+        proposal made on the ChordPro form is being accepted), credited as the writer's edit and kept as a
+        version of its own (see `Keeping.save_text`)."""
+        before = self.text
+        self.set_text(chordpro, author=HUMAN)
+        self.step(before, chordpro, "converted to ChordPro")
 
     # -- transport ---------------------------------------------------------------------------------------
 
@@ -217,18 +251,19 @@ class Workspace(CoWriting, Playback, Keeping):
 
     def transposed_proposal(self, proposal: Proposal, semitones: int) -> Proposal | None:
         """`proposal` moved by `semitones` along with its song (both spelled for the new key), or None
-        when it cannot follow (its song or its lines do not parse). Changes nothing; safe from a worker."""
-        if proposal.alternatives:
-            return None
+        when it cannot follow (its song or its lines do not parse, or do not transpose line for line).
+        Each change keeps its id and whether it is a conflict. Changes nothing; safe from a worker."""
         try:
             base = self.transposed(semitones, proposal.base)
             text = self.transposed(semitones, proposal.text)
-        except CowriterError:
+            alternatives = tuple(
+                replace(alt, text=self.transposed(semitones, proposal.choose(i).text).split("\n")[
+                    proposal.line or 0])
+                for i, alt in enumerate(proposal.alternatives)
+            )
+        except (CowriterError, IndexError):
             return None
-        changes = diff_changes(base, text)
-        if len(changes) != len(proposal.changes):  # the transposition is not line for line
-            return None
-        return replace(proposal, base=base, text=text, changes=changes)
+        return moved_lines(proposal, base, text, alternatives, semitones)
 
     def replace_text(self, text: str) -> None:
         """New text from a tool that changes chords, not words (transposition): credits stay with the
@@ -239,8 +274,7 @@ class Workspace(CoWriting, Playback, Keeping):
         if len(self.lines) == len(authors):
             self.authors = authors
             if text != before:
-                with self._lock:
-                    self._transposed.append((before, text))
+                self.step(before, text, "transposed", carry=True)
 
     def transpose(self, semitones: int) -> str:
         new = self.transposed(semitones)

@@ -15,9 +15,11 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
 
 from cowriter.service.workspace.frames import Frames, apply_all, balanced, section_directive
+from cowriter.service.workspace.merge import Edits, carry
 
 __all__ = [
-    "Alternative", "Change", "Proposal", "apply_changes", "carry_authors", "diff_changes", "section_at",
+    "Alternative", "Change", "Proposal", "apply_changes", "carry_authors", "diff_changes", "moved_lines",
+    "section_at",
 ]
 
 
@@ -28,6 +30,9 @@ class Change:
     old: tuple[str, ...]
     new: tuple[str, ...]
     section: str = ""  # the section the change falls in ("" before any section)
+    # the writer changed these lines too since the model saw them: `old` is the writer's lines as they are
+    # now, `new` the model's; accepting takes the model's, rejecting keeps the writer's (`merge`)
+    conflict: bool = False
 
     @property
     def kind(self) -> str:
@@ -60,6 +65,10 @@ class Proposal:
     errors: tuple[str, ...] = ()
     alternatives: tuple[Alternative, ...] = ()
     line: int | None = None  # for alternatives: the 0-based line they replace
+    transpose: int = 0  # the song's transposition (`Settings.transpose`) when the model saw it
+    # the writer's page was chords over lyrics: the proposal is on its ChordPro form, which accepting
+    # makes the song's first (as the writer's own version; see `Workspace.accept`)
+    as_chordpro: bool = False
 
     @property
     def sections(self) -> tuple[str, ...]:
@@ -82,35 +91,47 @@ class Proposal:
         setting it apart): they go in with the section's lines, never on their own."""
         return Frames(self.base, self.changes).section_frames
 
+    @property
+    def conflicts(self) -> frozenset[int]:
+        """The changes to lines the writer changed too (`Change.conflict`)."""
+        return frozenset(c.id for c in self.changes if c.conflict)
+
+    def clean_ids(self, ids: Collection[int] | None = None) -> tuple[int, ...]:
+        """Of `ids` (all when None), those that go in without touching a line the writer changed since
+        the model saw it: no conflict, and no frame that comes with them in conflict. What "accept all"
+        and "accept section" take; a conflict goes in only when picked on its own."""
+        conflicts = self.conflicts
+        chosen = [c.id for c in self.changes if (ids is None or c.id in ids) and c.id not in conflicts]
+        if not conflicts:
+            return tuple(chosen)
+        return tuple(i for i in chosen if not self.closure({i}) & conflicts)
+
     def rebase(self, base: str) -> Proposal:
-        """The same changes on a newer base (the writer kept typing): each change moves with the text
-        around it; a change whose lines the writer edited meanwhile is dropped."""
+        """The proposal carried onto a newer text (the writer kept typing): a three-way merge
+        (`workspace.merge`). Changes to lines the writer left alone move with the text; new lines go
+        where the model put them; a line both changed becomes a conflict; a change the writer already
+        made leaves. Change ids stay the same."""
         if base == self.base:
             return self
         old = self.base.split("\n") if self.base else []
         new = base.split("\n") if base else []
-        blocks = difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_matching_blocks()
-        moved: dict[int, Change] = {}
-        for c in self.changes:
-            end = c.start + len(c.old)
-            for a, b, size in blocks:
-                inside = a <= c.start and end <= a + size if c.old else a <= c.start <= a + size
-                if inside and (size or not c.old):
-                    moved[c.id] = replace(c, start=c.start - a + b)
-                    break
-        # a frame goes whole or not at all, and the lines that needed a frame now gone go with it
-        lost = Frames(self.base, self.changes).drop({c.id for c in self.changes if c.id not in moved})
-        kept = [c for c in self.changes if c.id in moved and c.id not in lost]
-        changes = tuple(replace(moved[c.id], id=i) for i, c in enumerate(kept))
+        edits = Edits(old, new)
+        changes = tuple(carry(self.changes, edits))
         text, _ = _apply(base, changes, {c.id for c in changes})
         if not balanced(text) and balanced(base):
             # repeated lines can move a change onto a twin of its line, pairing frames that were not
             # pairs: the song's own frames stay then, and the lines that needed the proposal's go too
             frames = Frames(base, changes)
             gone = frames.drop(frames.structural)
-            changes = tuple(replace(c, id=i) for i, c in enumerate(c for c in changes if c.id not in gone))
+            changes = tuple(c for c in changes if c.id not in gone)
             text, _ = _apply(base, changes, {c.id for c in changes})
-        return replace(self, base=base, text=text, changes=changes)
+        line, alternatives = self.line, self.alternatives
+        if line is not None:
+            kind, at = edits.image[line] if line < len(old) else ("gone", 0)
+            line = None if kind == "gone" else at
+            if line is None:  # the line they were for is gone
+                alternatives, changes, text = (), (), base
+        return replace(self, base=base, text=text, changes=changes, line=line, alternatives=alternatives)
 
     def without(self, applied: Collection[int] = (), dropped: Collection[int] = ()) -> Proposal:
         """What is left to decide once `applied` are in the song and `dropped` are rejected (with the
@@ -239,6 +260,36 @@ def diff_changes(old_text: str, new_text: str) -> tuple[Change, ...]:
                 near = [w for w in words if w < j][-1:] or after or [j]
             add(i2, (), (new[j],), section_at(new, near[0]))
     return tuple(out)
+
+
+def moved_lines(
+    proposal: Proposal, base: str, text: str, alternatives: tuple[Alternative, ...], semitones: int
+) -> Proposal | None:
+    """`proposal` on `base` and `text`, the same song and proposal restated line for line (transposed by
+    `semitones`): each change keeps its id, place and kind, its lines taken from them. None when they are
+    not line for line."""
+    old_base = proposal.base.split("\n") if proposal.base else []
+    new_base = base.split("\n") if base else []
+    new_text = text.split("\n") if text else []
+    _, nodes = apply_all(old_base, proposal.changes)
+    if len(old_base) != len(new_base) or len(nodes) != len(new_text):
+        return None
+    brought: dict[int, list[int]] = {}
+    for k, (kind, cid) in enumerate(nodes):
+        if kind == "c":
+            brought.setdefault(cid, []).append(k)
+    changes = tuple(
+        replace(
+            c,
+            old=tuple(new_base[c.start : c.start + len(c.old)]),
+            new=tuple(new_text[k] for k in brought.get(c.id, ())),
+        )
+        for c in proposal.changes
+    )
+    return replace(
+        proposal, base=base, text=text, changes=changes, alternatives=alternatives,
+        transpose=proposal.transpose + semitones,
+    )
 
 
 def apply_changes(

@@ -20,15 +20,18 @@ if TYPE_CHECKING:
     from cowriter.core.timeline import MeterChange
     from cowriter.service.cowrite import CoWriter
     from cowriter.service.workspace.melody import MelodySketch
+    from cowriter.service.workspace.playback import Settings
     from cowriter.session import Session
 
 HISTORY = 12  # chat turns sent back to the model with each request
+Seen = tuple[str, int]  # the song's text and its transposition when the writer asked (`CoWriting.seen`)
 
 
 class CoWriting:
     """Asking the model about the song (the fields are the workspace's)."""
 
     text: str
+    settings: Settings
     model_spec: str | None
     backend: ports.Backend | None
     history: list[Message]
@@ -88,25 +91,38 @@ class CoWriting:
         on_token: Callable[[str], None] | None = None,
         cancel: threading.Event | None = None,
         task: str | None = None,
+        seen: Seen | None = None,
     ) -> Proposal:
-        """Ask the model; stream its tokens to `on_token`; return the proposal as changes to the song.
+        """Ask the model; stream its tokens to `on_token`; return the proposal as changes to the song as
+        the model saw it (`seen`, taken when the writer asked; by default the song now): `follow` and
+        `accept` carry it onto the song as it is by then.
 
         Nothing in the song changes until `accept`. Raises CowriterError (no model, cancelled, a reply
         that could not be used even after a retry)."""
+        text, transpose = seen if seen is not None else self.seen()
         result = self._cowriter().propose(
-            prompt, self.text, task=task, history=tuple(self.history), on_token=on_token, cancel=cancel
+            prompt, text, task=task, history=tuple(self.history), on_token=on_token, cancel=cancel
         )
         self._remember(prompt, result.text)
+        # a chords-over-lyrics page is read (and answered) as ChordPro: the proposal is on that form, so
+        # it holds the lines asked for and nothing else; turning the page into ChordPro stays the writer's
         return Proposal(
             prompt=prompt,
             reply=result.text,
             chordpro=result.chordpro,
-            base=self.text,
+            base=result.base,
             text=result.song,
-            changes=diff_changes(self.text, result.song),
+            changes=diff_changes(result.base, result.song),
             model=result.model,
             errors=tuple(f.message if hasattr(f, "message") else str(f) for f in result.flags),
+            transpose=transpose,
+            as_chordpro=result.base != text,
         )
+
+    def seen(self) -> Seen:
+        """The song as the model will see it: its text and its transposition (take it when the writer
+        asks, on the thread that edits the song)."""
+        return self.text, self.settings.transpose
 
     def alternatives(
         self,
@@ -115,24 +131,26 @@ class CoWriting:
         *,
         on_token: Callable[[str], None] | None = None,
         cancel: threading.Event | None = None,
+        seen: Seen | None = None,
     ) -> Proposal:
-        """Other versions of line `index` (0-based), each with its syllable fit against the original."""
-        lines = self.lines
+        """Other versions of line `index` (0-based) of the song as the writer had it when asking (`seen`;
+        by default now), each with its syllable fit against the original."""
+        song, transpose = seen if seen is not None else self.seen()
+        lines = song.split("\n") if song else []
         words = lyric_words(lines[index]) if 0 <= index < len(lines) else ""
         if not words:
             raise CowriterError("put the cursor on a lyric line to ask for alternatives")
         prompt = f"{count} alternatives for line {index + 1}"  # the editor's line (cowrite_craft.line_at)
-        result = self._cowriter().propose(
-            prompt, self.text, task="alternatives", on_token=on_token, cancel=cancel
-        )
+        result = self._cowriter().propose(prompt, song, task="alternatives", on_token=on_token, cancel=cancel)
+        self._remember(f"other versions of line {index + 1}", result.text)  # as the chat shows the request
         target = ports.syllables(words)
         # never a line the song already has (the original included), nor the same words twice
-        seen = {same_words(line) for line in lines} - {""}
+        known = {same_words(line) for line in lines} - {""}
         alts: list[Alternative] = []
         for text in result.alternatives:
             key = same_words(text)
-            if key and key not in seen:
-                seen.add(key)
+            if key and key not in known:
+                known.add(key)
                 alts.append(Alternative(text, ports.syllables(lyric_words(text)), target))
         if not alts:
             raise CowriterError("the model gave no usable alternative", hint="try again or rephrase")
@@ -140,12 +158,13 @@ class CoWriting:
             prompt=prompt,
             reply=result.text,
             chordpro=result.chordpro,
-            base=self.text,
-            text=self.text,
+            base=song,
+            text=song,
             changes=(),
             model=result.model,
             alternatives=tuple(alts),
             line=index,
+            transpose=transpose,
         )
         return proposal.choose(0)
 

@@ -54,6 +54,21 @@ def parse(text: str) -> tuple[Song, tuple[Diagnostic, ...]]:
     return song, tuple(song.diagnostics)
 
 
+def is_chordpro(text: str) -> bool:
+    """Whether the text reads as ChordPro (else chords over lyrics)."""
+    from cowriter.core.sheet import is_chordpro as reads_as_chordpro
+
+    return reads_as_chordpro(text)
+
+
+def as_chordpro(text: str) -> str:
+    """A chords-over-lyrics page as ChordPro (what the co-writer reads and answers in)."""
+    from cowriter.core.format import to_chordpro
+
+    song, _ = parse(text)
+    return to_chordpro(song)
+
+
 def bars(song: Song | None) -> int:
     if song is None:
         return 0
@@ -259,6 +274,13 @@ def free_session_name(stem: str, folder: Path | None) -> str:
         n += 1
         name = f"{stem}-{n}"
     return name
+
+
+def now_iso() -> str:
+    """Now, as the session store writes a version's time."""
+    from cowriter.session.files import now_iso as stamp
+
+    return stamp()
 
 
 def save_session(

@@ -27,6 +27,19 @@ HUMAN = "human"
 
 
 @dataclass(frozen=True, slots=True)
+class Step:
+    """One of the writer's acts that is a version of its own in the session (a transposition, a page
+    converted to ChordPro): the text before it, after it, and when it was done. `carry`: every line and
+    chord keeps its credit (a transposition is not authorship)."""
+
+    before: str
+    after: str
+    message: str
+    carry: bool = False
+    created: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class SessionOpened:
     """A session opened for a song (`Workspace.open_session`), ready to be adopted."""
 
@@ -62,7 +75,7 @@ class Keeping:
     _session: Session | None
     _save_lock: threading.Lock
     _lock: threading.Lock
-    _transposed: list[tuple[str, str]]
+    _steps: list[Step]
 
     if TYPE_CHECKING:
 
@@ -140,7 +153,7 @@ class Keeping:
         where: list[str] = []
         with self._save_lock:
             if self._session is not None and not self.read_only:
-                self._record_transpositions(text)
+                self._record_steps(text)
                 ports.save_session(self._session, text, HUMAN, message or "edits")
                 where.append(f"session {self.session_name}")
             if self.path is not None:
@@ -151,24 +164,33 @@ class Keeping:
         self.saved_text = text
         return ", ".join(where)
 
-    def _record_transpositions(self, text: str) -> None:
-        """Record the transpositions made since the last save, each as the writer's text before it and the
-        transposed text with credits carried (a transposition is not authorship). A snapshot `text` taken
-        just before a transposition leaves it for the next save."""
+    def step(self, before: str, after: str, message: str, *, carry: bool = False) -> None:
+        """Keep one of the writer's acts (from `before` to `after`, now) for the session's next save, as a
+        version of its own with the time it was done."""
         with self._lock:
-            if not self._transposed or text == self._transposed[0][0]:
-                return
-            pending, self._transposed = self._transposed, []
+            self._steps.append(Step(before, after, message, carry, ports.now_iso()))
+
+    def _record_steps(self, text: str) -> None:
+        """Record the writer's acts done before the song was `text`, each as the text before it (the
+        writer's edits) and the text after it, at the time it was done. Acts done from `text` on (a
+        snapshot taken just before them) wait for the next save."""
+        with self._lock:
+            upto = next((k for k, step in enumerate(self._steps) if step.before == text), len(self._steps))
+            pending, self._steps = self._steps[:upto], self._steps[upto:]
+        if not pending:
+            return
         session = self._session
         assert session is not None
-        for before, after in pending:
-            ports.save_session(session, before, HUMAN, "edits")
-            if after == session.text():
+        for step in pending:
+            ports.save_session(session, step.before, HUMAN, "edits")
+            if step.after == session.text():
                 continue
             try:
-                session.save_version(after, HUMAN, message="transposed", carry=True)
+                session.save_version(
+                    step.after, HUMAN, message=step.message, carry=step.carry, created=step.created or None
+                )
             except CowriterError:  # not line for line after all: an ordinary version
-                ports.save_session(session, after, HUMAN, "edits")
+                ports.save_session(session, step.after, HUMAN, step.message)
 
     @property
     def cursor(self) -> tuple[int, int]:
@@ -192,6 +214,7 @@ class Keeping:
         if self._session is None or self.read_only:
             return
         with self._save_lock:
-            self._record_transpositions(before)
+            self._record_steps(before)
             ports.save_session(self._session, before, HUMAN, "edits")
+            self._record_steps(after)  # the writer's own act within the accept (a page made ChordPro)
             ports.save_session(self._session, after, f"model:{model}", "accepted proposal", prompt)

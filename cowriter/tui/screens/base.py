@@ -32,6 +32,7 @@ class SongScreen(Screen[None]):
         super().__init__()
         self.ws = workspace
         self.proposal: Proposal | None = None
+        self.waiting: list[Proposal] = []  # proposals ready behind the open one, oldest first
         self._request = 0
         self._last_prompt = ""
         self._cancel: threading.Event | None = None

@@ -78,6 +78,7 @@ class CoWritingActions(MelodyActions):
         self.chat.begin_reply()
         self.status.model_state = "thinking"
         ws = self.ws
+        seen = ws.seen()  # the song the model reads: its answer is merged onto the song as it is by then
         pieces: list[str] = []
 
         def on_token(piece: str) -> None:
@@ -88,9 +89,9 @@ class CoWritingActions(MelodyActions):
             lower_priority()  # the model's threads start from here and inherit it: typing stays quick
             try:
                 if line is None:
-                    proposal = ws.propose(prompt, on_token=on_token, cancel=cancel)
+                    proposal = ws.propose(prompt, on_token=on_token, cancel=cancel, seen=seen)
                 else:
-                    proposal = ws.alternatives(line, on_token=on_token, cancel=cancel)
+                    proposal = ws.alternatives(line, on_token=on_token, cancel=cancel, seen=seen)
             except CowriterError as exc:
                 self.post_message(m.ModelFailed(request, str(exc), cancelled=cancel.is_set()))
             except Exception as exc:  # the promise: a notification, never a crash
@@ -118,19 +119,49 @@ class CoWritingActions(MelodyActions):
         self.status.model_state = "idle"
         proposal = message.proposal
         self.chat.end_reply(proposal.reply)
-        if proposal.base != self.ws.text:
-            proposal = proposal.rebase(self.ws.text)
         if not proposal.changes and not proposal.alternatives:
             self.notify("The reply changes nothing in the song.", severity="warning")
             return
+        if self.proposal is not None:  # one is still open: this one waits its turn, nothing is dropped
+            self.waiting.append(proposal)
+            self._show_proposal(self.proposal)
+            what = "Alternatives" if proposal.alternatives else "Another proposal"
+            self.notify(f"{what} ready: it waits behind the open one (n in the proposal shows it).",
+                        title="Co-writer")
+            return
+        followed = self._followed(proposal)
+        if followed is None:
+            return
         if proposal.errors:
             self.notify("Proposal has problems: " + "; ".join(proposal.errors[:3]), severity="warning")
-        self._show_proposal(proposal)
+        self._show_proposal(followed)
         if self._waiting(self._reply_asked):
             self.proposal_view.focus_list()
         else:  # the writer went on writing: their keys stay theirs
             what = "Alternatives" if proposal.alternatives else "Proposal"
             self.notify(f"{what} ready: {review_key()} to review.", title="Co-writer")
+
+    def _followed(self, proposal: Proposal) -> Proposal | None:
+        """`proposal` carried onto the song as it is now (transposed with it, merged with the writer's
+        edits), saying what became of it; None when nothing of it is left to decide."""
+        followed = self.ws.follow(proposal)
+        if followed is None:
+            self.notify("A proposal could not move to the song's new key: closed (its reply is in the "
+                        "chat; F2 asks again).", severity="warning")
+            return None
+        if not followed.changes and not followed.alternatives:
+            self.notify("A proposal had nothing left once carried onto the song: closed.", severity="warning")
+            return None
+        if followed.transpose != proposal.transpose:
+            self.notify("The proposal moved to the song's new key.")
+        if followed.base != self.ws.text:  # made on the ChordPro form of the writer's page
+            self.notify("Your page is chords over lyrics: accepting makes it ChordPro first (your own "
+                        "version, credited to you), then adds the model's lines.", title="Co-writer")
+        if followed.conflicts:
+            n = len(followed.conflicts)
+            self.notify(f"You changed {n} of the proposal's lines meanwhile: marked ! to resolve (a takes "
+                        "the model's, r keeps yours).", title="Co-writer", severity="warning")
+        return followed
 
     def on_model_failed(self, message: m.ModelFailed) -> None:
         if message.request != self._request:
@@ -149,40 +180,69 @@ class CoWritingActions(MelodyActions):
     def _show_proposal(self, proposal: Proposal | None) -> None:
         if proposal is not None and not proposal.changes and not proposal.alternatives:
             proposal = None
+        while proposal is None and self.waiting:  # the next one waiting, carried onto the song as it is
+            proposal = self._followed(self.waiting.pop(0))
+            if proposal is not None:
+                self.notify(f"Next proposal: {proposal.summary or 'other versions of a line'}.")
         self.proposal = proposal
         if proposal is not None or self.query("#proposal"):
-            self.proposal_view.show(proposal)
+            self.proposal_view.show(proposal, waiting=len(self.waiting))
         self.query_one("#side").set_class(proposal is not None, "-wide")
         if proposal is None and not self.editor.has_focus and not self.chat.input.has_focus:
             self.editor.focus()
 
+    def on_proposal_view_next(self, event: ProposalView.Next) -> None:
+        """The open proposal goes to the back of the queue; the next one waiting shows."""
+        if not self.waiting or self.proposal is None:
+            self.notify("No other proposal is waiting.")
+            return
+        self.waiting.append(self.proposal)
+        self.proposal = None
+        self._show_proposal(None)
+        if self.proposal is not None:
+            self.proposal_view.focus_list()
+
     def on_proposal_view_decided(self, event: ProposalView.Decided) -> None:
         ids = list(event.ids) if event.ids is not None else None
-        if event.accept:
-            before = self.ws.text
-            asked = len(ids) if ids is not None else len(event.proposal.changes)
-            n = self._still_fitting(event.proposal, ids)
-            rest = self.ws.accept(event.proposal, ids)
-            if self.ws.text == before:  # nothing of it fits the song any more: never a false "Accepted"
+        ws = self.ws
+        if not event.accept:
+            self._show_proposal(ws.reject(event.proposal, ids))
+            return
+        current = ws.follow(event.proposal)
+        if current is None:
+            self._show_proposal(None)
+            self.notify("Proposal closed: it could not move to the song's new key (F2 asks again).",
+                        severity="warning")
+            return
+        present = {c.id for c in current.changes}
+        chosen = current.clean_ids() if ids is None else tuple(i for i in ids if i in present)
+        blocked = current.closure(chosen) & current.conflicts - set(chosen)
+        if blocked:  # a frame in conflict comes with it: the writer resolves that line first
+            line = min(c.start for c in current.changes if c.id in blocked) + 1
+            self.notify(f"That line goes with line {line}, which you changed too: resolve it first "
+                        "(a takes the model's, r keeps yours).", severity="warning")
+            return
+        before = ws.text
+        rest = ws.accept(current, list(chosen))
+        if ws.text == before:  # nothing of it fits the song any more: never a false "Accepted"
+            if current.conflicts:
+                self.notify("Nothing accepted: the lines marked ! are ones you changed too (a on one takes "
+                            "the model's, r keeps yours).", severity="warning")
+            else:
                 self.notify("Nothing accepted: those lines no longer fit the song (F2 asks again).",
                             severity="warning")
-                self._show_proposal(rest)
-                return
-            self._accepted(before, event.proposal)
-            gone = f" ({asked - n} no longer fit the song)" if n < asked else ""
-            self.notify(f"Accepted {n} line{'s' * (n != 1)} from {event.proposal.model}{gone}.")
-        else:
-            rest = self.ws.reject(event.proposal, ids)
+            self._show_proposal(rest)
+            return
+        if current.base != before:
+            self.notify("Your page is ChordPro now: kept as your own version before the model's lines.")
+        self._accepted(before, event.proposal)
+        n = len(chosen)
+        asked = len(ids) if ids is not None else n
+        gone = f" ({asked - n} no longer fit the song)" if n < asked else ""
+        pending = len(rest.conflicts)
+        still = f"; {pending} you changed too wait{'s' * (pending == 1)} (marked !)" if pending else ""
+        self.notify(f"Accepted {n} line{'s' * (n != 1)} from {event.proposal.model}{gone}{still}.")
         self._show_proposal(rest)
-
-    def _still_fitting(self, proposal: Proposal, ids: list[int] | None) -> int:
-        """How many of the changes `ids` (all when None) `Workspace.accept` will put in the song now: a
-        proposal made for an older text keeps only the changes that still fit it."""
-        chosen = [c for c in proposal.changes if ids is None or c.id in ids]
-        if proposal.base == self.ws.text:
-            return len(chosen)
-        wanted = {(c.old, c.new) for c in chosen}
-        return sum((c.old, c.new) in wanted for c in proposal.rebase(self.ws.text).changes)
 
     def _follow_song(self, text: str, moved: Proposal | None, *, transposed: bool) -> None:
         proposal = self.proposal
@@ -192,21 +252,27 @@ class CoWritingActions(MelodyActions):
             self._show_proposal(moved)
             self.notify("The proposal moved to the new key with the song.")
             return
-        if transposed:  # its lines would come in the old key: closed, not left to mislead
+        followed = self.ws.follow(proposal)
+        if followed is None:  # its lines would come in the old key: closed, not left to mislead
             self._show_proposal(None)
             self.notify("Proposal closed: it could not move to the new key (F2 asks again).",
                         severity="warning")
             return
-        rebased = proposal.rebase(text)
-        self._show_proposal(rebased)
-        if not rebased.changes and not rebased.alternatives:
+        self._show_proposal(followed)
+        if not followed.changes and not followed.alternatives:
             self.notify("Proposal closed: the song changed under it (F2 asks again).", severity="warning")
-        elif len(rebased.changes) < len(proposal.changes):
-            self.notify("Some of the proposal no longer fits the song and was dropped.", severity="warning")
+        elif transposed:
+            self.notify("The proposal moved to the new key with the song.")
 
     def on_proposal_view_chosen(self, event: ProposalView.Chosen) -> None:
         before = self.ws.text
-        self.ws.accept(event.proposal.choose(event.index))
+        chosen = event.proposal.choose(event.index)
+        try:
+            self.ws.accept(chosen, [c.id for c in chosen.changes])  # picked by the writer: even a conflict
+        except CowriterError as exc:
+            self._show_proposal(None)
+            self.notify(f"Not accepted: {exc}", severity="warning")
+            return
         self._accepted(before, event.proposal)
         self._show_proposal(None)
         line = "" if event.proposal.line is None else f" {event.proposal.line + 1}"

@@ -118,8 +118,8 @@ class MainScreen(CoWritingActions):
         if text == self.ws.text:
             return
         self.ws.set_text(text)
-        if self.proposal is not None:
-            self._show_proposal(self.proposal.rebase(text))
+        if self.proposal is not None:  # it follows the song: what the writer changes too becomes a conflict
+            self._show_proposal(self.ws.follow(self.proposal))
         self.status.saved = self._saved_label()
         self._schedule_check(CHECK_DELAY)
         self._schedule_save()
@@ -142,8 +142,7 @@ class MainScreen(CoWritingActions):
         if not self._last_prompt:
             self.notify("Nothing to regenerate yet: ask something first (F2).")
             return
-        self._show_proposal(None)
-        self._ask(self._last_prompt)
+        self._ask(self._last_prompt)  # the open proposal stays; the new one waits behind it
 
     def action_alternatives(self) -> None:
         from cowriter.service.workspace.model import lyric_words

@@ -22,6 +22,7 @@ from cowriter.textsafe import safe_line
 
 KEYS = "a/s/A accept r/R reject p play"  # line/section/all; fits the side panel at 80 columns
 ALTERNATIVE_KEYS = "a accept  p play  r/Esc: none"
+CONFLICT_KEYS = "! a: the model's  r: keep yours"  # on a line the writer changed too
 
 
 class ProposalView(Vertical, can_focus=False):
@@ -42,6 +43,7 @@ class ProposalView(Vertical, can_focus=False):
         Binding("r,delete", "reject_line", "Reject line"),
         Binding("R", "reject_all", "Reject all"),
         Binding("p", "play", "Play it"),
+        Binding("n", "next", "Next proposal", show=False),  # the title says "+N (n)" when any wait
     ]
 
     @dataclass
@@ -63,9 +65,14 @@ class ProposalView(Vertical, can_focus=False):
     class PlayRequested(Message):
         proposal: Proposal
 
+    @dataclass
+    class Next(Message):
+        """The writer wants the next proposal waiting (this one waits in its turn)."""
+
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.proposal: Proposal | None = None
+        self.waiting = 0  # proposals waiting behind this one
 
     def compose(self) -> ComposeResult:
         yield Static("", id="proposal-title")
@@ -76,9 +83,10 @@ class ProposalView(Vertical, can_focus=False):
     def options(self) -> OptionList:
         return self.query_one("#proposal-list", OptionList)
 
-    def show(self, proposal: Proposal | None) -> None:
-        """Show `proposal` (None or one without changes: close)."""
+    def show(self, proposal: Proposal | None, *, waiting: int = 0) -> None:
+        """Show `proposal` (None or one without changes: close), and how many wait behind it."""
         self.proposal = proposal
+        self.waiting = waiting
         options = self.options
         highlighted = options.highlighted
         options.clear_options()
@@ -87,17 +95,21 @@ class ProposalView(Vertical, can_focus=False):
             return
         self.add_class("-open")
         title = self.query_one("#proposal-title", Static)
-        self.query_one("#proposal-keys", Static).update(ALTERNATIVE_KEYS if proposal.alternatives else KEYS)
+        more = f" · +{waiting} (n)" if waiting else ""
         if proposal.alternatives:
             n = len(proposal.alternatives)
-            title.update(Text(f"Line {(proposal.line or 0) + 1}: {n} option{'s' * (n != 1)} (±syllables)"))
+            title.update(
+                Text(f"Line {(proposal.line or 0) + 1}: {n} option{'s' * (n != 1)} (±syllables){more}")
+            )
             for i, alt in enumerate(proposal.alternatives):
                 fit = "=" if alt.fit == 0 else f"{alt.fit:+d}"
                 shown = Text.assemble((f"{fit:>3} ", "bold"), safe_line(alt.text))
                 options.add_option(Option(shown, id=f"alt-{i}"))
         else:
-            # where the lines go first: a narrow panel cuts the model's name, not that
-            title.update(Text(safe_line(f"{proposal.summary} · {proposal.model}")))
+            # where the lines go first, then what waits for the writer: a narrow panel cuts the model's name
+            n = len(proposal.conflicts)
+            clash = f" · {n} !" if n else ""
+            title.update(Text(safe_line(f"{proposal.summary}{clash}{more} · {proposal.model}")))
             section: str | None = None
             frames = proposal.frame_ids
             for c in proposal.changes:
@@ -113,10 +125,30 @@ class ProposalView(Vertical, can_focus=False):
                     section = c.section
                     label = Text(safe_line(f"[{section or 'song'}]"), "bold")
                     options.add_option(Option(label, disabled=True))
-                options.add_option(Option(_change_text(c.old, c.new), id=f"c-{c.id}"))
+                if c.conflict:
+                    options.add_option(Option(_conflict_text(c.old, c.new), id=f"c-{c.id}"))
+                else:
+                    options.add_option(Option(_change_text(c.old, c.new), id=f"c-{c.id}"))
         enabled = [i for i in range(options.option_count) if not options.get_option_at_index(i).disabled]
         if enabled:
             options.highlighted = highlighted if highlighted in enabled else enabled[0]
+        self._show_keys()
+
+    def _show_keys(self) -> None:
+        """The keys for the highlighted row: a line the writer changed too says what a and r do there."""
+        proposal = self.proposal
+        keys = KEYS
+        if proposal is not None and proposal.alternatives:
+            keys = ALTERNATIVE_KEYS
+        elif proposal is not None and (current := self._current()) and current.startswith("c-"):
+            cid = int(current[2:])
+            if any(c.id == cid and c.conflict for c in proposal.changes):
+                keys = CONFLICT_KEYS
+        self.query_one("#proposal-keys", Static).update(keys)
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        self._show_keys()
 
     def focus_list(self) -> None:
         self.options.focus()
@@ -146,6 +178,9 @@ class ProposalView(Vertical, can_focus=False):
     def action_reject_all(self) -> None:
         self._decide(False, "all")
 
+    def action_next(self) -> None:
+        self.post_message(self.Next())
+
     def action_play(self) -> None:
         proposal = self.proposal
         if proposal is None:
@@ -166,7 +201,7 @@ class ProposalView(Vertical, can_focus=False):
             elif not accept:
                 self.post_message(self.Decided(proposal, False, None))
             return
-        ids: tuple[int, ...] | None = None
+        ids: tuple[int, ...] | None = None  # all: every line the writer did not change too
         if scope != "all":
             if current is None or not current.startswith("c-"):
                 return
@@ -175,12 +210,24 @@ class ProposalView(Vertical, can_focus=False):
                 ids = (cid,)
             else:
                 section = next(c.section for c in proposal.changes if c.id == cid)
-                ids = proposal.ids_in_section(section)
+                ids = proposal.clean_ids(proposal.ids_in_section(section))  # its lines the writer left alone
         self.post_message(self.Decided(proposal, accept, ids))
 
 
 def _words(lines: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(line for line in lines if line.strip())
+
+
+def _conflict_text(ours: tuple[str, ...], theirs: tuple[str, ...]) -> Text:
+    """A line both changed: the writer's as it is now, and the model's."""
+    text = Text()
+    mine = " / ".join(ours) if ours else "(you removed the lines here)"
+    model = " / ".join(theirs) if theirs else "(removes it)"
+    text.append("! yours ", "bold")
+    text.append(safe_line(mine), "bold")
+    text.append("\n! model ", "bold")
+    text.append(safe_line(model), "green")
+    return text
 
 
 def _change_text(old: tuple[str, ...], new: tuple[str, ...], style: str = "") -> Text:

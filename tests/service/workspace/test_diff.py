@@ -221,9 +221,17 @@ def test_frame_changes_that_pair_up_go_together(new: str, take: str, expected: s
 
 
 def test_a_frame_the_writer_edited_meanwhile_goes_with_its_partner() -> None:
+    """The model turns a verse into a chorus; the writer edited its end meanwhile: that line is a conflict,
+    and its partner (the start) waits with it: accepting "all" takes neither, taking the conflict takes
+    both, so the frame never comes half."""
     p = proposal(VERSES, "{start_of_chorus}\na\nb\n{end_of_chorus}\n")
     edited = VERSES.replace("{end_of_verse}", "{end_of_verse }")
-    assert p.rebase(edited).changes == ()
+    rest = p.rebase(edited)
+    (clash,) = [c for c in rest.changes if c.conflict]
+    assert clash.old == ("{end_of_verse }",) and clash.new == ("{end_of_chorus}",)
+    assert rest.clean_ids() == ()
+    text, _ = apply_changes(rest.base, rest.changes, {clash.id})
+    assert text == "{start_of_chorus}\na\nb\n{end_of_chorus}\n"
 
 
 def test_a_new_sections_lines_go_when_the_writer_takes_its_place() -> None:
