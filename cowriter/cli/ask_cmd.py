@@ -92,6 +92,8 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
     for flag in proposal.flags:
         say(f"line {flag.line}: {flag.message}")
+    for note in proposal.notes:
+        say(note)
     return 0
 
 

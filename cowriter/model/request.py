@@ -57,12 +57,30 @@ def _number(text: str) -> int:
     return int(text) if text.isdigit() else _NUMBERS[text.lower()]
 
 
+_PROGRESSION = re.compile(
+    r"\b(chord\s+)?progressions?\b|\bchord\s+(changes|sequence|loop|chart)s?\b|\bturnaround\b"
+    r"|\b(\d+|twelve|eight|sixteen)[\s-]*bar\s+blues\b|\b(?:[iv]+|[IV]+)\s*[-–]\s*(?:[iv]+|[IV]+)\b"
+)
+_LYRIC_WORDS = re.compile(r"\b(lyrics?|words|lines?|rhym\w*|syllables?|verse|chorus|bridge|about)\b")
+
+
+def _about_chords(prompt: str) -> bool:
+    """Plainly about chords: a progression, changes, a 12-bar blues, Roman numerals (`ii–V–I`), or
+    chords with no word of lyrics ("some sad chords in D minor")."""
+    if _PROGRESSION.search(prompt):
+        return True
+    p = prompt.lower()
+    return bool(re.search(r"\bchords?\b", p)) and not _LYRIC_WORDS.search(p)
+
+
 def infer_task(prompt: str) -> str:
     p = prompt.lower()
     adjectives = "new|other|different|darker|brighter|richer|jazzier|sadder|simpler"
-    if re.search(rf"\breharmoni[sz]|\b({adjectives})\s+chords\b", p):
+    if re.search(
+        rf"\breharmoni[sz]|\b({adjectives})\s+(chords|harmony|changes)\b|\bjazzier\b|\bjazz\b.*\bup\b", p
+    ):
         return "reharmonise"
-    if re.search(r"\bchords?\s+(for|to|on|under)\b", p):
+    if re.search(r"\bchords?\s+(for|to|on|under)\b", p) or _about_chords(prompt):
         return "chords"
     if re.search(r"\b(alternatives?|versions?|options|other lines|variations)\b", p) or re.search(
         _NUM + r"\s+(other|more|different|alternative)\s+(lines?|ways?|takes?)", p

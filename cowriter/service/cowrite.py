@@ -12,9 +12,10 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from cowriter.core import format as fmt
+from cowriter.core.keys import Key
 from cowriter.core.sheet import is_chordpro, read_song
 from cowriter.core.song import LyricLine, Song
 from cowriter.errors import CowriterError
@@ -25,6 +26,7 @@ from cowriter.model.prompts import Prompts
 from cowriter.model.replies import Expectation, Flag, Reply, parse_reply
 from cowriter.model.request import FIXED_WORDS, NEEDS_TARGET, Request, parse_request
 from cowriter.service import cowrite_craft as craft
+from cowriter.service import cowrite_harmony as harmony
 from cowriter.service.cowrite_diff import Hunk, apply_hunks, proposal_diff
 
 __all__ = ["CoWriter", "Hunk", "Proposal", "ProposalFailed", "apply_hunks", "proposal_diff"]
@@ -62,6 +64,7 @@ class Proposal:
     attempts: int
     diagnostics: tuple[str, ...] = ()  # problems of earlier, discarded attempts
     alternatives: tuple[str, ...] = ()  # for the alternatives task: each candidate line
+    notes: tuple[str, ...] = ()  # what the writer may want to know (which harmony option was chosen)
 
     def diff(self) -> list[Hunk]:
         return proposal_diff(self.base, self.song)
@@ -99,6 +102,9 @@ class CoWriter:
         key = craft.song_key(song)
         original = read_song(song_text) if base != song_text and request.target_line is not None else None
         target = craft.target_lines(song, request, original) if request.task in NEEDS_TARGET else ()
+        chosen = harmony.plan_for(request, song, target) if request.task in FIXED_WORDS else None
+        if chosen is not None:
+            return self._harmony(request, chosen, base, key, target, history, seed, on_token, cancel)
         if request.task in NEEDS_TARGET and not target:
             raise CowriterError(
                 f"the {request.task} task works on lines of the song, and there are none to work on",
@@ -150,7 +156,7 @@ class CoWriter:
             text = "".join(pieces)
             if request.task == "chat":
                 return self._proposal(request, text, "", base, base, (), started, tokens, attempt, problems)
-            reply = parse_reply(text, expect, self.checks.reply_checks(key))
+            reply = parse_reply(text, expect, self.checks.reply_checks(key, palette))
             if reply.usable:
                 break
             problems.extend(f"attempt {attempt}: {e}" for e in reply.errors)
@@ -163,6 +169,39 @@ class CoWriter:
             request, text, reply.chordpro, base, merged, reply.flags, started, tokens, attempt, problems,
             alternatives,
         )
+
+    def _harmony(
+        self,
+        request: Request,
+        chosen: harmony.HarmonyPlan,
+        base: str,
+        key: Key,
+        target: Sequence[LyricLine],
+        history: Sequence[Message],
+        seed: int | None,
+        on_token: OnToken | None,
+        cancel: threading.Event | None,
+    ) -> Proposal:
+        """Harmony made in code (a new progression, a richer reharmonisation); the model picks one."""
+        started = time.perf_counter()
+        variables = craft.variables(request, base, key, self.checks.palette(key, request), target)
+        answer = harmony.choose(
+            self.backend,
+            self.prompts,
+            chosen,
+            variables,
+            base,
+            temperature=self.temperature,
+            seed=seed,
+            history=history,
+            cancel=cancel,
+        )
+        if on_token is not None:
+            on_token(answer.chordpro)
+        proposal = self._proposal(
+            request, answer.chordpro, answer.chordpro, base, answer.merged, (), started, answer.tokens, 1, ()
+        )
+        return replace(proposal, notes=(harmony.describe(chosen, answer.index),))
 
     def _plan(
         self, request: Request, target: Sequence[LyricLine]

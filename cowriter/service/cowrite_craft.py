@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from cowriter.core import format as fmt
 from cowriter.core import theory
 from cowriter.core.chords import is_chord
+from cowriter.core.harmony_ask import read_harmony_ask
 from cowriter.core.keys import Key, KeyError_, parse_key
 from cowriter.core.progressions import realise
 from cowriter.core.song import LyricLine, Song
@@ -94,14 +95,24 @@ class CraftChecks:
     rhymes_with: Callable[[str, str], bool] = _is_rhyme
 
     def palette(self, key: Key, request: Request) -> list[str]:
+        """The chords offered to the model: the key's, colours for reharmonising or darkening, and any
+        chord the writer named in the request ("with an E7")."""
         chords = diatonic(key)
         if request.task == "reharmonise" or request.mood in ("darker", "dark", "sadder", "sad", "moody"):
             chords += colour_chords(key)
+        chords += list(read_harmony_ask(request.prompt).chords)
         return list(dict.fromkeys(chords))
 
-    def reply_checks(self, key: Key) -> Checks:
+    def reply_checks(self, key: Key, offered: Sequence[str] = ()) -> Checks:
+        """Checks for a reply; a chord cowriter itself `offered` (a secondary dominant, a borrowed
+        colour, a chord the writer named) is never flagged as out of key."""
+        chosen = frozenset(offered)
+        check = in_key(key)
         return Checks(
-            is_chord=is_chord, in_key=in_key(key), syllables=self.count_syllables, rhymes=self.rhymes_with
+            is_chord=is_chord,
+            in_key=lambda symbol: symbol in chosen or check(symbol),
+            syllables=self.count_syllables,
+            rhymes=self.rhymes_with,
         )
 
 
