@@ -83,9 +83,9 @@ def write_song(text: str) -> None:
     sys.stdout.flush()
 
 
-def write_control(text: str) -> None:
+def write_control(text: str, *, err: bool = False) -> None:
     """cowriter's own terminal control (a `\\r` that redraws a counter), past the safe filter: never
-    pass text that came from a file, a model or a server here."""
-    stream = _inner(sys.stdout)
+    pass text that came from a file, a model or a server here. `err`: on stderr (a progress bar)."""
+    stream = _inner(sys.stderr if err else sys.stdout)
     stream.write(text)
     stream.flush()

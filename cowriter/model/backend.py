@@ -30,8 +30,17 @@ class Message:
         return {"role": self.role, "content": self.content}
 
 
-def message_dicts(messages: Sequence[Message] | Sequence[dict[str, str]]) -> list[dict[str, str]]:
-    """Messages as the chat APIs take them (plain `{"role", "content"}` dicts are accepted too)."""
+def message_dicts(
+    messages: Sequence[Message] | Sequence[dict[str, str]], model: str = ""
+) -> list[dict[str, str]]:
+    """Messages as the chat APIs take them (plain `{"role", "content"}` dicts are accepted too), in the
+    form `model`'s family takes them (prompts/families.toml: a family with no system role gets it folded
+    into the first user message)."""
+    if model:
+        from cowriter.model.families import prepare
+
+        typed = [m if isinstance(m, Message) else Message(m["role"], m["content"]) for m in messages]  # type: ignore[arg-type]
+        messages = prepare(typed, model)
     out: list[dict[str, str]] = []
     for m in messages:
         out.append(m.as_dict() if isinstance(m, Message) else {"role": m["role"], "content": m["content"]})

@@ -198,6 +198,11 @@ class LlamaBackend:
         return gguf.describe(self._meta)
 
     @property
+    def family_text(self) -> str:
+        """What tells the model's family (prompts/families.toml): its header's description, its file."""
+        return f"{self.description} {self.path.name}"
+
+    @property
     def context_size(self) -> int:
         self.load()
         return self._n_ctx
@@ -298,7 +303,7 @@ class LlamaBackend:
         with self._lock:
             llm = self._live(None, cancel)
             chunks = llm.create_chat_completion(
-                messages=message_dicts(messages),
+                messages=message_dicts(messages, self.family_text),
                 grammar=compiled,
                 max_tokens=max_tokens,
                 temperature=temperature,
@@ -346,7 +351,7 @@ class LlamaBackend:
             llm = self._live(None, cancel)
             if self._chat is None:
                 self._chat = llama_sample.formatter(llm)
-            prompt = llama_sample.prompt_tokens(llm, self._chat, messages, prefill)
+            prompt = llama_sample.prompt_tokens(llm, self._chat, messages, prefill, self.family_text)
             if len(prompt) + max_tokens > self._n_ctx:
                 raise ModelError(
                     f"the request takes {len(prompt)} tokens, too many for this model's {self._n_ctx}",

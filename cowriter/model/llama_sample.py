@@ -40,9 +40,12 @@ def formatter(llm: Any) -> Any:
     return Jinja2ChatFormatter(template, text(llm.token_eos()), text(llm.token_bos()))
 
 
-def prompt_tokens(llm: Any, chat: Any, messages: Sequence[Message], prefill: str) -> list[int]:
-    """The tokens of the chat prompt, ready for the assistant's reply, with `prefill` already written."""
-    prompt = chat(messages=message_dicts(messages)).prompt + prefill
+def prompt_tokens(
+    llm: Any, chat: Any, messages: Sequence[Message], prefill: str, model: str = ""
+) -> list[int]:
+    """The tokens of the chat prompt, ready for the assistant's reply, with `prefill` already written
+    (`model`: what tells its family, see prompts/families.toml)."""
+    prompt = chat(messages=message_dicts(messages, model)).prompt + prefill
     return list(llm.tokenize(prompt.encode("utf-8"), add_bos=False, special=True))
 
 

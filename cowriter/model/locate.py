@@ -118,6 +118,17 @@ def _choice(
     path = Path(value).expanduser()
     if path.exists():
         return ModelChoice(origin, path=path, api_key=key)
+    from cowriter.model import catalog
+
+    entry = catalog.find(value)
+    if entry is not None:  # a name from the curated list: its file in the Hugging Face cache
+        pulled = catalog.installed(entry, env)
+        if pulled is None:
+            raise ModelError(
+                f"model {entry.name!r} is not on this machine yet",
+                hint=f"cowriter models pull {entry.name}  ({entry.size}, {entry.licence})",
+            )
+        return ModelChoice(origin, path=pulled, api_key=key)
     for found in discover(env=env):
         if value in (found.name, found.path.name):
             return ModelChoice(origin, path=found.path, api_key=key)
@@ -239,8 +250,9 @@ def search_roots(env: Mapping[str, str]) -> list[tuple[str, Path]]:
     roots += [("ollama", home / ".ollama" / "models"), ("ollama", Path("/usr/share/ollama/.ollama/models"))]
     roots += [("lmstudio", home / ".lmstudio" / "models")]
     roots += [("lmstudio", home / ".cache" / "lm-studio" / "models")]
-    hf_home = Path(env.get("HF_HOME") or home / ".cache" / "huggingface")
-    roots += [("huggingface", Path(env.get("HF_HUB_CACHE") or hf_home / "hub"))]
+    from cowriter.model.catalog import hub_cache
+
+    roots += [("huggingface", hub_cache(env))]
     cache = Path(env.get("XDG_CACHE_HOME") or home / ".cache")
     llama_cache = env.get("LLAMA_CACHE")
     roots += [("llama.cpp", Path(llama_cache))] if llama_cache else []

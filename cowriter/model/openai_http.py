@@ -142,7 +142,7 @@ class OpenAIHTTPBackend:
         self._flag.reset()
         body: dict[str, Any] = {
             "model": self.name,
-            "messages": message_dicts(messages),
+            "messages": message_dicts(messages, self.name),
             "max_tokens": max_tokens,
             "temperature": temperature,
             "stream": True,

@@ -37,9 +37,21 @@ def user_prompts_dir(
 class Prompts:
     """Renders named templates (`section` → `section.j2`) from the search path."""
 
-    def __init__(self, user_dir: Path | None = None, *, packaged: Path = PACKAGED) -> None:
-        self.search_path: list[Path] = [p for p in (user_dir, packaged) if p is not None and p.is_dir()]
+    def __init__(
+        self, user_dir: Path | None = None, *, packaged: Path = PACKAGED, first: Sequence[Path] = ()
+    ) -> None:
+        self.user_dir = user_dir
+        self.packaged = packaged
+        folders = (*first, user_dir, packaged)
+        self.search_path: list[Path] = [p for p in folders if p is not None and p.is_dir()]
         self._env: Any = None
+
+    def for_model(self, model: str) -> Prompts:
+        """These prompts with the templates of `model`'s family (prompts/families.toml) searched first."""
+        from cowriter.model.families import prompt_folders
+
+        folders = prompt_folders(model, self.user_dir)
+        return Prompts(self.user_dir, packaged=self.packaged, first=folders) if folders else self
 
     def _environment(self) -> Any:
         if self._env is None:

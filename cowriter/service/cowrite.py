@@ -81,6 +81,12 @@ class CoWriter:
     retries: int = 1
     checks: craft.CraftChecks = field(default_factory=craft.CraftChecks)
 
+    def __post_init__(self) -> None:
+        # the model family's own templates first, where prompts/families.toml gives it some
+        model = getattr(self.backend, "family_text", "") or getattr(self.backend, "model_name", "")
+        if model:
+            self.prompts = self.prompts.for_model(model)
+
     def propose(
         self,
         prompt: str,

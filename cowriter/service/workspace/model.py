@@ -73,6 +73,15 @@ class CoWriting:
             return "model", ""
         return choice.path.name, "" if choice.path.is_file() else "missing"
 
+    def model_hint(self) -> str:
+        """The once-only suggestion to pull a bigger model while on the 135M default ("" otherwise).
+        It may look at the disk: call it from a worker."""
+        if self.backend is not None:
+            return ""
+        from cowriter.service.hints import bigger_model
+
+        return bigger_model(self.model_spec)
+
     def _backend(self) -> ports.Backend:
         with self._lock:
             if self.backend is None:
