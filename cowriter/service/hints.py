@@ -64,8 +64,5 @@ def bigger_model(model_spec: str | None, env: Mapping[str, str] | None = None) -
     if not once(MODELS_PULL, env):
         return ""
     first = entries[0]
-    return (
-        f"You are writing with the small {catalog.DEFAULT_SIZE_MB}M default model. A bigger one writes "
-        f"better lines: cowriter models pull {first.name} ({first.size}), then "
-        f"cowriter --model {first.name}. `cowriter models` lists them all."
-    )
+    pull = f"cowriter models pull {first.name} ({first.size})"
+    return f"Bigger models write better lines: {pull}. See cowriter models."

@@ -82,7 +82,7 @@ class Playback:
         self.stop()
         source = self.text if text is None else text
         song, _ = ports.parse(source)
-        if song is None or not song.lines:
+        if song is None or not (song.lines or any(s.grid_rows for s in song.sections)):
             raise CowriterError("nothing to play yet", hint="write a line with a chord, e.g. [C]Hello")
         live = threading.Event()  # set once the sound is known to be heard (not written to a file)
 

@@ -51,7 +51,7 @@ class CoWritingActions(MelodyActions):
             self.app.call_from_thread(self._show_model, name, problem)
             hint = "" if problem else ws.model_hint()  # once ever, on the 135M default
             if hint:
-                self.app.call_from_thread(self.notify, hint, title="A bigger co-writer", timeout=15)
+                self.app.call_from_thread(self.notify, hint, title="On the 135M default model", timeout=15)
 
         self.run_worker(work, thread=True, group="find-model", exit_on_error=False)
 

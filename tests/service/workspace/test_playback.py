@@ -149,3 +149,13 @@ def test_until_bar_ends_the_take_there() -> None:
     # at 60 bpm in 4/4 a bar is 4 s, and what rings on after the last bar lasts a second or two
     assert 4.0 < lengths[0] < 8.0
     assert 3.0 < lengths[1] - lengths[0] < 5.0
+
+
+def test_a_song_of_only_a_grid_plays() -> None:
+    """A progression written as a grid (what `ask` gives for chords with no lyrics) plays as it is."""
+    grid = "{key: Dm}\n{time: 3/4}\n{tempo: 240}\n{start_of_grid: Verse}\n| Dm . . | A7 . . | Dm . . |\n{end_of_grid}\n"
+    ws = Workspace(text=grid, audio="wav")
+    ws.play()
+    wait_done(ws)
+    sound = ws.sound_file
+    assert sound is not None and sound.complete and frames(sound.path) > 0
