@@ -153,7 +153,7 @@ def test_until_bar_ends_the_take_there() -> None:
 
 def test_a_song_of_only_a_grid_plays() -> None:
     """A progression written as a grid (what `ask` gives for chords with no lyrics) plays as it is."""
-    grid = "{key: Dm}\n{time: 3/4}\n{tempo: 240}\n{start_of_grid}\n| Dm . . | A7 . . | Dm . . |\n{end_of_grid}\n"
+    grid = "{time: 3/4}\n{tempo: 240}\n{start_of_grid}\n| Dm . . | A7 . . | Dm . . |\n{end_of_grid}\n"
     ws = Workspace(text=grid, audio="wav")
     ws.play()
     wait_done(ws)
