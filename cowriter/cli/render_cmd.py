@@ -96,5 +96,8 @@ def run(args: argparse.Namespace) -> int:
         raise CowriterError(
             f"cannot write {out}: {exc.strerror or exc}", hint="check the folder exists"
         ) from exc
-    print(f"wrote {out} ({arrangement.seconds:.1f} s, {len(arrangement.tracks)} tracks)")
+    if suffix in (".musicxml", ".xml", ".mxl"):  # one staff of chords, words and tune: no band tracks
+        print(f"wrote {out} (lead sheet, {arrangement.seconds:.1f} s)")
+    else:
+        print(f"wrote {out} ({arrangement.seconds:.1f} s, {len(arrangement.tracks)} tracks)")
     return 0

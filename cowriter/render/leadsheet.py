@@ -243,6 +243,7 @@ def _sung(m: Measure, notes: list[Note]) -> list[Event]:
         if tone is None:
             events.extend(_rests(m, bounds, beat, set(cuts)))
             continue
+        bounds = sorted({*bounds, *_beats_shown(m, begin, finish, beat)})
         parts = [part for a, b in pairwise(bounds) for part in _offsets(a, b)]
         for i, (a, v) in enumerate(parts):
             first, last = i == 0, i == len(parts) - 1
@@ -257,6 +258,18 @@ def _sung(m: Measure, notes: list[Note]) -> list[Event]:
                 )
             )
     return events
+
+
+def _beats_shown(m: Measure, begin: int, finish: int, beat: int) -> list[int]:
+    """Where a note that starts off the beat is tied so the beat shows: at each dotted-quarter beat it
+    crosses in 6/8, 9/8, 12/8; at the middle of a bar of four beats (beat 3 of 4/4)."""
+    if (begin - m.start) % beat == 0:
+        return []
+    compound = beat != DIVISIONS * 4 // m.meter.unit
+    step = beat if compound else m.length // 2 if m.meter.beats == 4 else 0
+    if not step:
+        return []
+    return [m.start + t for t in range(step, m.length, step) if begin < m.start + t < finish]
 
 
 def _offsets(a: int, b: int) -> list[tuple[int, Value]]:

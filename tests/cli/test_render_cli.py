@@ -37,9 +37,11 @@ def test_style_and_bpm_options(
     assert "wrote" in capsys.readouterr().out
 
 
-def test_musicxml_output(song: Path, tmp_path: Path) -> None:
+def test_musicxml_output(song: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "lead.musicxml"
     assert main(["render", str(song), "-o", str(out)]) == 0
+    said = capsys.readouterr().out
+    assert "lead sheet" in said and "tracks" not in said  # a lead sheet has no band tracks to count
     text = out.read_text()
     assert "<score-partwise" in text and "<harmony" in text and "<lyric" in text
 

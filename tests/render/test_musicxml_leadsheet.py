@@ -260,3 +260,17 @@ def test_spelling_and_clef() -> None:
     assert choose_clef([62, 64, 67, 71, 74, 76]) == "treble"
     assert choose_clef([45, 48, 50, 52]) == "bass"
     assert choose_clef([]) == "treble"
+
+
+@pytest.mark.parametrize(
+    ("meter", "abc", "durations"),
+    [
+        ("6/8", "C2 D2 E2 | F6 |", ["48", "24", "24", "48"]),  # D crosses the second beat: tied there
+        ("4/4", "C D4 E3 | F8 |", ["24", "72", "24", "72"]),  # D crosses beat 3 off the beat: tied
+        ("4/4", "C2 D4 E2 | F8 |", ["48", "96", "48"]),  # a half note on beat 2 starts on a beat: whole
+    ],
+)
+def test_a_note_off_the_beat_is_tied_where_the_beat_falls(meter: str, abc: str, durations: list[str]) -> None:
+    text = f"{{title: Beats}}\n{{time: {meter}}}\n| [C] |\n{{start_of_abc}}\nX:1\nM:{meter}\nL:1/8\nK:C\n{abc}\n{{end_of_abc}}\n"
+    first = measures(sheet(text))[0]
+    assert [n.findtext("duration") for n in first.findall("note")] == durations
