@@ -271,6 +271,7 @@ def test_spelling_and_clef() -> None:
     ],
 )
 def test_a_note_off_the_beat_is_tied_where_the_beat_falls(meter: str, abc: str, durations: list[str]) -> None:
-    text = f"{{title: Beats}}\n{{time: {meter}}}\n| [C] |\n{{start_of_abc}}\nX:1\nM:{meter}\nL:1/8\nK:C\n{abc}\n{{end_of_abc}}\n"
+    tune = f"X:1\nM:{meter}\nL:1/8\nK:C\n{abc}\n"
+    text = f"{{title: Beats}}\n{{time: {meter}}}\n| [C] |\n{{start_of_abc}}\n{tune}{{end_of_abc}}\n"
     first = measures(sheet(text))[0]
     assert [n.findtext("duration") for n in first.findall("note")] == durations
