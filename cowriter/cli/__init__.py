@@ -32,6 +32,7 @@ COMMANDS: tuple[str, ...] = (
     "melody",
     "ask",
     "models",
+    "listen",
     "doctor",
     "sessions",
 )

@@ -1,7 +1,8 @@
 """`cowriter play FILE [--section NAME] [--loop] [--style S] [--out WAV]`: hear the song now.
 
-With a device it plays (Ctrl-C stops); with none (PortAudio missing, no output, an SSH session, or
-`--audio wav`) it writes a WAV and says where in one line, exiting 0.
+Over SSH, with `cowriter listen` running on the writer's laptop, it plays there (see `remote_find`); with
+a device it plays here (Ctrl-C stops); with none (PortAudio missing, no output, an SSH session without a
+listener, or `--audio wav`) it writes a WAV and says where in one line, exiting 0.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 from cowriter.errors import CowriterError
 
@@ -55,6 +57,7 @@ def run(args: argparse.Namespace) -> int:
         hint = "see `cowriter styles` and the song's sections"
         raise CowriterError(f"{args.file}: {exc}", hint=hint) from exc
 
+    from cowriter.render import remote_find
     from cowriter.render.audio import NoDevice, open_output
     from cowriter.render.sounds import resolve
     from cowriter.render.synth import render_wav
@@ -62,6 +65,14 @@ def run(args: argparse.Namespace) -> int:
     sound = resolve(getattr(args, "sound", None)).path
 
     wav = _wav_path(args)
+    laptop = ""  # why the laptop's listener, expected, was not used
+    if remote_find.wanted(args.audio):
+        try:
+            opened = remote_find.connect()
+        except remote_find.NoListener as exc:
+            laptop = str(exc) if exc.found else ""
+        else:
+            return _play_on_laptop(args, song, arrangement, opened, wav)
     try:
         output, why = open_output(args.audio, wav_path=wav)
     except ValueError as exc:
@@ -102,6 +113,40 @@ def run(args: argparse.Namespace) -> int:
         render_wav(arrangement, wav, sound=sound)
     except OSError as exc:
         raise CowriterError(f"cannot write {wav}: {exc.strerror or exc}", hint="pass --out PATH") from exc
-    reason = f"no audio device: {why}; " if why else ""
+    reason = f"laptop: {laptop}; " if laptop else f"no audio device: {why}; " if why else ""
     print(f"{reason}wrote {wav} ({_duration(arrangement.seconds)}) — play it where there are speakers")
+    return 0
+
+
+def _play_on_laptop(args: argparse.Namespace, song: Any, arrangement: Any, opened: Any, wav: Path) -> int:
+    """Play through `cowriter listen` on the writer's laptop; if it goes away mid-song, the song is
+    written to `wav` instead and one line says so."""
+    from cowriter.render.player import Position, bar_beat
+    from cowriter.render.remote_player import ROUTE, RemotePlayer
+
+    bars = bar_beat(arrangement, arrangement.beats)[0] - 1
+    tty = sys.stdout.isatty()
+
+    def show(pos: Position) -> None:
+        print(f"\r  bar {pos.bar:>3}/{bars}  beat {int(pos.beat)}", end="", flush=True)
+
+    player = RemotePlayer(arrangement, opened, on_position=show if tty else None, fallback_wav=wav)
+    player.start(loop=args.loop)
+    what = song.title or Path(args.file).name
+    extra = ", looping; Ctrl-C stops" if args.loop else "; Ctrl-C stops"
+    print(f"playing {what} ({_duration(arrangement.seconds)}) on your {ROUTE}{extra}", flush=True)
+    cut = False
+    try:
+        while not player.wait(0.25):
+            pass
+    except KeyboardInterrupt:
+        cut = True
+    finally:
+        player.stop()
+        if tty:
+            print()
+    if player.dropped:
+        done = "stopped writing" if cut else "wrote"
+        length = _duration(arrangement.seconds)
+        print(f"{player.dropped}; {done} {wav} ({length}) — play it where there are speakers")
     return 0

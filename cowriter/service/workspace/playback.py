@@ -59,6 +59,7 @@ class Playback:
     _player: ports.Player | None
     _file_player: ports.Player | None = None  # the last player that wrote a file
     _file_cut = False  # ... and it was stopped before its end
+    _notes: list[str] = []  # noqa: RUF012 - replaced, never mutated in place
 
     def styles(self) -> tuple[str, ...]:
         return ports.styles()
@@ -90,6 +91,7 @@ class Playback:
             if on_position is not None and live.is_set():
                 on_position(PlayPosition(bar, beat, line))
 
+        notes: list[str] = []
         player = ports.start_player(
             song,
             style=self.settings.style,
@@ -102,7 +104,9 @@ class Playback:
             sound=self.sound,
             on_position=moved if on_position else None,
             wav_path=None if self.audio_label == "off" else self._wav_for(source, section, bar, until_bar),
+            notes=notes,
         )
+        self._notes = notes  # why the laptop's listener was not used, when one was expected
         self._player = player
         self._file_player = player if written_to(player) is not None else None
         self._file_cut = False
@@ -124,10 +128,43 @@ class Playback:
         digest = hashlib.sha1(take, usedforsecurity=False).hexdigest()[:6]
         return song_file.with_name(f"preview-{slug}-{digest}.wav")
 
+    def take_notes(self) -> list[str]:
+        """What the writer should know about where the sound went, each said once: the laptop's listener
+        was expected but not used, or went away mid-song (the take is then written to a WAV)."""
+        notes, self._notes = self._notes, []
+        take_note = getattr(self._player, "take_note", None)
+        note = take_note() if take_note is not None else ""
+        return [*notes, note] if note else notes
+
+    def pause(self) -> None:
+        """Hold the sound where it is (a fade, no click); `resume` goes on from there."""
+        player = self._player
+        if player is not None and hasattr(player, "pause"):
+            player.pause()
+
+    def resume(self) -> None:
+        player = self._player
+        if player is not None and hasattr(player, "resume"):
+            player.resume()
+
+    @property
+    def paused(self) -> bool:
+        return bool(getattr(self._player, "paused", False))
+
+    def seek(self, bar: int) -> bool:
+        """Go on playing from a song bar (1-based); False when nothing plays that could."""
+        player = self._player
+        if player is None or not ports.player_active(player) or not hasattr(player, "seek"):
+            return False
+        player.seek(bar)
+        return True
+
     @property
     def sound_file(self) -> SoundFile | None:
         """The WAV the last play request writes or wrote (None when its sound is heard, or dropped, or
         nothing played yet)."""
+        if self._player is not None and written_to(self._player) is not None:
+            self._file_player = self._player  # the laptop went away mid-song: its take goes to a file
         player = self._file_player
         path = written_to(player) if player is not None else None
         if player is None or path is None:
@@ -149,8 +186,10 @@ class Playback:
     def stop(self) -> None:
         player, self._player = self._player, None
         if player is not None:
-            if player is self._file_player and ports.player_active(player):
-                self._file_cut = True
+            if written_to(player) is not None:
+                self._file_player = player
+                if ports.player_active(player):
+                    self._file_cut = True
             player.stop()
 
     @property

@@ -149,13 +149,14 @@ def start_player(
     wav_path: Path | None = None,
     bar: int | None = None,
     until_bar: int | None = None,
+    notes: list[str] | None = None,
 ) -> Player:
-    """Arrange the song and start playing it. With `--audio none` the play head still moves in real time
-    (a clocked silent output), so the writer can follow the sheet."""
+    """Arrange the song and start playing it: on the laptop's listener when one answers through the SSH
+    connection (see `cowriter listen`), else on the device, a WAV or nothing as `audio` says. With
+    `--audio none` the play head still moves in real time (a clocked silent output), so the writer can
+    follow the sheet. Why an expected listener was not used goes to `notes`, in one line."""
     from cowriter.core.arrange import ArrangeError, arrange
     from cowriter.core.timing import timeline
-    from cowriter.render.audio import NullOutput, decide_route, open_output
-    from cowriter.render.player import Player as RenderPlayer
     from cowriter.render.player import Position
     from cowriter.render.sounds import resolve
 
@@ -165,6 +166,50 @@ def start_player(
     except ArrangeError as exc:
         raise CowriterError(f"cannot play: {exc}") from exc
     chosen = resolve(sound).path  # a SoundFont that is not there says so before any output opens
+
+    def moved(pos: Position) -> None:
+        if on_position is not None:
+            on_position(pos.bar, pos.beat, pos.line)
+
+    player: Any = _relay_player(arrangement, timed, moved, wav_path, notes, chosen)
+    if player is None:
+        player = _local_player(arrangement, timed, moved, audio, wav_path, chosen)
+    try:
+        player.start(bar, section=section, loop=loop, until_bar=until_bar)
+    except KeyError as exc:
+        player.stop()
+        raise CowriterError(f"cannot play: {exc.args[0] if exc.args else exc}") from exc
+    started: Player = player
+    return started
+
+
+def _relay_player(
+    arrangement: Any, timed: Any, moved: Any, wav_path: Path | None, notes: list[str] | None, sound: Path | None
+) -> Any:
+    """A player on the laptop's listener, or None (no listener wanted, or none answers). With a SoundFont
+    the laptop is sent its sound (PCM): its own synth would not sound like the writer's choice."""
+    from cowriter.render import remote_find
+
+    if not remote_find.wanted(None):
+        return None
+    try:
+        opened = remote_find.connect(pcm=sound is not None)
+    except remote_find.NoListener as exc:
+        if exc.found and notes is not None:
+            notes.append(f"laptop: {exc}")
+        return None
+    from cowriter.render.remote_player import RemotePlayer
+
+    return RemotePlayer(arrangement, opened, timeline=timed, on_position=moved,
+                        fallback_wav=wav_path or preview_wav(), sound=sound)  # fmt: skip
+
+
+def _local_player(
+    arrangement: Any, timed: Any, moved: Any, audio: str | None, wav_path: Path | None, sound: Path | None
+) -> Any:
+    from cowriter.render.audio import NullOutput, decide_route, open_output
+    from cowriter.render.player import Player as RenderPlayer
+
     try:
         if decide_route(audio).kind == "none":
             output: Any = NullOutput(clocked=True)
@@ -172,18 +217,7 @@ def start_player(
             output, _why = open_output(audio, wav_path=wav_path or preview_wav())
     except (OSError, ValueError) as exc:
         raise CowriterError(f"no audio: {exc}", hint="try --audio wav or --audio none") from exc
-
-    def moved(pos: Position) -> None:
-        if on_position is not None:
-            on_position(pos.bar, pos.beat, pos.line)
-
-    player = RenderPlayer(arrangement, output, timeline=timed, on_position=moved, sound=chosen)
-    try:
-        player.start(bar, section=section, loop=loop, until_bar=until_bar)
-    except KeyError as exc:
-        player.stop()
-        raise CowriterError(f"cannot play: {exc.args[0] if exc.args else exc}") from exc
-    return player
+    return RenderPlayer(arrangement, output, timeline=timed, on_position=moved, sound=sound)
 
 
 def styles() -> tuple[str, ...]:
@@ -200,6 +234,12 @@ def audio_label(mode: str | None) -> str:
         return "off"
     if chosen == "wav":
         return "WAV file"
+    if chosen is None:
+        from cowriter.render.remote_find import listener_label  # stdlib only: no numpy for the first frame
+
+        laptop = listener_label()
+        if laptop:
+            return laptop
     if chosen is None and os.environ.get("SSH_CONNECTION") and not os.environ.get("PULSE_SERVER"):
         return "WAV (SSH: no speakers here)"
     return "speakers"

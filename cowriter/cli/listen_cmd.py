@@ -1,0 +1,153 @@
+"""`cowriter listen [--port N] [--audio device|wav] [--out DIR] [--json]`: on the laptop, play what a
+cowriter on a server sends through the SSH connection.
+
+It prints the one line to add to `~/.ssh/config` (and the `ssh -R` form), then one line per connection.
+`--json`: the first line is `{"ssh": [...], "env": {...}}`, then one object per event, `{"event":
+"connected"|"playing"|"stopped"|"wrote"|"refused", ...}` (`wrote` carries `file`). Loads no model and
+no music21: only the synth and the audio device.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import signal
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from cowriter.errors import CowriterError
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "listen",
+        help="on your laptop: play what cowriter on a server sends through SSH",
+        description="Play, on this machine's speakers, what a cowriter on a server sends through the SSH "
+        "connection (F5 in its editor, `cowriter play`). Prints the ~/.ssh/config line that connects them.",
+    )
+    p.add_argument("--port", type=int, metavar="N",
+                   help="also listen on 127.0.0.1:N (a TCP forward: needs the key it prints)")  # fmt: skip
+    p.add_argument("--audio", dest="listen_audio", choices=("device", "wav"),
+                   help="play on the speakers (default) or write each take to a WAV in --out")  # fmt: skip
+    p.add_argument("--out", metavar="DIR", help="where --audio wav writes (default: here)")
+    p.add_argument("--json", action="store_true", help="machine-readable: the setup, then one event a line")
+    p.set_defaults(func=run)
+
+
+class Printer:
+    """Events to stdout: JSON lines, or one line per connection for a person."""
+
+    def __init__(self, as_json: bool) -> None:
+        from cowriter.textsafe import safe_line
+
+        self.safe = safe_line
+        self.as_json = as_json
+        self.tty = sys.stdout.isatty() and not as_json
+        self._lock = threading.Lock()
+        self._state: dict[int, dict[str, Any]] = {}
+
+    def out(self, text: str, *, end: str = "\n") -> None:
+        with contextlib.suppress(BrokenPipeError, ValueError):  # the reader left: keep serving anyway
+            print(text, end=end, flush=True)
+
+    def __call__(self, event: dict[str, Any]) -> None:
+        with self._lock:
+            kind = event.get("event")
+            if self.as_json:
+                if kind != "closed":  # internal: the contract's events are the other five
+                    self.out(self.safe(json.dumps(event, ensure_ascii=False)))
+                return
+            self._human(event)
+
+    def _human(self, event: dict[str, Any]) -> None:
+        kind = event.get("event")
+        n = int(event.get("connection", 0))
+        state = self._state.setdefault(n, {"at": time.strftime("%H:%M:%S")})
+        if kind == "refused":
+            self.out(f"{state['at']}  #{n} refused: {self.safe(str(event.get('reason', '')))}")
+            self._state.pop(n, None)
+        elif kind == "connected":
+            state["mode"] = event.get("mode", "")
+        elif kind == "playing":
+            state["title"] = self.safe(str(event.get("title") or "untitled"))
+            state["seconds"] = float(event.get("seconds") or 0.0)
+            state["mode"] = event.get("mode", state.get("mode", ""))
+            if self.tty:
+                self.out(
+                    f"\r\x1b[K{state['at']}  #{n} playing {state['title']} ({_clock(state['seconds'])})",
+                    end="",
+                )
+        elif kind == "stopped":
+            state["stopped"] = self.safe(str(event.get("reason", "")))
+        elif kind == "wrote":
+            state["file"] = self.safe(str(event.get("file", "")))
+        elif kind == "closed":
+            self._state.pop(n, None)
+            self.out(
+                ("\r\x1b[K" if self.tty else "") + _summary(n, state, self.safe(str(event.get("reason", ""))))
+            )
+
+
+def _clock(seconds: float) -> str:
+    return f"{int(seconds // 60)}:{int(seconds % 60):02d}"
+
+
+def _summary(n: int, state: dict[str, Any], closed: str) -> str:
+    """One line for a connection that ended."""
+    if "title" not in state:
+        return f"{state['at']}  #{n} connected, played nothing ({closed})"
+    line = (
+        f"{state['at']}  #{n} {state['title']} ({_clock(state.get('seconds', 0.0))}, {state.get('mode', '')})"
+    )
+    line += f": {state.get('stopped') or closed}"
+    if state.get("file"):
+        line += f"; wrote {state['file']}"
+    return line
+
+
+def run(args: argparse.Namespace) -> int:
+    from cowriter.render.remote_listener import Listener, ListenError
+
+    audio = args.listen_audio or (
+        args.audio if getattr(args, "audio", None) in ("device", "wav") else "device"
+    )
+    if args.port is not None and not 0 <= args.port < 65536:
+        raise CowriterError(f"--port {args.port} is not a port", hint="use 1024 to 65535", exit_code=2)
+    printer = Printer(args.json)
+    listener = Listener(
+        audio=audio, out_dir=Path(args.out) if args.out else None, port=args.port, emit=printer
+    )
+    try:
+        setup = listener.open()
+    except ListenError as exc:
+        raise CowriterError(str(exc)) from exc
+    if args.json:
+        printer.out(json.dumps({"ssh": setup.ssh, "env": setup.env}))
+    else:
+        where = f"on {printer.safe(listener.device)}" if audio == "device" else f"into {listener.out_dir}/"
+        printer.out(f"cowriter listen: playing what your servers send {where} (Ctrl-C stops)")
+        printer.out(f"  once, in ~/.ssh/config under your server's Host:  {setup.config}")
+        printer.out(f"  or each time:  ssh {' '.join(setup.ssh)} HOST")
+        if setup.env:
+            env = " ".join(f"{k}={v}" for k, v in setup.env.items())
+            printer.out(f"  and on the server (a TCP port needs the key):  export {env}")
+        printer.out("  then F5 in the editor on the server, or `cowriter play song.cho`, plays here")
+
+    def terminate(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, terminate)
+    try:
+        listener.serve()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        listener.close()
+    if not args.json:
+        printer.out("stopped listening")
+    return 0
