@@ -122,7 +122,10 @@ def test_cowriter_play_through_pulseaudio(pulse: Pulse, tmp_path: Path) -> None:
     try:
         done = subprocess.run(
             [sys.executable, "-m", "cowriter", "play", str(song_file)],
-            env=pulse.env, capture_output=True, text=True, timeout=60,
+            env=pulse.env,
+            capture_output=True,
+            text=True,
+            timeout=60,
         )
     finally:
         pulse.finish(proc)
