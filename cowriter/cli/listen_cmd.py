@@ -50,8 +50,13 @@ class Printer:
         self._lock = threading.Lock()
         self._state: dict[int, dict[str, Any]] = {}
 
-    def out(self, text: str, *, end: str = "\n") -> None:
-        with contextlib.suppress(BrokenPipeError, ValueError):  # the reader left: keep serving anyway
+    def out(self, text: str, *, end: str = "\n", redraw: bool = False) -> None:
+        """A line (text from the server is made safe on the way out); `redraw`: over the live one."""
+        from cowriter.cli.output import write_control
+
+        with contextlib.suppress(BrokenPipeError, ValueError, OSError):  # the reader left: serve anyway
+            if redraw and self.tty:
+                write_control("\r\x1b[K")
             print(text, end=end, flush=True)
 
     def __call__(self, event: dict[str, Any]) -> None:
@@ -77,19 +82,15 @@ class Printer:
             state["seconds"] = float(event.get("seconds") or 0.0)
             state["mode"] = event.get("mode", state.get("mode", ""))
             if self.tty:
-                self.out(
-                    f"\r\x1b[K{state['at']}  #{n} playing {state['title']} ({_clock(state['seconds'])})",
-                    end="",
-                )
+                line = f"{state['at']}  #{n} playing {state['title']} ({_clock(state['seconds'])})"
+                self.out(line, end="", redraw=True)
         elif kind == "stopped":
             state["stopped"] = self.safe(str(event.get("reason", "")))
         elif kind == "wrote":
             state["file"] = self.safe(str(event.get("file", "")))
         elif kind == "closed":
             self._state.pop(n, None)
-            self.out(
-                ("\r\x1b[K" if self.tty else "") + _summary(n, state, self.safe(str(event.get("reason", ""))))
-            )
+            self.out(_summary(n, state, self.safe(str(event.get("reason", "")))), redraw=True)
 
 
 def _clock(seconds: float) -> str:

@@ -68,11 +68,11 @@ def run(args: argparse.Namespace) -> int:
     laptop = ""  # why the laptop's listener, expected, was not used
     if remote_find.wanted(args.audio):
         try:
-            opened = remote_find.connect()
+            opened = remote_find.connect(pcm=sound is not None)  # a SoundFont: the laptop gets its sound
         except remote_find.NoListener as exc:
             laptop = str(exc) if exc.found else ""
         else:
-            return _play_on_laptop(args, song, arrangement, opened, wav)
+            return _play_on_laptop(args, song, arrangement, opened, wav, sound)
     try:
         output, why = open_output(args.audio, wav_path=wav)
     except ValueError as exc:
@@ -118,19 +118,24 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _play_on_laptop(args: argparse.Namespace, song: Any, arrangement: Any, opened: Any, wav: Path) -> int:
+def _play_on_laptop(
+    args: argparse.Namespace, song: Any, arrangement: Any, opened: Any, wav: Path, sound: Path | None
+) -> int:
     """Play through `cowriter listen` on the writer's laptop; if it goes away mid-song, the song is
     written to `wav` instead and one line says so."""
+    from cowriter.cli.output import write_control
     from cowriter.render.player import Position, bar_beat
     from cowriter.render.remote_player import ROUTE, RemotePlayer
 
     bars = bar_beat(arrangement, arrangement.beats)[0] - 1
     tty = sys.stdout.isatty()
 
-    def show(pos: Position) -> None:
-        print(f"\r  bar {pos.bar:>3}/{bars}  beat {int(pos.beat)}", end="", flush=True)
+    def show(pos: Position) -> None:  # what the laptop is sounding, as it reports it
+        write_control(f"\r  bar {pos.bar:>3}/{bars}  beat {int(pos.beat)}")
 
-    player = RemotePlayer(arrangement, opened, on_position=show if tty else None, fallback_wav=wav)
+    player = RemotePlayer(
+        arrangement, opened, on_position=show if tty else None, fallback_wav=wav, sound=sound
+    )
     player.start(loop=args.loop)
     what = song.title or Path(args.file).name
     extra = ", looping; Ctrl-C stops" if args.loop else "; Ctrl-C stops"

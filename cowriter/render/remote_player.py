@@ -256,7 +256,9 @@ class RemotePlayer:
             {"pcm": {"rate": self.sample_rate, "channels": 2, "title": self.arrangement.title}}
         )
         self._pcm = PcmLinkOutput(self.link, self.sample_rate)
-        self._local = Player(self.arrangement, self._pcm, timeline=self.timeline, ahead=0.05, sound=self.sound)
+        self._local = Player(
+            self.arrangement, self._pcm, timeline=self.timeline, ahead=0.05, sound=self.sound
+        )
         self._local.start_at(start, end, loop=loop)
 
     def _command(self, cmd: str, **fields: Any) -> None:

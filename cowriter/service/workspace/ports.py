@@ -184,7 +184,12 @@ def start_player(
 
 
 def _relay_player(
-    arrangement: Any, timed: Any, moved: Any, wav_path: Path | None, notes: list[str] | None, sound: Path | None
+    arrangement: Any,
+    timed: Any,
+    moved: Any,
+    wav_path: Path | None,
+    notes: list[str] | None,
+    sound: Path | None,
 ) -> Any:
     """A player on the laptop's listener, or None (no listener wanted, or none answers). With a SoundFont
     the laptop is sent its sound (PCM): its own synth would not sound like the writer's choice."""
