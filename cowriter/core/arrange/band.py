@@ -1,9 +1,11 @@
 """From a timeline to an `Arrangement`: the band plays each bar in its section's style.
 
 Order of work: resolve each span's harmony (with `{transpose}`), pick each bar's style (argument, else the
-section's `{x_style}`, else the song's, else the meter's natural style), play comping, pad, bass and drums
-bar by bar, land the ending on the last chord, humanise each track from its own seeded generator, then
-shift everything after a one-bar count-in.
+section's `{x_style}`, else the song's, else the meter's natural style), play comping, pad and drums bar
+by bar and the bass's hits bar by bar (its line is then read whole, `bass.py`), land the ending on the last
+chord, shape each part's velocity by beat and phrase (`dynamics.py`), humanise each track from its own
+seeded generator, then shift everything after a one-bar count-in. Every chord is heard and the bass is on
+every change in every style and meter: `audit.py` is the judge.
 """
 
 from __future__ import annotations
@@ -149,17 +151,13 @@ def arrange_timeline(
     phrases = band_phrases(timeline)
 
     def add(name: str, instrument: str, program: int, channel: int, notes: list[Note], feel: Feel) -> None:
-        held = instrument in (
-            "lead",
-            "pad",
-        )  # the melody and the pad keep their time; their loudness breathes
-        timing, velocity = (0.0, SUNG) if held else (TIMING, VELOCITY)
-        sung = instrument == "lead"
-        shaped = shape(notes, feel, bars, melody_phrases(notes, bars) if sung else phrases)
-        played = humanize(
-            shaped, rng_for(seed, name), offset=offset, end=timeline.beats, timing=timing, velocity=velocity
+        # the melody and the pad keep their time exactly: only their loudness is humanised
+        timing, velocity = (0.0, SUNG) if instrument in ("lead", "pad") else (TIMING, VELOCITY)
+        shaped = shape(notes, feel, bars, melody_phrases(notes, bars) if instrument == "lead" else phrases)
+        rng = rng_for(seed, name)
+        played = untangle(
+            humanize(shaped, rng, offset=offset, end=timeline.beats, timing=timing, velocity=velocity)
         )
-        played = untangle(played)
         if instrument == "drums" and offset:
             played = count_in_notes(first_meter.beats, first_meter.unit) + played
         pan, volume = _MIX.get(instrument, (0.0, 1.0))

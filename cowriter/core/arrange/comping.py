@@ -2,7 +2,8 @@
 
 Keys voice each chord close to the previous voicing (`voicing.lead_voices`); guitars strum a playable
 shape, strings spread a few milliseconds apart (down strokes low to high, up strokes on the top strings,
-high to low); arpeggios break the voicing over a low root. Only chord tones sound.
+high to low); arpeggios walk up and down the voicing over a low root. Each change is struck, even where
+the pattern rests. Only chord tones sound.
 """
 
 from __future__ import annotations
