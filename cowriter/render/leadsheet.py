@@ -120,12 +120,17 @@ def layout(song: Song, *, section: str | None = None, bpm: float | None = None) 
     return Sheet(
         title=song.title or "Untitled",
         subtitle=song.get("subtitle") or "",
-        composer=song.get("composer") or "",
-        lyricist=song.get("lyricist") or "",
-        artist=song.get("artist") or "",
+        composer=_all(song, "composer"),
+        lyricist=_all(song, "lyricist"),
+        artist=_all(song, "artist"),
         clef=choose_clef([p for _, _, p, _ in notes]),
         measures=tuple(measures),
     )
+
+
+def _all(song: Song, name: str) -> str:
+    """Every value a directive is given (two `{composer}` lines: both names), joined by commas."""
+    return ", ".join(dict.fromkeys(v.strip() for k, v in song.meta if k == name and v and v.strip()))
 
 
 def _clock(timed: Timeline) -> Callable[[float], int]:

@@ -22,6 +22,7 @@ from cowriter.core.chords import parse_chord
 from cowriter.core.keys import Key
 from cowriter.core.pitch import parse_note
 from cowriter.core.song import Song
+from cowriter.render.chordkinds import chord_kind
 from cowriter.render.leadsheet import Event, Mark, Measure, Sheet, layout
 from cowriter.render.notation import (
     DIVISIONS,
@@ -32,57 +33,24 @@ from cowriter.render.notation import (
     spelled,
     tuplet_marks,
 )
+from cowriter.textsafe import safe
 
-# MusicXML chord kinds by their intervals (mod 12), largest first so the fullest match wins.
-KINDS: tuple[tuple[frozenset[int], str], ...] = tuple(
-    (frozenset(ivs), kind)
-    for ivs, kind in sorted(
-        [
-            ((0, 4, 7), "major"), ((0, 3, 7), "minor"), ((0, 4, 8), "augmented"), ((0, 3, 6), "diminished"),
-            ((0, 4, 7, 10), "dominant"), ((0, 4, 7, 11), "major-seventh"),
-            ((0, 3, 7, 10), "minor-seventh"), ((0, 3, 6, 9), "diminished-seventh"),
-            ((0, 4, 8, 10), "augmented-seventh"), ((0, 3, 6, 10), "half-diminished"),
-            ((0, 3, 7, 11), "major-minor"), ((0, 4, 7, 9), "major-sixth"),
-            ((0, 3, 7, 9), "minor-sixth"),
-            ((0, 4, 7, 10, 2), "dominant-ninth"), ((0, 4, 7, 11, 2), "major-ninth"),
-            ((0, 3, 7, 10, 2), "minor-ninth"), ((0, 2, 7), "suspended-second"),
-            ((0, 5, 7), "suspended-fourth"),
-            ((0, 7), "power"),
-        ],
-        key=lambda e: -len(e[0]),
-    )
-)  # fmt: skip
-# An extra interval above the root as a chord degree (number, alteration) for an "add" step.
-DEGREES = {
-    1: (9, -1),
-    2: (9, 0),
-    3: (9, 1),
-    5: (11, 0),
-    6: (11, 1),
-    8: (13, -1),
-    9: (13, 0),
-    10: (7, -1),
-    11: (7, 0),
-}
 ACCIDENTAL = {-2: "flat-flat", -1: "flat", 0: "natural", 1: "sharp", 2: "double-sharp"}
 NOTE_TYPES = {1: "whole", 2: "half", 4: "quarter", 8: "eighth", 16: "16th", 32: "32nd"}
 # The page the credits are placed on: A4 in tenths at 7 mm per 40 tenths.
 PAGE_WIDTH, PAGE_HEIGHT, MARGIN = 1200, 1697, 70
 
 
-def chord_kind(intervals: tuple[int, ...]) -> tuple[str, list[tuple[int, int]]]:
-    """The MusicXML kind for a chord's intervals and the added degrees it does not cover."""
-    ivs = {i % 12 for i in intervals} | {0}
-    for shape, kind in KINDS:
-        if shape <= ivs:
-            return kind, [DEGREES[i] for i in sorted(ivs - shape) if i in DEGREES]
-    return "major", []
+def _text(value: object) -> str:
+    """Text XML 1.0 can hold: control characters from the song shown as their pictures (`␇`), as the
+    terminal shows them (`textsafe.safe`); the two non-characters XML forbids dropped."""
+    return safe(str(value)).replace("\ufffe", "").replace("\uffff", "")
 
 
 def _sub(parent: ET.Element, tag: str, content: object = None, **attrs: str) -> ET.Element:
-    element = ET.SubElement(parent, tag, {k.replace("_", "-"): v for k, v in attrs.items()})
+    element = ET.SubElement(parent, tag, {k.replace("_", "-"): _text(v) for k, v in attrs.items()})
     if content is not None:
-        element.text = str(content)
+        element.text = _text(content)
     return element
 
 
@@ -106,17 +74,17 @@ def harmony(symbol: str) -> ET.Element:
         element = ET.Element("direction", {"placement": "above"})
         _sub(_sub(element, "direction-type"), "words", symbol)
         return element
-    kind, added = chord_kind(chord.intervals)
+    kind, degrees = chord_kind(chord.intervals, chord.quality)
     element = ET.Element("harmony", {"print-frame": "no"})
     _step(_sub(element, "root"), "root", chord.root)
     _sub(element, "kind", kind, text=chord.suffix) if chord.suffix else _sub(element, "kind", kind)
     if chord.bass:
         _step(_sub(element, "bass"), "bass", chord.bass)
-    for number, alter in added:
+    for number, alter, how in degrees:  # the kind's text already says them: not printed again
         degree = _sub(element, "degree", print_object="no")
         _sub(degree, "degree-value", number)
         _sub(degree, "degree-alter", alter)
-        _sub(degree, "degree-type", "add")
+        _sub(degree, "degree-type", how)
     return element
 
 

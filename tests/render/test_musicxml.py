@@ -8,9 +8,11 @@ from typing import Any
 
 import pytest
 
+from cowriter.core.chords import parse_chord
 from cowriter.core.sheet import read_song
 from cowriter.core.timing import timeline
-from cowriter.render.musicxml import chord_kind, write_musicxml
+from cowriter.render.chordkinds import chord_kind
+from cowriter.render.musicxml import write_musicxml
 
 music21 = pytest.importorskip("music21")
 
@@ -96,17 +98,28 @@ def test_melody_with_syllables(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("intervals", "kind", "added"),
+    ("symbol", "kind", "degrees"),
     [
-        ((0, 4, 7), "major", []),
-        ((0, 4, 7, 10, 13), "dominant", [(9, -1)]),  # MusicXML's name for a dominant seventh
-        ((0, 4, 7, 14), "major", [(9, 0)]),
-        ((0, 3, 6, 9), "diminished-seventh", []),
-        ((0, 5, 7, 10), "suspended-fourth", [(7, -1)]),
+        ("C", "major", []),
+        ("C7b9", "dominant", [(9, -1, "add")]),
+        ("Cadd9", "major", [(9, 0, "add")]),
+        ("Cdim7", "diminished-seventh", []),
+        ("G7sus4", "suspended-fourth", [(7, 0, "add")]),  # add 7 is the minor seventh (a dominant's)
+        ("C9sus4", "suspended-fourth", [(7, 0, "add"), (9, 0, "add")]),
+        ("C11", "dominant-11th", []),
+        ("C13", "dominant-13th", []),
+        ("C13b9", "dominant-13th", [(9, -1, "alter")]),
+        ("C7b5", "dominant", [(5, -1, "alter")]),
+        ("C7#11", "dominant", [(11, 1, "add")]),
+        ("C7#9", "dominant", [(9, 1, "add")]),  # a 3 beside the major third is a #9, not a minor third
+        ("C6/9", "major-sixth", [(9, 0, "add")]),
+        ("CmMaj7", "major-minor", []),
+        ("C7alt", "dominant", [(5, 1, "alter"), (9, 1, "add"), (11, 1, "add")]),
     ],
 )
-def test_chord_kinds(intervals: tuple[int, ...], kind: str, added: list[tuple[int, int]]) -> None:
-    assert chord_kind(intervals) == (kind, added)
+def test_chord_kinds(symbol: str, kind: str, degrees: list[tuple[int, int, str]]) -> None:
+    chord = parse_chord(symbol)
+    assert chord_kind(chord.intervals, chord.quality) == (kind, degrees)
 
 
 CHANGES = """{title: Changes}

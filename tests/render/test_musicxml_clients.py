@@ -21,6 +21,7 @@ import pytest
 from cowriter.core.arrange import melody_of
 from cowriter.core.arrange.bars import bars_of
 from cowriter.core.arrange.harmony import harmony_of, transpose_key
+from cowriter.core.chords import parse_chord
 from cowriter.core.keys import KeyError_, parse_key
 from cowriter.core.timeline import Timeline
 from tests.render import notation_clients as nc
@@ -198,6 +199,30 @@ def test_chord_symbols_stand_on_the_timelines_beats(musescore: dict[str, nc.Shee
     sheet, score = _mscx(musescore, name)
     got = [(c.bar, c.at, c.root, c.bass) for c in score.chords]
     assert got == expected_chords(sheet.timed)
+    # and read as written: MuseScore keeps the suffix (it drops parentheses and slashes: m(add9) → madd9)
+    names = [_plain(c.name) for c in score.chords]
+    assert names == [_plain(SHOWN_AS.get(suffix, suffix)) for suffix in expected_suffixes(sheet.timed)]
+
+
+# Chords MuseScore names by a spelling of its own chord list (the same tones): 7alt as 7#5#9#11, C7#5 as
+# Caug7; m7sus2 (a minor chord with no third) as 7sus2.
+SHOWN_AS = {"7alt": "7#5#9#11", "7#5": "aug7", "7+5": "aug7", "m7sus2": "7sus2"}
+
+
+def _plain(suffix: str) -> str:
+    return re.sub(r"[()/,\s]", "", suffix)
+
+
+def expected_suffixes(timed: Timeline) -> list[str]:
+    out, previous = [], ("", -1)
+    for span in sorted(timed.spans, key=lambda s: s.start):
+        if span.duration <= 0:
+            continue
+        chord = harmony_of(span.chord, span.transpose, span.key)
+        if (chord.symbol, span.section_index) != previous and not chord.unknown:
+            out.append("N.C." if chord.silent else parse_chord(chord.symbol).suffix)
+        previous = (chord.symbol, span.section_index)
+    return out
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -368,3 +393,17 @@ def test_lilypond_puts_each_chord_in_its_bar(lilypond: dict[str, nc.Sheet], name
     got = [(bar, at) for bar, at, _ in chordmode_bars(ly)]
     expected = [(bar, at) for bar, at, root, _ in expected_chords(sheet.timed) if root is not None]
     assert got == expected
+
+
+def _ly_chords(sheet: nc.Sheet) -> list[tuple[int, str]]:
+    ly = Path(sheet.extra["ly"]).read_text(encoding="utf-8")
+    return [(bar, re.match(r"[a-g](?:is|es)*", token).group()) for bar, _, token in chordmode_bars(ly)]  # type: ignore[union-attr]
+
+
+def test_lilypond_keeps_the_chords_the_old_files_lost(lilypond: dict[str, nc.Sheet]) -> None:
+    """Amazing Grace's G at bar 16, D at 23 and D7 at 24, once written after a <backup>; Shenandoah's
+    intro, once piled into bar 4."""
+    grace = _ly_chords(_sheet(lilypond, "amazing-grace+melody"))
+    assert (16, "g") in grace and (23, "d") in grace and (24, "d") in grace
+    intro = [chord for chord in _ly_chords(_sheet(lilypond, "shenandoah-intro+melody")) if chord[0] <= 4]
+    assert intro == [(1, "d"), (2, "g"), (3, "d"), (4, "a")]

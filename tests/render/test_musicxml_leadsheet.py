@@ -159,6 +159,8 @@ def test_credits_come_from_the_songs_own_directives() -> None:
         "composer": "C. Writer",
         "lyricist": "Words: L. Poet\nArtist: The Band",
     }
+    two = sheet("{title: T}\n{composer: A}\n{composer: B}\n[C]la\n")
+    assert [c.text for c in two.iter("creator")] == ["A, B"]
     plain = sheet("{title: T}\n{artist: The Band}\n[C]la\n")
     assert [c.get("type") for c in plain.iter("creator")] == ["artist"]
     assert b"Music21" not in musicxml_bytes(read_song("{title: T}\n[C]la\n"))
@@ -275,3 +277,10 @@ def test_a_note_off_the_beat_is_tied_where_the_beat_falls(meter: str, abc: str, 
     text = f"{{title: Beats}}\n{{time: {meter}}}\n| [C] |\n{{start_of_abc}}\n{tune}{{end_of_abc}}\n"
     first = measures(sheet(text))[0]
     assert [n.findtext("duration") for n in first.findall("note")] == durations
+
+
+def test_control_characters_in_the_song_still_make_well_formed_xml() -> None:
+    root = sheet("{title: Bell\x07 ring}\n{artist: \x1b]0;owned\x07}\n[C]la\x1b[31m la\n")
+    assert root.findtext("work/work-title") == "Bell␇ ring"
+    assert [w for _, _, w in words(root)] == ["la␛[31m", "la"]
+    assert all("\x1b" not in (c.text or "") for c in root.iter("creator"))
