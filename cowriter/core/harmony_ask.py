@@ -75,6 +75,13 @@ _STYLE_WORDS: Final = (
     ("ballad", r"ballads?|hymn\w*|lullaby"),
     ("pop", r"pop"),
 )
+# arranger styles (core/arrange/styles.py) a request may name, as the words writers use
+_GROOVES: Final = (
+    ("bossa", r"\bbossa\b"),
+    ("funk", r"\bfunk\w*\b"),
+    ("swing", r"\bswing\w*\b"),
+    ("halftime", r"\bhalf[\s-]?time\b"),
+)
 _JAZZ = re.compile(r"\b(jazz\w*|altered|extended|bebop|tritone)\b")
 _RICH = re.compile(
     r"\b(rich\w*|lush\w*|colou?rful|sophisticated|fancier|spicier|more\s+interesting|sevenths|7ths"
@@ -102,6 +109,7 @@ class HarmonyAsk:
     colour: str = "plain"  # plain | rich | jazz
     mood: str | None = None  # "sad" or "bright"
     tempo: int | None = None
+    groove: str | None = None  # an arranger style named in the request ("bossa", "swing", "funk")
     numerals: tuple[str, ...] = ()  # a progression given as Roman numerals ("ii–V–I")
     chords: tuple[str, ...] = ()  # chord symbols named in the request, in order ("with an E7")
 
@@ -224,6 +232,7 @@ def read_harmony_ask(prompt: str) -> HarmonyAsk:
         tempo = 72
     elif _FAST.search(low):
         tempo = 132
+    groove = next((g for g, pattern in _GROOVES if re.search(pattern, low)), None)
     numerals, roman_spans = _numerals(text)
     skip = ([key_span] if key_span else []) + roman_spans
     skip += [mt.span() for mt in _METER.finditer(text)] + [mt.span() for mt in _BARS.finditer(text)]
@@ -236,6 +245,7 @@ def read_harmony_ask(prompt: str) -> HarmonyAsk:
         colour=colour,
         mood=mood,
         tempo=tempo,
+        groove=groove,
         numerals=numerals,
         chords=_chords(text, skip),
     )

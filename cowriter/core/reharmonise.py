@@ -283,8 +283,8 @@ def resolve(steps: Sequence[Step], key: Key) -> list[Step]:
                 return out  # a two-chord tonic close after a cadence (the blues' last bars)
             out[-2] = step("V7", key, "cadence")
         return _unrepeat(out, key)
-    if len(out) >= 2 and _is_tonic(out[-2]):
-        out[-1] = replace(out[-2], reason="cadence")  # the turnaround becomes the close
+    if len(out) >= 2 and _is_tonic(out[-2]) and out[-2].numeral.endswith("7"):
+        out[-1] = replace(out[-2], reason="cadence")  # the blues' turnaround (I7 V7) becomes I7 I7
         return out
     out[-1] = step(tonic, key, "cadence")
     if len(out) >= 2:

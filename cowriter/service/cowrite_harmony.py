@@ -128,8 +128,9 @@ def _directives(ask: HarmonyAsk, key: Key, meter: tuple[int, int], song: Song, e
         out.append(f"{{time: {meter[0]}/{meter[1]}}}")
     if ask.tempo:
         out.append(f"{{tempo: {ask.tempo}}}")
-    if ask.style == "jazz" and meter == DEFAULT_METER:
-        out.append("{x_style: swing}")
+    groove = ask.groove or ("swing" if ask.style == "jazz" else None)
+    if groove and meter == DEFAULT_METER:  # these grooves are 4/4 ones; a 3/4 or 6/8 keeps its own
+        out.append(f"{{x_style: {groove}}}")
     return out
 
 

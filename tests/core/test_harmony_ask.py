@@ -98,3 +98,17 @@ def test_named_chords(prompt: str, chords: tuple[str, ...]) -> None:
 
 def test_nothing_said_is_nothing_set() -> None:
     assert read_harmony_ask("write me something") == HarmonyAsk()
+
+
+@pytest.mark.parametrize(
+    ("prompt", "groove"),
+    [
+        ("a jazzy bossa progression in F", "bossa"),
+        ("something funky", "funk"),
+        ("a swing tune", "swing"),
+        ("a half-time feel", "halftime"),
+        ("a ballad", None),
+    ],
+)
+def test_a_groove_named_is_kept_for_the_arranger(prompt: str, groove: str | None) -> None:
+    assert read_harmony_ask(prompt).groove == groove

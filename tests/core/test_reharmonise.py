@@ -112,6 +112,8 @@ def test_nothing_to_start_from() -> None:
         (["I", "vi", "IV", "V"], ["I", "vi", "V7", "I"]),  # ends on V: it becomes the V7 → I
         (["I", "IV", "V", "I"], ["I", "IV", "V", "I"]),  # already resolved: untouched
         (["I", "V", "V", "IV"], ["I", "IV", "V7", "I"]),  # no V V7 in a row
+        (["I", "IV", "I", "V"], ["I", "IV", "V7", "I"]),  # a half cadence closed: IV V7 I, not IV I I
+        (["IV7", "I7", "V7"], ["IV7", "I7", "I7"]),  # the blues turnaround becomes its close
     ],
 )
 def test_resolve(numerals: list[str], expected: list[str]) -> None:

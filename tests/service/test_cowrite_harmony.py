@@ -141,3 +141,18 @@ def test_a_chord_the_writer_named_is_offered_and_not_flagged() -> None:
     cw, _ = writer(reply.replace("E7", "F#"))
     flagged = cw.propose("chords for the verse", song)
     assert [f.kind for f in flagged.flags] == ["out-of-key"]
+
+
+@pytest.mark.parametrize(
+    ("prompt", "style"),
+    [
+        ("a jazzy bossa progression in F", "bossa"),
+        ("a jazz progression in C", "swing"),
+        ("a jazz waltz progression in C", None),
+        ("a pop progression in G", None),
+    ],
+)
+def test_the_groove_asked_for_is_written_for_the_player(prompt: str, style: str | None) -> None:
+    cw, _ = writer("1")
+    song = parse(cw.propose(prompt, "").song)
+    assert song.get("x_style") == style
