@@ -25,6 +25,7 @@ from cowriter.core.reharmonise import (
     Step,
     approach,
     borrow,
+    describe,
     extend,
     honour,
     numeral_of,
@@ -157,10 +158,11 @@ def _group(steps: Sequence[Step], per_bar: int) -> tuple[tuple[Step, ...], ...]:
     return tuple(tuple(b) for b in bars)
 
 
-def _name(loop_name: str, steps: Sequence[Step]) -> str:
+def _name(loop_name: str, steps: Sequence[Step], colour: str) -> str:
     main = [s for s in steps if not s.approach]
     close = "–".join(s.numeral or s.symbol for s in main[-2:])
-    return f"{loop_name}, closing {close}"
+    extra = describe(colour, steps).partition(": ")[2]
+    return f"{loop_name}, closing {close}" + (f"; {extra}" if colour != "plain" else "")
 
 
 def _colour(steps: list[Step], key: Key, colour: str, recipe: str, per_bar: int) -> list[Step]:
@@ -197,7 +199,7 @@ def plan(
             steps = honour(steps, key, ask.chords)
         for recipe in RECIPES if given and ask.colour != "plain" else RECIPES[:1]:
             coloured = _colour(steps, key, ask.colour, recipe, per_bar)
-            option = GridOption(_name(loop_name, coloured), _group(coloured, per_bar))
+            option = GridOption(_name(loop_name, coloured, ask.colour), _group(coloured, per_bar))
             if option.symbols not in seen:
                 seen.add(option.symbols)
                 out.append(option)

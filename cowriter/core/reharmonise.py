@@ -36,6 +36,7 @@ __all__ = [
     "Step",
     "approach",
     "borrow",
+    "describe",
     "extend",
     "function_of",
     "honour",
@@ -191,10 +192,14 @@ def extend(steps: Sequence[Step], key: Key, colour: str, *, simplify: bool = Fal
 
 
 def _repeats(symbol: str, done: Sequence[Step], steps: Sequence[Step], i: int) -> bool:
-    """Whether `symbol` at step i would repeat the chord just before or just after it."""
+    """Whether `symbol` at step i would sound the chord just before or after it twice, where the
+    original changed chord there (`D D7` stays; `C C` becomes `Cmaj7 Cmaj7`)."""
     before = done[-1].symbol if done else None
     after = steps[i + 1].symbol if i + 1 < len(steps) else None
-    return symbol in (before, after) and symbol != steps[i].symbol
+    was_before = steps[i - 1].symbol if i else None
+    return (symbol == before and was_before != steps[i].symbol) or (
+        symbol == after and after != steps[i].symbol
+    )
 
 
 def _plain(s: Step, key: Key, penultimate: bool, simplify: bool) -> Step:
@@ -324,6 +329,29 @@ def _word_starts(lyrics: str) -> list[int]:
     return [m.start() for m in _WORD_START.finditer(lyrics)]
 
 
+_SAYS = (
+    ("secondary dominant", "secondary dominants"),
+    ("borrowed from the parallel minor", "a borrowed iv"),
+    ("tritone substitute", "a tritone substitute"),
+    (ASKED, "your"),
+)
+
+
+def describe(what: str, steps: Sequence[Step]) -> str:
+    """What an option does, from the reasons of its chords: `rich: sevenths, secondary dominants (E7,
+    A7), a borrowed iv (Fm)`."""
+    parts = []
+    if any(s.reason in ("rich", "jazz") for s in steps):
+        parts.append("sevenths and ninths" if what == "jazz" else "sevenths")
+    for reason, said in _SAYS:
+        symbols = list(dict.fromkeys(s.symbol for s in steps if s.reason == reason))
+        if symbols:
+            parts.append(
+                f"{said} ({', '.join(symbols)})" if reason != ASKED else f"your {', '.join(symbols)}"
+            )
+    return f"{what}: " + (", ".join(parts) if parts else "as written")
+
+
 def _close(original: list[Step], key: Key) -> list[Step]:
     """A section that stops on its dominant keeps it (as a seventh) and gains the tonic after it (on the
     last word); any other unresolved ending is closed by `resolve`."""
@@ -347,17 +375,13 @@ def reharmonise_lines(
     colour = colour if colour in COLOURS else "rich"
     base = honour(_close(original, key), key, named)
     if colour == "plain":
-        plans.append(
-            ("simpler: triads, a dominant seventh into the close", extend(base, key, colour, simplify=True))
-        )
+        plans.append(("simpler", extend(base, key, colour, simplify=True)))
     else:
         coloured = extend(base, key, colour)
         first = approach(coloured, key)
-        plans.append((f"{colour}: extensions and secondary dominants", first))
-        if colour == "jazz":
-            plans[0] = (plans[0][0] + ", tritone close", tritone(first, key))
-        plans.append((f"{colour}: extensions and borrowed chords", borrow(coloured, key)))
-        plans.append((f"{colour}: extensions only", coloured))
+        plans.append((colour, tritone(first, key) if colour == "jazz" else first))
+        plans.append((colour, borrow(coloured, key)))
+        plans.append((colour, coloured))
     out: list[LineOption] = []
     seen: set[tuple[str, ...]] = set()
     for name, steps in plans:
@@ -368,7 +392,7 @@ def reharmonise_lines(
         symbols = tuple(s.symbol for s in kept)
         if symbols not in seen:
             seen.add(symbols)
-            out.append(LineOption(name, new_lines, kept))
+            out.append(LineOption(describe(name, kept), new_lines, kept))
     return out
 
 
