@@ -73,6 +73,14 @@ class HarmonyPlan:
     def names(self) -> list[str]:
         return [o.name for o in (self.grids or self.lines)]
 
+    def chords(self) -> list[str]:
+        """Each option's chords, bar by bar (`Dm Bb Gm A | Dm Bb A7 Dm`) or line by line: what the model
+        needs to judge it, in a fraction of the tokens of the full text."""
+        if self.grids:
+            rows = [" ".join("~".join(s.symbol for s in bar) for bar in g.bars) for g in self.grids]
+            return [" | ".join(_fours(row.split())) for row in rows]
+        return [" | ".join(" ".join(c.symbol for c in line.chords) for line in o.lines) for o in self.lines]
+
 
 @dataclass(frozen=True)
 class HarmonyAnswer:
@@ -214,9 +222,12 @@ def _asks_simpler(prompt: str) -> bool:
     return bool(re.search(r"\b(simple|simpler|basic|plain|triads?)\b", prompt.lower()))
 
 
+def _fours(bars: list[str]) -> list[str]:
+    return [" ".join(bars[i : i + 4]) for i in range(0, len(bars), 4)]
+
+
 def _variables(base_variables: dict[str, object], harmony: HarmonyPlan) -> dict[str, object]:
-    texts = harmony.texts()
-    options = [{"name": n, "text": t.strip()} for n, t in zip(harmony.names(), texts, strict=True)]
+    options = [{"name": n, "text": t} for n, t in zip(harmony.names(), harmony.chords(), strict=True)]
     return base_variables | {
         "key": f"{harmony.key.tonic} {harmony.key.mode}",
         "meter": f"{harmony.meter[0]}/{harmony.meter[1]}",
@@ -239,6 +250,8 @@ def choose(
 ) -> HarmonyAnswer:
     """Ask the model which option fits the request; return it as ChordPro, merged into `base`."""
     texts = harmony.texts()
+    if len(texts) == 1:  # nothing to choose
+        return HarmonyAnswer(texts[0], _merge(base, harmony, 0, texts[0]), 0, 0, "")
     values = _variables(variables, harmony)
     system = Message("system", prompts.render("system", values | {"task": "choose"}))
     task = Message("user", prompts.render("choose", values))

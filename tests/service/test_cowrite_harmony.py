@@ -56,7 +56,7 @@ def test_a_progression_with_no_song_is_a_grid_in_the_key_and_meter_asked(task: s
     call = backend.calls[-1]
     assert call.grammar == 'root ::= ("1" | "2" | "3" | "4")\n'
     prompt = call.messages[-1].content
-    assert "Option 4:" in prompt and "| Dm . . |" in prompt and WALTZ in prompt
+    assert "4. i–iv–VI–V" in prompt and "Dm Bb Gm A | Dm Bb A7 Dm" in prompt and WALTZ in prompt
     song = parse(p.song)
     tl = timeline(song)
     assert (song.key, song.time, tl.bars) == ("Dm", "3/4", 8)
