@@ -156,3 +156,10 @@ def test_the_groove_asked_for_is_written_for_the_player(prompt: str, style: str 
     cw, _ = writer("1")
     song = parse(cw.propose(prompt, "").song)
     assert song.get("x_style") == style
+
+
+def test_a_single_option_needs_no_choice() -> None:
+    cw, backend = writer()  # no reply queued: asking the model would fail
+    p = cw.propose("a ii-V-I in Bb", "")
+    assert backend.calls == [] and p.tokens == 0
+    assert grid_chords(p.song) == ["Cm", "F", "Bb", "Bb", "Cm", "F", "Bb", "Bb"]
