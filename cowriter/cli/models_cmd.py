@@ -138,7 +138,8 @@ def run_pull(args: argparse.Namespace) -> int:
     finally:
         bar.close()
     if result.already:
-        print(f"{entry.name} is already here: {result.path}")
+        unchecked = "" if result.sha256 else " (the hub could not be reached to look for a newer one)"
+        print(f"{entry.name} is already here: {result.path}{unchecked}")
         return 0
     total = time.perf_counter() - started
     speed = result.downloaded / result.seconds / 1e6 if result.seconds > 0 else 0.0

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from cowriter.errors import CowriterError
-from cowriter.model.catalog import CatalogEntry, hub_cache
+from cowriter.model.catalog import CatalogEntry, installed
 
 CHUNK = 1 << 20
 
@@ -173,6 +173,9 @@ def pull(entry: CatalogEntry, *, on_progress: Progress | None = None) -> Pulled:
     try:
         meta = hub.get_hf_file_metadata(url)
     except Exception as exc:  # huggingface_hub raises its own and its HTTP client's errors
+        have = installed(entry)
+        if have is not None:  # offline (or the hub is down), and the model is here already
+            return Pulled(have, have.stat().st_size, 0.0, 0, 0, "", already=True)
         raise _failure(exc, entry, endpoint) from None
     etag, commit, size = (meta.etag or "").lower(), meta.commit_hash, meta.size
     if not etag or not commit or size is None:
@@ -290,4 +293,4 @@ def _verify(entry: CatalogEntry, path: Path, etag: str) -> None:
             )
 
 
-__all__ = ["PullError", "Pulled", "hub_cache", "megabytes", "pull"]
+__all__ = ["PullError", "Pulled", "megabytes", "pull"]

@@ -107,6 +107,9 @@ def test_pull_into_the_hub_cache_and_use_it(tmp_path: Path, hub: Hub, gguf: Path
     again = cowriter(env, "models", "pull", NAME)
     assert again.returncode == 0 and again.stdout.startswith(f"{NAME} is already here: ")
     assert len(cdn_gets(hub)) == 1
+    # offline, what is here is still here
+    offline = cowriter(env | {"HF_ENDPOINT": f"http://127.0.0.1:{_closed_port()}"}, "models", "pull", NAME)
+    assert offline.returncode == 0 and "could not be reached" in offline.stdout
 
 
 @pytest.mark.slow
