@@ -76,9 +76,9 @@ def _lead(k: npt.NDArray[np.float64], f: float) -> npt.NDArray[np.float64]:
         1.0
         + 3.0 * np.exp(-(((freq - 700.0) / 260.0) ** 2))
         + 2.0 * np.exp(-(((freq - 1150.0) / 300.0) ** 2))
-        + 0.8 * np.exp(-(((freq - 2800.0) / 500.0) ** 2))
+        + 2.2 * np.exp(-(((freq - 2900.0) / 600.0) ** 2))
     )
-    return (1.0 / k**1.3) * formants * np.exp(-freq / 5000.0)
+    return (1.0 / k**1.3) * formants * np.exp(-freq / 7000.0)
 
 
 def _epiano_body(k: npt.NDArray[np.float64], f: float) -> npt.NDArray[np.float64]:
@@ -233,6 +233,7 @@ def _karplus(
     pluck: float,
     seed: int,
     smooth: int = 1,
+    spread: float = 0.7,
 ) -> Audio:
     """Karplus-Strong, computed one period at a time (each period is a vector op on the previous one),
     then resampled so the pitch is exact despite the integer delay line."""
@@ -247,7 +248,7 @@ def _karplus(
     rho = math.exp(-size / (sample_rate * tau))
     rng = np.random.default_rng(seed)
     burst = rng.uniform(-1.0, 1.0, size)
-    width = max(1, int(size * (1.0 - brightness) * (0.3 if smooth > 1 else 0.7)))  # darker: wider smoothing
+    width = max(1, int(size * (1.0 - brightness) * spread))  # a darker pluck: a wider smoothing
     for _ in range(smooth if width > 1 else 0):  # twice: a triangle's low side lobes (a soft nail)
         burst = np.convolve(np.concatenate((burst, burst[:width])), np.ones(width) / width, "valid")[:size]
     shift = max(1, int(pluck * size))
@@ -279,6 +280,7 @@ def _guitar(pitch: int, velocity: int, hold: int, sample_rate: int, *, nylon: bo
         pluck=0.18 if nylon else 0.12,
         seed=pitch * 131 + velocity,
         smooth=2 if nylon else 1,
+        spread=float(np.interp(pitch, [48, 64, 76], [0.3, 0.17, 0.12])) if nylon else 0.7,
     )
     t = _t(min(n, int(0.5 * sample_rate)), sample_rate)
     # the body's air and top-plate resonances, knocked by the pluck: the warmth under a high note

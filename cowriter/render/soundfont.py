@@ -32,7 +32,7 @@ GAIN_DB = 1.0  # TinySoundFont's output gain: about the built-in synth's loudnes
 # carries (>= 3 LU over the band with FluidR3 GM, tested) and sets the overall level for the limiter.
 LEVEL: Mapping[str, float] = {
     "piano": 1.0, "epiano": 1.0, "guitar": 0.28, "nylon": 0.8, "organ": 0.8, "pad": 0.8,
-    "bass": 0.9, "drums": 1.0, "lead": 2.6,
+    "bass": 0.9, "drums": 1.0, "lead": 3.4,
 }  # fmt: skip
 
 
