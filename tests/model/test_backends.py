@@ -29,9 +29,9 @@ def test_physical_cores() -> None:
 @pytest.mark.parametrize(("cores", "threads"), [(1, 1), (2, 1), (4, 3), (16, 15)])
 def test_default_threads_leave_a_core_free(
     monkeypatch: pytest.MonkeyPatch,
-    model_path: Path,
+    model_path: Path,  # noqa: F811
     cores: int,
-    threads: int,  # noqa: F811
+    threads: int,
 ) -> None:
     monkeypatch.delenv("COWRITER_THREADS", raising=False)
     assert default_threads(cores) == threads
