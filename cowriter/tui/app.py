@@ -1,10 +1,13 @@
 """The Textual app: thin. It holds the workspace, installs the main screen and the command palette
 entries, and closes the workspace on the way out: a reply in flight is cancelled and the workers are given
-a moment to end first, the song is saved, and a song with nowhere to go is offered a session."""
+a moment to end first, the song is saved, and a song with nowhere to go is offered a session. When the
+terminal goes away (SIGHUP) or the process is told to end (SIGTERM), the song is kept first."""
 
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
 from collections.abc import Sequence
 from pathlib import Path
 from typing import ClassVar
@@ -36,15 +39,61 @@ class CowriterApp(App[int]):
     ]
 
     def __init__(
-        self, workspace: Workspace, *, theme: str = DEFAULT_THEME, history_session: str | None = None
+        self,
+        workspace: Workspace,
+        *,
+        theme: str = DEFAULT_THEME,
+        history_session: str | None = None,
+        recover: bool = False,
+        signals: bool = False,
     ) -> None:
         """`history_session`: the session to keep an opened file's history in, opened after the first
-        frame (`cowriter open FILE` without --session)."""
+        frame (`cowriter open FILE` without --session). `recover`: offer back the songs an earlier cowriter
+        left unsaved (after the first frame; a bare `cowriter`). `signals`: a hang-up (the terminal went
+        away) or a request to end keeps the song first (the real program; not in tests)."""
         super().__init__()
         self.workspace = workspace
         self.theme = theme
         self.history_session = history_session
+        self.recover = recover
+        self.signals = signals
         self._quitting = False
+
+    def on_mount(self) -> None:
+        if self.signals:
+            loop = asyncio.get_running_loop()
+            loop.add_signal_handler(signal.SIGHUP, self._hung_up)
+            loop.add_signal_handler(signal.SIGTERM, self._told_to_end)
+
+    def _hung_up(self) -> None:
+        """The terminal is gone (SIGHUP): keep the song where it lives (file and session, or the recovery
+        store), then end at once; there is no screen left to restore. Runs on the event loop, between
+        the UI's own steps, never inside one of them."""
+        try:
+            self._catch_up()
+            self.workspace.hang_up()
+        finally:
+            os._exit(128 + signal.SIGHUP)
+
+    def _told_to_end(self) -> None:
+        """SIGTERM: keep the song the same way, then leave as ctrl+q would (the terminal is still there)."""
+        if self._quitting:
+            return
+        self._quitting = True
+        main = self.main_screen
+        if main is not None:
+            main.cancel_reply()
+        try:
+            self._catch_up()
+            self.workspace.hang_up()
+        finally:
+            self.exit(128 + signal.SIGTERM)
+
+    def _catch_up(self) -> None:
+        """The editor's text into the workspace, should its last keystroke still be on its way there."""
+        main = self.main_screen
+        if main is not None and main.is_attached and main.editor.text != self.workspace.text:
+            self.workspace.set_text(main.editor.text)
 
     def get_line_filters(self) -> Sequence[LineFilter]:
         """Textual's filters, then the one that shows every control character a row would send to the
@@ -99,6 +148,10 @@ class CowriterApp(App[int]):
         await self._shut_down()
 
     async def _quit_decided(self, decision: str | None) -> None:
+        from cowriter.tui.screens.quit import DISCARD
+
+        if decision == DISCARD:  # thrown away on purpose: not offered back next time either
+            await asyncio.to_thread(self.workspace.discard_scratch)
         if decision is not None:  # kept in a session, or thrown away on purpose; None: back to the song
             await self._shut_down()
 
@@ -112,6 +165,8 @@ class CowriterApp(App[int]):
         if main is not None:
             main.cancel_reply()  # the reply in flight, if any
         await self._wait_for_workers(QUIT_WAIT)
+        if ws.homeless and not ws.text.strip():  # nothing left to keep
+            await asyncio.to_thread(ws.discard_scratch)
         if ws.can_save and ws.dirty:
             try:
                 await asyncio.to_thread(ws.save)

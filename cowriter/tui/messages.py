@@ -9,7 +9,7 @@ nothing).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
 
@@ -93,6 +93,21 @@ class MelodySketched(Message):
 
     request: int
     sketch: MelodySketch | None
+    error: str = ""
+
+
+@dataclass
+class LeftFound(Message):
+    """Songs earlier cowriters left unsaved (`session.scratch.LeftSong`, newest first)."""
+
+    songs: tuple[Any, ...]
+
+
+@dataclass
+class LeftTaken(Message):
+    """A song an earlier cowriter left unsaved, opened to take back (`error` when it could not be)."""
+
+    opened: workspace.SessionOpened | None
     error: str = ""
 
 

@@ -128,7 +128,13 @@ def run_tui(args: argparse.Namespace) -> int:
     # A file opened without --session keeps its history (chat, versions, credits) in a session of its
     # own, named after it: opened after the first frame, so the song shows at once.
     file, session = getattr(args, "file", None), getattr(args, "session", None)
-    app = CowriterApp(workspace, history_session=file_session(file) if file and not session else None)
+    # A bare `cowriter` offers back the songs an earlier one left unsaved (found after the first frame).
+    app = CowriterApp(
+        workspace,
+        history_session=file_session(file) if file and not session else None,
+        recover=not file and not session,
+        signals=True,
+    )
     # The model, the synth and the play head run in threads; a short GIL switch interval hands the UI
     # thread the interpreter sooner, so a keystroke is drawn while they work.
     sys.setswitchinterval(0.001)

@@ -41,9 +41,11 @@ Tell all my friends I'm [A7]coming too
 
 @pytest.fixture(autouse=True)
 def _pinned(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """Same picture everywhere: no colour, no stray sessions or config from the machine."""
+    """Same picture everywhere: no colour, no stray sessions or config from the machine (and none left
+    in the checkout's sessions/: a bare song is kept in the recovery store as the writer types)."""
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("COWRITER_SESSIONS", str(tmp_path / "sessions"))  # songs kept for recovery too
     monkeypatch.delenv("SSH_CONNECTION", raising=False)
     monkeypatch.delenv("COWRITER_MODEL", raising=False)
 

@@ -98,10 +98,13 @@ class Workspace(CoWriting, Playback, Keeping):
     saved_text: str = ""
     _player: ports.Player | None = field(default=None, repr=False)
     notice: str = ""
+    scratch: bool = False  # the session is the song's scratch in the recovery store (`Keeping.homeless`)
     _session: Session | None = field(default=None, repr=False)
     _save_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-    _steps: list[Step] = field(default_factory=list, repr=False)  # the writer's acts, not yet in the session
+    _steps: list[Step] = field(default_factory=list, repr=False)
+    revision: int = 0  # one more at each change of the text: how old a snapshot is
+    _kept: tuple[int, str] = field(default=(-1, ""), repr=False)  # the writer's acts, not yet in the session
 
     def __post_init__(self) -> None:
         if not self.authors:
@@ -162,6 +165,7 @@ class Workspace(CoWriting, Playback, Keeping):
         new = text.split("\n") if text else []
         self.authors = carry_authors(old, self.authors, new, author)
         self.text = text
+        self.revision += 1
 
     def credits(self) -> dict[str, int]:
         """How many non-blank lines each author wrote."""

@@ -14,10 +14,10 @@ named after what it is, so an A/B comparison leaves one file per take.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from cowriter.errors import CowriterError
 from cowriter.service.workspace import ports as ports
@@ -38,6 +38,26 @@ class Settings:
     bpm: float | None = None  # None: the song's tempo
     loop_section: str | None = None
     transpose: int = 0
+
+    def state(self) -> dict[str, Any]:
+        """As kept with the song's session (JSON)."""
+        return {"style": self.style, "bpm": self.bpm, "loop": self.loop_section, "transpose": self.transpose}
+
+    @classmethod
+    def from_state(cls, state: Mapping[str, Any]) -> Settings:
+        """Back from `state` (values of the wrong kind are left at their defaults)."""
+
+        def get(key: str, kinds: tuple[type, ...]) -> Any:
+            value = state.get(key)
+            return value if isinstance(value, kinds) and not isinstance(value, bool) else None
+
+        bpm = get("bpm", (int, float))
+        return cls(
+            style=get("style", (str,)),
+            bpm=float(bpm) if bpm is not None and 20 <= bpm <= 400 else None,
+            loop_section=get("loop", (str,)),
+            transpose=get("transpose", (int,)) or 0,
+        )
 
 
 class SoundFile(NamedTuple):

@@ -282,6 +282,8 @@ def create_session(
     authors: list[str],
     chat: list[tuple[str, str]],
     model: str,
+    *,
+    scratch: bool = False,
 ) -> Session:
     """A NEW session `name` (CowriterError when refused or taken) whose latest version is `text`, line i
     credited to `authors[i]`: the writer's lines make the first version, each model's lines the next
@@ -297,7 +299,12 @@ def create_session(
         keep = {"human", *models[:k]}
         return "\n".join(line for line, a in zip(lines, who, strict=True) if a in keep)
 
-    session = SessionStore(default_store(folder)).create(name, upto(0), author="human", message="kept")
+    store = SessionStore(default_store(folder))
+    if scratch:  # in the recovery store, under a name of its own
+        from cowriter.session.scratch import new_name, recovery_store
+
+        store, name = recovery_store(store), new_name()
+    session = store.create(name, upto(0), author="human", message="kept")
     try:
         for k, author in enumerate(models, 1):
             session.save_version(upto(k), author, message="the model's lines, kept")
@@ -307,6 +314,45 @@ def create_session(
         session.close()
         raise
     return session
+
+
+def keep_scratch(session: Session, name: str, folder: Path | None) -> Session:
+    """The scratch `session` moved into the store as session `name`, history and all (`session.scratch`)."""
+    from cowriter.session import SessionStore, default_store
+    from cowriter.session.scratch import keep
+
+    return keep(SessionStore(default_store(folder)), session, name)
+
+
+def left_songs(folder: Path | None) -> list[Any]:
+    """Songs a cowriter left unsaved in the recovery store (`session.scratch.LeftSong`), newest first."""
+    from cowriter.session import SessionStore, default_store
+    from cowriter.session.scratch import left_songs as left
+
+    try:
+        return list(left(SessionStore(default_store(folder))))
+    except (OSError, CowriterError):  # a store that cannot be read has nothing to offer
+        return []
+
+
+def open_scratch(name: str, folder: Path | None) -> Session:
+    """A song left in the recovery store, opened to go on writing it (CowriterError when it is gone or
+    another cowriter took it)."""
+    from cowriter.session import SessionStore, default_store
+    from cowriter.session.scratch import recovery_store
+
+    session = recovery_store(SessionStore(default_store(folder))).open(name)
+    if session.readonly:
+        session.close()
+        raise CowriterError("another cowriter took that song back first")
+    return session
+
+
+def discard_scratch(name: str, folder: Path | None) -> None:
+    from cowriter.session import SessionStore, default_store
+    from cowriter.session.scratch import discard
+
+    discard(SessionStore(default_store(folder)), name)
 
 
 def free_session_name(stem: str, folder: Path | None) -> str:
@@ -329,10 +375,15 @@ def now_iso() -> str:
 
 
 def save_session(
-    session: Session, text: str, author: str, message: str = "", prompt: str | None = None
+    session: Session,
+    text: str,
+    author: str,
+    message: str = "",
+    prompt: str | None = None,
+    created: str | None = None,
 ) -> None:
     if text != session.text():
-        session.save_version(text, author, message=message, prompt=prompt)
+        session.save_version(text, author, message=message, prompt=prompt, created=created)
 
 
 def session_chat(session: Session, limit: int) -> list[tuple[str, str]]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cowriter.errors import CowriterError
 from cowriter.model.backend import Message
@@ -19,6 +19,7 @@ from cowriter.service.workspace import ports as ports
 from cowriter.service.workspace.model import HISTORY
 
 if TYPE_CHECKING:
+    from cowriter.service.workspace.playback import Settings
     from cowriter.session import Session
 
 __all__ = ["HUMAN", "Keeping", "SessionOpened", "file_session"]
@@ -49,6 +50,7 @@ class SessionOpened:
     stored: str  # the session's latest version after opening
     authors: tuple[str, ...]
     chat: tuple[Message, ...]
+    transport: dict[str, Any] | None = None  # the transport's settings kept with it (`Settings.state`)
 
 
 def file_session(path: str | Path) -> str:
@@ -72,10 +74,14 @@ class Keeping:
     history: list[Message]
     saved_text: str
     notice: str
+    settings: Settings
+    scratch: bool  # `_session` is the song's scratch in the recovery store: it has no home of its own yet
     _session: Session | None
     _save_lock: threading.Lock
     _lock: threading.Lock
     _steps: list[Step]
+    _kept: tuple[int, str]  # the newest snapshot kept: its revision and text (`save_text`)
+    revision: int
 
     if TYPE_CHECKING:
 
@@ -84,6 +90,9 @@ class Keeping:
 
         @property
         def model_name(self) -> str: ...
+
+        @property
+        def dirty(self) -> bool: ...
 
     def open_session(self, name: str) -> SessionOpened:
         """Open (or create) session `name` for this song; blocking (disk), safe from a worker thread: it
@@ -97,13 +106,14 @@ class Keeping:
             where = f"opened {self.path}" if self.path is not None else "opened"
             ports.save_session(opened, text, HUMAN, message=where)
             stored, authors = text, ports.session_authors(opened)
-        chat = [Message(r, t) for r, t in ports.session_chat(opened, HISTORY)]  # type: ignore[arg-type]
-        return SessionOpened(name, opened, text, stored, tuple(authors), tuple(chat))
+        return _opened(name, opened, text, stored, authors)
 
     def adopt(self, opened: SessionOpened) -> None:
-        """Keep the song in the opened session from now on (the UI thread's half of `open_session`)."""
+        """Keep the song in the opened session from now on (the UI thread's half of `open_session`); the
+        transport's settings kept with it come back (unless the writer changed them meanwhile)."""
         if opened.stored and not self.text and not opened.text:
             self.text = self.saved_text = opened.stored
+            self.revision += 1
         if self.text == opened.stored:  # what the credits describe: the writer hasn't typed since
             n = len(self.lines)
             self.authors = (list(opened.authors) + [HUMAN] * n)[:n]
@@ -111,6 +121,91 @@ class Keeping:
         self.notice = opened.session.notice
         self.history = list(opened.chat)
         self._session = opened.session
+        self.scratch = False
+        if opened.transport and self.settings == type(self.settings)():
+            self.settings = self.settings.from_state(opened.transport)
+
+    # -- the recovery store: a song with no home yet ------------------------------------------------------
+
+    @property
+    def homeless(self) -> bool:
+        """The song has no file and no session of its own: it is kept in the recovery store as the writer
+        pauses (`save_text`), and offered back by the next `cowriter` if this one ends without a word."""
+        return self.path is None and (self._session is None or self.scratch)
+
+    def keep_for_recovery(self, text: str, *, revision: int | None = None) -> None:
+        """Keep `text` (a snapshot of the song) in the song's scratch in the recovery store, made with the
+        first words (with the credits and chat so far). Blocking (disk), safe from a worker."""
+        with self._save_lock:
+            if not self._newest(revision, text):
+                return
+            if self._session is None:
+                if not text.strip():
+                    return
+                chat: list[tuple[str, str]] = [(m.role, m.content) for m in self.history]
+                authors = list(self.authors) if text == self.text else []
+                self._session = ports.create_session(
+                    "", self.sessions_dir, text, authors, chat, self.model_name, scratch=True
+                )
+                self.scratch = True
+                ports.set_session_state(self._session, "transport", self.settings.state())
+                return
+            if self.read_only:
+                return
+            self._record_steps(text)
+            ports.save_session(self._session, text, HUMAN, "edits")
+
+    def open_left(self, name: str) -> SessionOpened:
+        """Open a song a cowriter left in the recovery store (see `ports.left_songs`), to take it back.
+        Blocking (disk), safe from a worker; `adopt_left` the result on the UI thread."""
+        session = ports.open_scratch(name, self.sessions_dir)
+        try:
+            return _opened(session.name, session, "", session.text(), ports.session_authors(session))
+        except BaseException:
+            session.close()
+            raise
+
+    def adopt_left(self, opened: SessionOpened) -> None:
+        """Go on writing a song taken back from the recovery store: its text, credits, chat and transport;
+        it stays unsaved (in its scratch) until the writer gives it a home."""
+        if self._session is not None and self.scratch and not self.text.strip():  # an empty start
+            self.discard_scratch()
+        self.text, self.saved_text = opened.stored, ""
+        self.revision += 1
+        n = len(self.lines)
+        self.authors = (list(opened.authors) + [HUMAN] * n)[:n]
+        self.history = list(opened.chat)
+        self._session, self.scratch, self.session_name = opened.session, True, None
+        if opened.transport:
+            self.settings = self.settings.from_state(opened.transport)
+
+    def discard_scratch(self) -> None:
+        """Throw the song's scratch away (the writer quit without keeping the song)."""
+        session = self._session
+        if session is None or not self.scratch:
+            return
+        with self._save_lock:
+            self._session, self.scratch = None, False
+            session.close()
+            ports.discard_scratch(session.name, self.sessions_dir)
+
+    def remember_settings(self) -> None:
+        """Keep the transport's settings (tempo, style, transposition, loop) with the song's session."""
+        if self._session is not None:
+            with self._save_lock:
+                ports.set_session_state(self._session, "transport", self.settings.state())
+
+    def hang_up(self) -> None:
+        """The terminal went away (or the process is told to end): the song goes where it is kept (its
+        file and session, or the recovery store) now, and the session is closed. Blocking."""
+        try:
+            if self.homeless:
+                self.keep_for_recovery(self.text)
+            elif self.can_save and (self.dirty or self._steps):
+                self.save()
+        finally:
+            if self._session is not None:
+                self._session.close()
 
     def suggested_session(self) -> str:
         """A free session name for a song that has none: from its {title}, else untitled-YYYYMMDD-HHMM."""
@@ -125,8 +220,21 @@ class Keeping:
         """Keep a song that has nowhere to go (no file, no session of its own) in a NEW session `name`: its
         text with each line credited as now (the model's lines to their model; a line the writer edited,
         to the writer) and the chat so far. Blocking (disk), safe from a worker; `adopt` the result on the
-        UI thread. Raises CowriterError when the name is refused or already taken."""
+        UI thread. Raises CowriterError when the name is refused or already taken. A song kept in the
+        recovery store moves there with its history (versions with their times, credits, chat)."""
         text, authors, chat = self.text, list(self.authors), tuple(self.history)
+        if self.scratch and self._session is not None:
+            with self._save_lock:
+                self._record_steps(text)
+                ports.save_session(self._session, text, HUMAN, "edits")
+                try:
+                    session = ports.keep_scratch(self._session, name, self.sessions_dir)
+                except CowriterError as exc:
+                    self._session = getattr(exc, "session", self._session)  # the scratch, open again
+                    raise
+                self._session, self.scratch = session, False
+            stored = ports.session_authors(session)
+            return SessionOpened(session.name, session, text, text, tuple(stored), chat)
         session = ports.create_session(
             name, self.sessions_dir, text, authors, [(m.role, m.content) for m in chat], self.model_name
         )
@@ -142,16 +250,26 @@ class Keeping:
 
     @property
     def can_save(self) -> bool:
-        return (self._session is not None and not self.read_only) or self.path is not None
+        """The song has a home to save to: its file, or a session of its own (not a scratch)."""
+        return (
+            self._session is not None and not self.read_only and not self.scratch
+        ) or self.path is not None
 
     def save(self, message: str = "") -> str:
         """Write the song (file and/or session). Returns where it went."""
         return self.save_text(self.text, message)
 
-    def save_text(self, text: str, message: str = "") -> str:
-        """Write `text` (a snapshot of the song; safe from a worker thread)."""
+    def save_text(self, text: str, message: str = "", *, revision: int | None = None) -> str:
+        """Write `text` (a snapshot of the song; safe from a worker thread). Returns where it went.
+        `revision`: the song's `revision` when the snapshot was taken; a snapshot older than one already
+        kept (its worker ran late) writes nothing, so it can never undo a newer version or the credits an
+        accept gave. A song with no home raises (`keep_for_recovery` keeps it meanwhile)."""
+        if self.homeless:
+            raise CowriterError("nowhere to save", hint="export to a file (ctrl+o) or keep it as a session")
         where: list[str] = []
         with self._save_lock:
+            if not self._newest(revision, text):
+                return ""
             if self._session is not None and not self.read_only:
                 self._record_steps(text)
                 ports.save_session(self._session, text, HUMAN, message or "edits")
@@ -181,8 +299,8 @@ class Keeping:
             return
         session = self._session
         assert session is not None
-        for step in pending:
-            ports.save_session(session, step.before, HUMAN, "edits")
+        for step in pending:  # the writer's edits before the act were made by then
+            ports.save_session(session, step.before, HUMAN, "edits", created=step.created or None)
             if step.after == session.text():
                 continue
             try:
@@ -208,13 +326,44 @@ class Keeping:
             with self._save_lock:
                 ports.set_session_state(self._session, "cursor", list(cursor))
 
-    def record_accept(self, before: str, after: str, model: str, prompt: str) -> None:
+    def record_accept(
+        self, before: str, after: str, model: str, prompt: str, *, revision: int | None = None
+    ) -> None:
         """Record an accepted proposal in the session: the writer's text as it was, then the same with the
-        model's lines, so the store credits exactly those lines to the model (and the prompt behind them)."""
+        model's lines, so the store credits exactly those lines to the model (and the prompt behind them).
+        `revision`: the song's `revision` once accepted (see `save_text`)."""
         if self._session is None or self.read_only:
             return
         with self._save_lock:
+            newer = None if self._newest(revision, after) else self._kept[1]
             self._record_steps(before)
             ports.save_session(self._session, before, HUMAN, "edits")
             self._record_steps(after)  # the writer's own act within the accept (a page made ChordPro)
             ports.save_session(self._session, after, f"model:{model}", "accepted proposal", prompt)
+            if newer is not None:  # the writer's newer text was kept first: it stays the latest version
+                ports.save_session(self._session, newer, HUMAN, "edits")
+
+    def _newest(self, revision: int | None, text: str) -> bool:
+        """Whether a snapshot of `revision` is no older than what was kept (then it is the newest kept);
+        call with the save lock held. Unknown revisions (None) always are."""
+        if revision is None:
+            return True
+        if revision < self._kept[0]:
+            return False
+        self._kept = (revision, text)
+        return True
+
+
+def _opened(name: str, session: Session, text: str, stored: str, authors: list[str]) -> SessionOpened:
+    """What `adopt` needs of an opened session: its chat and transport settings read too."""
+    chat = [Message(r, t) for r, t in ports.session_chat(session, HISTORY)]  # type: ignore[arg-type]
+    transport = ports.session_state(session, "transport")
+    return SessionOpened(
+        name,
+        session,
+        text,
+        stored,
+        tuple(authors),
+        tuple(chat),
+        transport if isinstance(transport, dict) else None,
+    )

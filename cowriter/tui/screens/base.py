@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import threading
+import time
 from typing import TYPE_CHECKING
 
 from textual.screen import Screen
@@ -23,6 +24,7 @@ if TYPE_CHECKING:  # mounted with the first proposal, and imported then (a light
     from cowriter.tui.widgets.proposal import ProposalView
 
 SAVE_DELAY = 2.0  # seconds of quiet typing before an automatic save
+SAVE_EVERY = 10.0  # ... and at least this often while the writer types on without a pause
 
 
 class SongScreen(Screen[None]):
@@ -38,6 +40,7 @@ class SongScreen(Screen[None]):
         self._cancel: threading.Event | None = None
         self._check_timer: Timer | None = None
         self._save_timer: Timer | None = None
+        self._save_since = 0.0  # when the pending save was first scheduled
         self._watch_timer: Timer | None = None
         self._playing_song = False
         self._settled = False  # the first check (and the rhyme dictionary it loads) has come back
@@ -144,27 +147,43 @@ class SongScreen(Screen[None]):
     def _saved_label(self) -> str:
         if self.ws.read_only and self.ws.path is None:
             return "read-only: another writer has it (ctrl+o exports)"
+        if self.ws.homeless and self.ws.scratch:
+            return "not saved, kept for recovery (ctrl+s)"
         if not self.ws.can_save:
             return "not saved (ctrl+o exports)"
         return "modified" if self.ws.dirty else "saved"
 
     def _schedule_save(self) -> None:
-        if self.ws.can_save:
-            if self._save_timer is not None:
+        """Save (or keep a song with no home in the recovery store) once the writer pauses, and every
+        `SAVE_EVERY` seconds while they type on."""
+        if not (self.ws.can_save or self.ws.homeless):
+            return
+        now = time.monotonic()
+        if self._save_timer is not None:
+            if now - self._save_since < SAVE_EVERY - SAVE_DELAY:
                 self._save_timer.stop()
-            self._save_timer = self.set_timer(SAVE_DELAY, self._autosave)
+            else:  # typing on for a while: the pending save goes as planned
+                return
+        else:
+            self._save_since = now
+        self._save_timer = self.set_timer(SAVE_DELAY, self._autosave)
 
     def _autosave(self) -> None:
+        self._save_timer = None
         self._save(quiet=True)
 
     def _save(self, quiet: bool) -> None:
         ws = self.ws
-        text = ws.text
+        text, revision = ws.text, ws.revision
         self.status.saved = "saving…"
 
         def work() -> None:
             try:
-                where = ws.save_text(text)
+                if ws.homeless:  # no home yet: kept in the recovery store, still not saved
+                    ws.keep_for_recovery(text, revision=revision)
+                    where = ""
+                else:
+                    where = ws.save_text(text, revision=revision)
             except CowriterError as exc:
                 self.post_message(m.Saved("", text, str(exc)))
             else:

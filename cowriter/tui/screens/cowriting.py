@@ -284,12 +284,12 @@ class CoWritingActions(MelodyActions):
     def _accepted(self, before: str, proposal: Proposal) -> None:
         """The song took the model's lines: show them, and record the version credited to the model."""
         self._replace_text(self.ws.text)
-        ws, after = self.ws, self.ws.text
+        ws, after, revision = self.ws, self.ws.text, self.ws.revision
         self._show_lines(before, after)
 
         def work() -> None:
             try:
-                ws.record_accept(before, after, proposal.model, proposal.prompt)
+                ws.record_accept(before, after, proposal.model, proposal.prompt, revision=revision)
             except CowriterError as exc:
                 self.post_message(m.Saved("", after, str(exc)))
 

@@ -53,7 +53,7 @@ class MainScreen(CoWritingActions):
         self.call_after_refresh(self._after_first_frame)
         self.status.route = self.ws.audio_label
         self.status.saved = self._saved_label()
-        self.transport.style = self.ws.settings.style or ""
+        self._show_settings()
         row, col = self.ws.cursor
         if 0 < row < self.editor.document.line_count:
             self.editor.cursor_location = (row, col)
@@ -73,6 +73,66 @@ class MainScreen(CoWritingActions):
         self._schedule_check(0.05)
         if self.history_session:
             self._open_history(self.history_session)
+        if getattr(self.app, "recover", False) and self.ws.homeless and not self.ws.text:
+            self._find_left()
+
+    def _find_left(self) -> None:
+        """Look for songs earlier cowriters left unsaved (in a worker: the recovery store on disk)."""
+        ws = self.ws
+
+        def work() -> None:
+            from cowriter.service.workspace import ports
+
+            songs = tuple(ports.left_songs(ws.sessions_dir))
+            if songs:
+                self.post_message(m.LeftFound(songs))
+
+        self.run_worker(work, thread=True, group="recover", exit_on_error=False)
+
+    def on_left_found(self, message: m.LeftFound) -> None:
+        from cowriter.tui.screens.recover import RecoverScreen
+
+        if self.ws.text.strip():  # the writer began already: their keys stay theirs
+            n = len(message.songs)
+            self.notify(f"{n} unsaved song{'s' * (n != 1)} from an earlier cowriter wait{'s' * (n == 1)}: "
+                        "the next bare `cowriter` offers them back.", title="Recovery", timeout=10)
+            return
+        self.app.push_screen(RecoverScreen(self.ws, message.songs), self._take_back)
+
+    def _take_back(self, name: str | None) -> None:
+        """Open the song the writer takes back from the recovery store (in a worker: disk)."""
+        if name is None:
+            return
+        ws = self.ws
+
+        def work() -> None:
+            try:
+                self.post_message(m.LeftTaken(ws.open_left(name)))
+            except CowriterError as exc:
+                self.post_message(m.LeftTaken(None, str(exc)))
+            except Exception as exc:  # a notice, never a crash
+                self.post_message(m.LeftTaken(None, f"{type(exc).__name__}: {exc}"))
+
+        self.run_worker(work, thread=True, group="save", exit_on_error=False)
+
+    def on_left_taken(self, message: m.LeftTaken) -> None:
+        opened = message.opened
+        if opened is None:
+            self.notify(f"Not taken back: {message.error}", severity="error", timeout=8)
+            return
+        if self.ws.text.strip():  # the writer began a new song meanwhile: both are worth keeping
+            opened.session.close()
+            self.notify("You began a new song meanwhile; the other waits for the next cowriter.",
+                        severity="warning")
+            return
+        self.ws.adopt_left(opened)
+        self.editor.load_text(self.ws.text)
+        self._show_history()
+        self._show_settings()
+        self.status.saved = self._saved_label()
+        self._schedule_check(0)
+        lines = len([line for line in self.ws.lines if line.strip()])
+        self.notify(f"Took back the unsaved song ({lines} lines); ctrl+s gives it a name.")
 
     def _show_history(self) -> None:
         for message in self.ws.history:
@@ -102,6 +162,7 @@ class MainScreen(CoWritingActions):
         untouched = self.ws.text == opened.text
         self.ws.adopt(opened)
         self._show_history()
+        self._show_settings()
         if untouched and self.editor.cursor_location == (0, 0):  # back where the writer left off
             row, col = self.ws.cursor
             if 0 < row < self.editor.document.line_count:

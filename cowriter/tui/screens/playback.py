@@ -22,6 +22,7 @@ class PlaybackActions(SongScreen):
     _armed = False  # the player asked for has started (its play head, not an older one's)
     # the last transposition's song text, the proposal open when it began, and that proposal transposed
     _transposing: tuple[str, Proposal | None, Proposal | None] = ("", None, None)
+    _transposed_from = ""  # the song text the last transposition started from
 
     def action_play(self) -> None:
         if self.transport.playing:
@@ -152,9 +153,32 @@ class PlaybackActions(SongScreen):
     def _stopped_by_writer(self) -> None:
         """The writer stopped playback."""
 
+    def _keep_settings(self) -> None:
+        """The transport's settings go with the song's session (a reopen finds them as they were)."""
+        ws = self.ws
+
+        def work() -> None:
+            try:
+                ws.remember_settings()
+            except CowriterError as exc:  # settings not kept are worth a word, never a crash
+                self.post_message(m.Saved("", ws.text, str(exc)))
+
+        self.run_worker(work, thread=True, group="save", exit_on_error=False)
+
+    def _show_settings(self) -> None:
+        """The transport as the workspace's settings say (after a session brought them back)."""
+        settings = self.ws.settings
+        self.transport.style = settings.style or ""
+        self.transport.transpose = settings.transpose
+        self.transport.loop = settings.loop_section or ""
+        if settings.bpm is not None:
+            self.transport.bpm = settings.bpm
+
     def action_loop_section(self) -> None:
         if self.transport.loop:
             self.transport.loop = ""
+            self.ws.settings.loop_section = None
+            self._keep_settings()
             self.notify("Loop off.")
             return
         name = section_at(self.ws.lines, self.editor.cursor_location[0])
@@ -162,6 +186,8 @@ class PlaybackActions(SongScreen):
             self.notify("Put the cursor inside a section to loop it.", severity="warning")
             return
         self.transport.loop = name
+        self.ws.settings.loop_section = name
+        self._keep_settings()
         self.notify(f"Looping {name} (F5 plays).")
         if self.transport.playing:
             self._play()
@@ -171,6 +197,7 @@ class PlaybackActions(SongScreen):
         bpm = max(30.0, min(300.0, current + delta))
         self.ws.set_tempo(bpm)  # queued to the player's thread: returns at once
         self.transport.bpm = bpm
+        self._keep_settings()
 
     def action_next_style(self) -> None:
         """The song's own style, then each style in turn."""
@@ -179,6 +206,7 @@ class PlaybackActions(SongScreen):
         nxt = choices[(choices.index(current) + 1) % len(choices)] if current in choices else None
         self.ws.settings.style = nxt
         self.transport.style = nxt or ""
+        self._keep_settings()
         self.notify(f"Style: {nxt or 'as the song says'} (F5 plays).")
 
     def action_transpose(self, semitones: int) -> None:
@@ -195,6 +223,7 @@ class PlaybackActions(SongScreen):
             # the open proposal goes to the new key with the song (None: it cannot)
             moved = ws.transposed_proposal(proposal, semitones) if proposal is not None else None
             self._transposing = (new, proposal, moved)
+            self._transposed_from = text
             self.post_message(m.SongReplaced(new, f"{semitones:+d}"))
 
         self.run_worker(work, thread=True, group="transpose", exit_on_error=False)
@@ -203,9 +232,17 @@ class PlaybackActions(SongScreen):
         if not message.text:
             self.notify(message.note, title="Transpose", severity="error")
             return
+        semitones = int(message.note or 0)
+        if self._transposed_from != self.ws.text:  # the writer typed meanwhile: their song, transposed
+            try:
+                message = m.SongReplaced(self.ws.transposed(semitones), message.note)
+            except CowriterError as exc:
+                self.notify(str(exc), title="Transpose", severity="error")
+                return
         self.ws.replace_text(message.text)
-        self.ws.settings.transpose += int(message.note or 0)
+        self.ws.settings.transpose += semitones
         self.transport.transpose = self.ws.settings.transpose
+        self._keep_settings()
         self._replace_text(message.text)
         text, before, moved = self._transposing
         self._transposing = ("", None, None)
