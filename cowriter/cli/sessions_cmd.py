@@ -48,6 +48,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     q.add_argument("--author", default="human", help="human or model:NAME (default human)")
     q.add_argument("--message", default="", help="what changed")
     q.add_argument(
+        "--transposed",
+        action="store_true",
+        help="FILE is the current version transposed: every line and chord keeps its credit (found by "
+        "itself when FILE is exactly what `cowriter transpose` writes)",
+    )
+    q.add_argument(
         "--wait",
         type=float,
         default=SAVE_WAIT_SECONDS,
@@ -221,9 +227,20 @@ def run_save(args: argparse.Namespace) -> int:
                 hint="close the other cowriter or save from it",
             )
         _note(s)
-        version = s.save_version(text, author, message=args.message)
+        carry = args.transposed or _transposed(s.text(), text)
+        message = args.message or ("transposed" if carry else "")
+        version = s.save_version(text, author, message=message, carry=carry)
+    if carry:
+        say("recorded as a transposition: every line and chord keeps its credit")
     print(version.id)
     return 0
+
+
+def _transposed(old: str, new: str) -> bool:
+    """Whether `new` is `old` as `cowriter transpose` writes it (a transposition is nobody's authorship)."""
+    from cowriter.core.transposition import transposition_between
+
+    return transposition_between(old, new) is not None
 
 
 def run_export(args: argparse.Namespace) -> int:
