@@ -3,6 +3,8 @@ itself (the same songs through the real programs: test_musicxml_clients.py)."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from fractions import Fraction
 from pathlib import Path
@@ -284,3 +286,13 @@ def test_control_characters_in_the_song_still_make_well_formed_xml() -> None:
     assert root.findtext("work/work-title") == "Bell␇ ring"
     assert [w for _, _, w in words(root)] == ["la␛[31m", "la"]
     assert all("\x1b" not in (c.text or "") for c in root.iter("creator"))
+
+
+def test_writing_a_lead_sheet_imports_no_music21() -> None:
+    code = (
+        "import sys\nfrom cowriter.core.sheet import read_song\n"
+        "from cowriter.render.musicxml import musicxml_bytes\n"
+        "musicxml_bytes(read_song('{title: T}\\n[C]la [G]la\\n'))\nprint('music21' in sys.modules)"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == "False"

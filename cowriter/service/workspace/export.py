@@ -8,8 +8,8 @@ rendered by the synth (seconds of work: call it from a worker thread). The arran
 `check_export` says what is wrong before anything is written: an unknown extension (the message lists the
 choices), a folder that does not exist (never made silently), a path that is a folder, or an existing
 file when `overwrite` is False. Files are written whole or not at all (a scratch file beside the target,
-renamed over it), so a failed render never leaves half a file or destroys the old one. numpy, mido and
-music21 are imported only when a file of their kind is written.
+renamed over it), so a failed render never leaves half a file or destroys the old one. numpy and mido
+are imported only when a file of their kind is written (the lead sheet needs neither).
 """
 
 from __future__ import annotations
