@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from cowriter.core.keys import Key
-from cowriter.core.pitch import LETTER_PC, LETTERS, parse_note
+from cowriter.core.pitch import parse_note
 
 DIVISIONS = 48
 
@@ -43,15 +43,6 @@ TRIPLETS = tuple(
     Value(ticks, kind, 0, True)
     for ticks, kind in ((64, "half"), (32, "quarter"), (16, "eighth"), (8, "16th"), (4, "32nd"))
 )
-_PLAIN = {v.ticks: v for v in BINARY if not v.dots}
-
-
-def plain_kind(ticks: int) -> str | None:
-    """The undotted value of exactly `ticks` (`24` → eighth), or None."""
-    value = _PLAIN.get(ticks)
-    return value.kind if value else None
-
-
 @lru_cache(maxsize=4096)
 def values(ticks: int) -> tuple[Value, ...]:
     """The fewest written values that add up to `ticks`, longest first; binary values when they can do it.
@@ -195,27 +186,3 @@ def choose_clef(pitches: list[int]) -> str:
         return sum(max(low - p, p - high, 0) for p in pitches) / 1.75
 
     return "bass" if pitches and cost(*BASS) < cost(*TREBLE) else "treble"
-
-
-def natural_pitch(letter: str, octave: int) -> int:
-    return (octave + 1) * 12 + LETTER_PC[letter]
-
-
-__all__ = [
-    "BINARY",
-    "DIVISIONS",
-    "LETTERS",
-    "TRIPLETS",
-    "Accidentals",
-    "Value",
-    "beam_groups",
-    "beat_ticks",
-    "choose_clef",
-    "middle_line",
-    "natural_pitch",
-    "plain_kind",
-    "signature_alters",
-    "spelled",
-    "tuplet_marks",
-    "values",
-]
