@@ -126,13 +126,18 @@ def _private_env(folder: Path) -> dict[str, str]:
 MSCORE = "mscore3"
 
 
-def musescore(sheets: list[Sheet], folder: Path, png: tuple[str, ...] = ()) -> None:
-    """Convert every sheet to MSCX (and PNG for the names in `png`) in one MuseScore process."""
+def musescore(
+    sheets: list[Sheet], folder: Path, png: tuple[str, ...] = (), midi: tuple[str, ...] = ()
+) -> None:
+    """Convert every sheet to MSCX (and PNG for the names in `png`, MIDI for those in `midi`) in one
+    MuseScore process."""
     jobs = []
     for sheet in sheets:
         out = [str(folder / f"{sheet.name}.mscx")]
         if sheet.name in png:
             out.append(str(folder / f"{sheet.name}.png"))
+        if sheet.name in midi:
+            out.append(str(folder / f"{sheet.name}.mid"))
         jobs.append({"in": str(sheet.xml), "out": out})
     job = folder / "job.json"
     job.write_text(json.dumps(jobs))
@@ -146,6 +151,23 @@ def musescore(sheets: list[Sheet], folder: Path, png: tuple[str, ...] = ()) -> N
         sheet.musescore_log = by_input.get(sheet.xml.name, "(no output for this file)")
         mscx = folder / f"{sheet.name}.mscx"
         sheet.mscx = mscx if mscx.exists() else None
+
+
+def midi_meters(path: Path) -> list[tuple[Fraction, str]]:
+    """(quarter notes from the start, "3/4") of each time signature in a MIDI file MuseScore wrote."""
+    import mido
+
+    song = mido.MidiFile(str(path))
+    out: list[tuple[Fraction, str]] = []
+    for track in song.tracks:
+        tick = 0
+        for message in track:
+            tick += message.time
+            if message.type == "time_signature":
+                out.append(
+                    (Fraction(tick, song.ticks_per_beat), f"{message.numerator}/{message.denominator}")
+                )
+    return sorted(set(out))
 
 
 def lilypond(sheets: list[Sheet], folder: Path, full: tuple[str, ...] = ()) -> None:

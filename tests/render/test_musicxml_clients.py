@@ -44,7 +44,8 @@ def musescore(sheets: dict[str, nc.Sheet], tmp_path_factory: pytest.TempPathFact
     missing = nc.available(nc.MSCORE)
     if missing:
         pytest.skip("MuseScore 3 is not installed (Debian package musescore3; scripts/test.sh installs it)")
-    nc.musescore(list(sheets.values()), tmp_path_factory.mktemp("musescore"), png=PNG)
+    melodies = tuple(name for name in sheets if name.endswith("+melody"))
+    nc.musescore(list(sheets.values()), tmp_path_factory.mktemp("musescore"), png=PNG, midi=melodies)
     return sheets
 
 
@@ -294,6 +295,25 @@ def test_every_word_is_written(musescore: dict[str, nc.Sheet], name: str) -> Non
     sung_bars = {n.bar for n in score.notes if not n.slash}
     syllables = [n.syllable for n in tune if n.syllable]
     assert [text for bar, _, _, text in sorted(score.lyrics) if bar in sung_bars] == syllables
+
+
+@pytest.mark.parametrize("name", [name for name in NAMES if name.endswith("+melody")])
+def test_musescores_midi_has_the_songs_time_signatures_only(
+    musescore: dict[str, nc.Sheet], name: str
+) -> None:
+    """A short bar made MuseScore's MIDI export add a 2/4 or 3/4 time signature there."""
+    sheet = _sheet(musescore, name)
+    assert sheet.mscx is not None
+    meters = nc.midi_meters(sheet.mscx.with_suffix(".mid"))
+    starts, quarters = {}, Fraction(0)
+    for bar in bars_of(sheet.timed):
+        starts[bar.number] = quarters
+        quarters += Fraction(bar.quarters).limit_denominator(96)
+    changes = [(m.bar, str(m.meter)) for m in sorted(sheet.timed.meters, key=lambda m: m.bar)]
+    expected = [
+        (starts[bar], meter) for i, (bar, meter) in enumerate(changes) if i == 0 or meter != changes[i - 1][1]
+    ]
+    assert [m for i, m in enumerate(meters) if i == 0 or m[1] != meters[i - 1][1]] == expected
 
 
 def test_the_pages_look_right_to_a_songwriter(musescore: dict[str, nc.Sheet]) -> None:
