@@ -40,7 +40,7 @@ SEND: dict[str, float] = {
     "piano": 0.22, "epiano": 0.25, "guitar": 0.2, "nylon": 0.22, "organ": 0.2, "pad": 0.35,
     "bass": 0.03, "drums": 0.1, "lead": 0.3,
 }
-MASTER_GAIN = 0.5
+MASTER_GAIN = 0.4
 WET = 0.5
 
 

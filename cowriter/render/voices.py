@@ -21,11 +21,11 @@ from cowriter.render import drumkit, instruments
 Audio = npt.NDArray[np.float32]
 
 # Per-instrument mix level for the built-in voices: a balanced small band before the master limiter, with
-# the melody (lead) 4-8 LU above the band as a whole in every style (BS.1770 loudness of the lead alone
+# the melody (lead) 4-9 LU above the band as a whole in every style (BS.1770 loudness of the lead alone
 # against the band alone through the same chain: `benchmarks/bench_sound.py`), as a singer sits over a band.
 LEVEL: Mapping[str, float] = {
     "piano": 0.186, "epiano": 0.32, "guitar": 2.7, "nylon": 2.8, "organ": 0.186, "pad": 0.36,
-    "bass": 0.38, "drums": 1.07, "lead": 1.2,
+    "bass": 0.38, "drums": 1.07, "lead": 1.07,
 }  # fmt: skip
 
 
