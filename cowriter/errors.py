@@ -14,3 +14,14 @@ class CowriterError(Exception):
 
     def __str__(self) -> str:
         return f"{self.message} ({self.hint})" if self.hint else self.message
+
+
+def explain(exc: BaseException) -> str:
+    """One line for a failure nobody planned for, fit for a notice: a CowriterError's own words, an
+    OSError as what happened and to which file ("Permission denied: /home/ann/.cache/cowriter", no
+    "[Errno 13]"), anything else as its type and message."""
+    if isinstance(exc, CowriterError):
+        return str(exc)
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"{exc.strerror}: {exc.filename}" if exc.filename else exc.strerror
+    return f"{type(exc).__name__}: {exc}"

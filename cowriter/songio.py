@@ -18,37 +18,27 @@ from cowriter.core.encoding import decode
 from cowriter.core.sheet import read
 from cowriter.core.song import Song
 from cowriter.errors import CowriterError
+from cowriter.limits import MAX_SONG_BYTES, read_limited, read_stream
+from cowriter.umask import export_mode
 
 __all__ = ["MAX_BYTES", "read_bytes", "read_song", "read_songs", "read_text", "write_text"]
 
-MAX_BYTES = 16 * 1024 * 1024
+MAX_BYTES = MAX_SONG_BYTES
 
 
 def read_bytes(path: str) -> bytes:
-    """The raw bytes of `path`, or of stdin when `path` is `-`."""
+    """The raw bytes of `path`, or of stdin when `path` is `-`: at most `limits.MAX_SONG_BYTES`, more
+    is refused whole (never cut), a folder or a device before anything is read (`limits.read_limited`)."""
     if path == "-":
-        return sys.stdin.buffer.read(MAX_BYTES + 1)
-    p = Path(path)
-    try:
-        if p.is_dir():
-            raise CowriterError(f"{path}: is a folder", hint="give a song file (.cho, .txt)")
-        with p.open("rb") as fh:
-            data = fh.read(MAX_BYTES + 1)
-    except FileNotFoundError:
-        raise CowriterError(f"{path}: no such file", hint="check the path") from None
-    except PermissionError:
-        raise CowriterError(f"{path}: permission denied", hint="check the file's permissions") from None
-    except OSError as exc:
-        raise CowriterError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    if len(data) > MAX_BYTES:
-        raise CowriterError(f"{path}: larger than {MAX_BYTES // (1024 * 1024)} MB", hint="is it a song file?")
-    return data
+        return read_stream(sys.stdin.buffer, "<stdin>")
+    return read_limited(path)
 
 
 def read_text(path: str) -> str:
     data = read_bytes(path)
     if b"\0" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise CowriterError(f"{path}: looks like a binary file, not a chord sheet")
+        label = "<stdin>" if path == "-" else path
+        raise CowriterError(f"{label}: looks like a binary file, not a chord sheet")
     return decode(data)
 
 
@@ -75,7 +65,7 @@ def write_text(path: Path, text: str, *, newline: str = "\n", hint: str = "choos
         try:
             mode = target.stat().st_mode & 0o7777
         except FileNotFoundError:
-            mode = 0o666 & ~_umask()
+            mode = export_mode()
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     except OSError as exc:
         raise CowriterError(f"{path}: cannot write ({exc.strerror or exc})", hint=hint) from None
@@ -90,12 +80,3 @@ def write_text(path: Path, text: str, *, newline: str = "\n", hint: str = "choos
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise CowriterError(f"{path}: cannot write ({exc.strerror or exc})", hint=hint) from None
-
-
-def _umask() -> int:
-    """The process umask, read without setting it (`os.umask` would change it for every thread)."""
-    with contextlib.suppress(OSError, ValueError):
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("Umask:"):
-                return int(line.split()[1], 8)
-    return 0o022

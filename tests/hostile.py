@@ -13,6 +13,7 @@ import os
 import pty
 import resource
 import select
+import shutil
 import subprocess
 import sys
 import threading
@@ -109,6 +110,7 @@ class Outcome:
         return lines[0]
 
 
+UNSHARE = ("unshare", "--user", "--map-root-user", "--mount")
 MEMORY_CAP_MB = 1500  # the child's address space: a runaway read fails fast instead of eating the machine
 
 
@@ -142,12 +144,29 @@ def run(
     env: dict[str, str] | None = None,
     timeout: float = 120.0,
     cap_mb: int = MEMORY_CAP_MB,
+    mounts: str = "",
 ) -> Outcome:
-    """`python -m cowriter ARGS` with stdout and stderr piped; its peak memory read from the kernel."""
+    """`python -m cowriter ARGS` with stdout and stderr piped; its peak memory read from the kernel.
+
+    `mounts`: shell commands run first in a private mount namespace (`with_mounts`), e.g. a small or
+    read-only tmpfs; cowriter then runs in it (as the same process, so its memory is still measured)."""
     start = time.monotonic()
     piped = isinstance(stdin, bytes)
+    command = [sys.executable, "-m", "cowriter", *args]
+    if mounts:
+        command = [
+            "unshare",
+            "--user",
+            "--map-root-user",
+            "--mount",
+            "sh",
+            "-ec",
+            f'{mounts}\nexec "$@"',
+            "sh",
+            *command,
+        ]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "cowriter", *args],
+        command,
         stdin=subprocess.PIPE if piped else stdin if stdin is not None else subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -196,18 +215,39 @@ def wait(proc: subprocess.Popen[bytes], timeout: float, what: str) -> tuple[int,
         time.sleep(0.02)
 
 
+def private_mounts_work() -> bool:
+    """Whether `unshare --user --map-root-user --mount` can mount a tmpfs here (a real full or read-only
+    disk for the tests, without root and without touching the machine's mounts)."""
+    if shutil.which("unshare") is None:
+        return False
+    probe = subprocess.run(
+        [
+            "unshare",
+            "--user",
+            "--map-root-user",
+            "--mount",
+            "sh",
+            "-c",
+            "mount -t tmpfs -o size=64k tmpfs /mnt",
+        ],
+        capture_output=True,
+        check=False,
+    )
+    return probe.returncode == 0
+
+
 def run_on_terminal(args: list[str], tmp: Path, *, timeout: float = 120.0) -> Outcome:
-    """`python -m cowriter ARGS` with stdout on a pseudo-terminal in raw mode (no `\\n` → `\\r\\n`), so
-    what the terminal receives is exactly what cowriter wrote; stderr piped."""
+    """`python -m cowriter ARGS` with stdin and stdout on a pseudo-terminal in raw mode (no `\\n` →
+    `\\r\\n`), so what the terminal receives is exactly what cowriter wrote; stderr piped."""
     master, slave = pty.openpty()
     tty.setraw(slave)
     start = time.monotonic()
     proc = subprocess.Popen(
         [sys.executable, "-m", "cowriter", *args],
-        stdin=subprocess.DEVNULL,
+        stdin=slave,
         stdout=slave,
         stderr=subprocess.PIPE,
-        env=cowriter_env(tmp),
+        env=cowriter_env(tmp, TERM="xterm-256color"),
         cwd=tmp,
         preexec_fn=lambda: _limit(MEMORY_CAP_MB),
     )

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import math
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -55,7 +57,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     q.add_argument(
         "--wait",
-        type=float,
+        type=_seconds,
         default=SAVE_WAIT_SECONDS,
         metavar="SECONDS",
         help="for another writer to finish",
@@ -79,6 +81,21 @@ def _usage(parser: argparse.ArgumentParser) -> Any:
         return 2
 
     return run
+
+
+MAX_WAIT_SECONDS = 3600.0
+
+
+def _seconds(value: str) -> float:
+    """`--wait`: a number of seconds from 0 to an hour (`nan`, `inf` and negatives are refused)."""
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = math.nan
+    if not 0 <= seconds <= MAX_WAIT_SECONDS:  # false for nan too
+        most = f"{MAX_WAIT_SECONDS:.0f}"
+        raise argparse.ArgumentTypeError(f"{value!r}: give a number of seconds from 0 to {most}")
+    return seconds
 
 
 def _store(args: argparse.Namespace) -> SessionStore:
@@ -109,9 +126,10 @@ def _emit(text: str, output: str | None, *, song: bool = False) -> None:
     from pathlib import Path
 
     from cowriter.session.files import write_atomic
+    from cowriter.umask import export_mode
 
-    try:
-        write_atomic(Path(output), text.encode("utf-8"), mode=0o644)
+    try:  # an export follows the umask, as the user's other files do (the store itself stays private)
+        write_atomic(Path(output), text.encode("utf-8"), mode=export_mode())
     except OSError as exc:
         raise CowriterError(f"{output}: {exc.strerror or exc}") from exc
 
@@ -220,7 +238,8 @@ def run_save(args: argparse.Namespace) -> int:
     author = check_author(args.author)
     text = _read(args.file)
     store = _store(args)
-    with store.open(args.name, wait=args.wait) as s:
+    s = store.open(args.name, wait=args.wait)
+    try:
         if s.readonly:
             raise CowriterError(
                 f"session {s.name!r} not saved: {s.notice.split(';')[0]}",
@@ -230,9 +249,17 @@ def run_save(args: argparse.Namespace) -> int:
         carry = args.transposed or _transposed(s.text(), text)
         message = args.message or ("transposed" if carry else "")
         version = s.save_version(text, author, message=message, carry=carry)
+    except BaseException:
+        with contextlib.suppress(CowriterError):
+            s.close()
+        raise
     if carry:
         say("recorded as a transposition: every line and chord keeps its credit")
-    print(version.id)
+    print(version.id, flush=True)  # durable in the database now: the exit status says so
+    try:
+        s.close()
+    except CowriterError as exc:  # only the song.cho copy can fail past this point; the next open redoes it
+        say(f"warning: {exc}")
     return 0
 
 

@@ -10,7 +10,9 @@ session locked. The file records who holds it (pid, host, since) for the message
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
+import math
 import os
 import socket
 import time
@@ -44,7 +46,7 @@ class WriterLock:
                 f"cannot use the session lock {self.path}: {exc.strerror or exc}",
                 hint="it must be a plain file you own; remove it if it is not",
             ) from exc
-        deadline = time.monotonic() + max(wait, 0.0)
+        deadline = time.monotonic() + (wait if math.isfinite(wait) and wait > 0 else 0.0)  # nan waits not
         while True:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -57,8 +59,9 @@ class WriterLock:
         self._fd = fd
         stamp = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
         record = f"pid {os.getpid()} on {socket.gethostname()} since {stamp}\n".encode()
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, record, 0)
+        with contextlib.suppress(OSError):  # who holds it is a courtesy: a full disk still locks
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, record, 0)
         return True
 
     def holder(self) -> str:

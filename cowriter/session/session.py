@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 from cowriter.errors import CowriterError
+from cowriter.limits import MAX_SONG_BYTES, read_limited, too_large
 from cowriter.session import files
 from cowriter.session.credits import LineCredit, carry_credits, check_author, credit_lines, split_lines
 from cowriter.session.lock import WriterLock
@@ -52,8 +53,11 @@ def _guarded(method: Callable[P, R]) -> Callable[P, R]:
         except sqlite3.OperationalError as exc:
             session = args[0]
             assert isinstance(session, Session)
+            if "decode to UTF-8" in str(exc):  # bytes that are not text where text was stored: damage
+                raise session.damaged(sqlite3.DatabaseError("text that is not UTF-8")) from exc
             raise CowriterError(
-                f"session {session.name!r}: {exc}", hint="another program may hold it, or the disk is full"
+                f"session {session.name!r}: {short_reason(exc)}",
+                hint="another program may hold it, or the disk is full",
             ) from exc
         except sqlite3.DatabaseError as exc:
             session = args[0]
@@ -61,6 +65,12 @@ def _guarded(method: Callable[P, R]) -> Callable[P, R]:
             raise session.damaged(exc) from exc
 
     return wrapper
+
+
+def short_reason(exc: BaseException, most: int = 160) -> str:
+    """SQLite's message, cut to its first line and `most` characters (some quote whole stored texts)."""
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text if len(text) <= most else text[: most - 1] + "…"
 
 
 def sha256_text(text: str) -> str:
@@ -226,6 +236,8 @@ class Session:
         its credits are durable in the database; `song.cho` is replaced atomically a few ms later in the
         background (see `flush`)."""
         check_author(author)
+        if len(text) > MAX_SONG_BYTES // 4 and len(text.encode("utf-8")) > MAX_SONG_BYTES:
+            raise too_large(f"session {self.name!r}: the song")  # the limit every read has
         with self._mutex:
             self._writable()
             base = self.current if parent is None else self.version(parent)
@@ -386,7 +398,8 @@ class Session:
         except OSError as err:
             kept = f"no copy could be made ({err.strerror or err})"
         return CowriterError(
-            f"session {self.name!r}: {db} is damaged ({exc})", hint=f"nothing was overwritten; {kept}"
+            f"session {self.name!r}: {db} is damaged ({short_reason(exc)})",
+            hint=f"nothing was overwritten; {kept}",
         )
 
     def _writable(self) -> None:
@@ -440,11 +453,12 @@ class Session:
     def _recover_mirror(self) -> None:
         """After a crash or an edit outside cowriter, make `song.cho` and the database agree again."""
         files.remove_stale_temps(self.folder, SONG_FILE)
-        try:
-            data = self.song_path.read_bytes()
-        except FileNotFoundError:
+        if not self.song_path.exists() and not self.song_path.is_symlink():
             self._mirror(self.text())
             return
+        # a symlink, FIFO, device or folder in its place, or a file past the size limit, is refused
+        label = f"session {self.name!r}: {SONG_FILE}"
+        data = read_limited(self.song_path, label=label, follow_symlinks=False)
         if hashlib.sha256(data).hexdigest() == self.current.sha256:
             return
         try:

@@ -28,6 +28,7 @@ import os
 import secrets
 import shutil
 import sqlite3
+import stat
 import time
 from pathlib import Path
 from urllib.parse import quote
@@ -37,7 +38,7 @@ from cowriter.errors import CowriterError
 from cowriter.session import files
 from cowriter.session.credits import check_author, credit_lines, split_lines
 from cowriter.session.lock import WriterLock
-from cowriter.session.names import check_name, same_name
+from cowriter.session.names import BadSessionName, check_name, look_alike, same_name
 from cowriter.session.paths import default_store
 from cowriter.session.schema import (
     CHECKED_TABLES,
@@ -47,13 +48,14 @@ from cowriter.session.schema import (
     migrate,
     user_version,
 )
-from cowriter.session.session import SONG_FILE, Session, sha256_text
+from cowriter.session.session import SONG_FILE, Session, sha256_text, short_reason
 
 DB_FILE = "session.db"
 NEW_PREFIX = ".new-"  # a session being built, renamed into place when whole
 ABANDONED_AFTER_SECONDS = 600
 FULL_CHECK_BYTES = 4 << 20  # databases up to this size get a whole quick_check at every open
 BUSY_TIMEOUT_MS = 5000
+ROOT_HINT = "point --sessions or COWRITER_SESSIONS at a folder"
 
 
 def connect(db: Path, readonly: bool) -> sqlite3.Connection:
@@ -100,8 +102,23 @@ class SessionStore:
             raise CowriterError(f"session name {name!r} refused: it leaves the store", exit_code=2)
         return folder
 
+    def _check_root(self) -> None:
+        """A store that is a plain file, a device or something cowriter cannot look into is one clear
+        error (`--sessions /dev/null`), not an empty list or an internal error; a missing one is fine."""
+        try:
+            mode = self.root.stat().st_mode
+        except FileNotFoundError:
+            return
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            message = f"{self.root}: cannot use it for sessions ({reason})"
+            raise CowriterError(message, hint=ROOT_HINT) from None
+        if not stat.S_ISDIR(mode):
+            raise CowriterError(f"{self.root}: not a folder, so it cannot hold sessions", hint=ROOT_HINT)
+
     def list(self) -> list[str]:
         """Names of the sessions in the store, sorted case-insensitively."""
+        self._check_root()
         if not self.root.is_dir():
             return []
         names = []
@@ -123,16 +140,30 @@ class SessionStore:
         Built in a hidden folder and renamed into place, so a crash never leaves half a session."""
         folder = self.path(name)
         check_author(author)
-        clash = next((n for n in self.list() if same_name(n, folder.name)), None)
+        siblings = self.list()
+        clash = next((n for n in siblings if same_name(n, folder.name)), None)
+        if clash is None and (lookalike := look_alike(folder.name, siblings)) is not None:
+            raise BadSessionName(
+                f"session name {folder.name!r} refused: it reads as the session {lookalike!r}",
+                hint="choose a name that looks different, or open that session",
+                exit_code=2,
+            )
         if clash is not None or os.path.lexists(folder):
             raise CowriterError(
                 f"a session named {clash or folder.name!r} already exists in {self.root}",
                 hint="choose another name, or `cowriter sessions save` to add a version",
             )
-        files.private_dir(self.root)
-        self._remove_abandoned()
+        self._check_root()
         tmp = self.root / f"{NEW_PREFIX}{secrets.token_hex(6)}"
-        tmp.mkdir(mode=0o700)
+        try:
+            files.private_dir(self.root)
+            self._remove_abandoned()
+            tmp.mkdir(mode=0o700)
+        except OSError as exc:  # a read-only store, a full disk, /proc/self
+            raise CowriterError(
+                f"could not create session {folder.name!r} in {self.root}: {exc.strerror or exc}",
+                hint="point --sessions or COWRITER_SESSIONS at a folder you can write, with free space",
+            ) from None
         try:
             os.chmod(tmp, 0o700)
             os.close(os.open(tmp / DB_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600))
@@ -164,11 +195,20 @@ class SessionStore:
             files.write_atomic(tmp / SONG_FILE, text.encode("utf-8"))
             files.fsync_dir(tmp)
             os.rename(tmp, folder)
+        except sqlite3.Error as exc:  # "database or disk is full", an I/O error
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise CowriterError(
+                f"could not create session {folder.name!r} in {self.root}: {exc}",
+                hint="check the free space and the folder's permissions; nothing was left behind",
+            ) from exc
         except OSError as exc:
             shutil.rmtree(tmp, ignore_errors=True)
             if os.path.lexists(folder):
                 raise CowriterError(f"a session named {folder.name!r} already exists in {self.root}") from exc
-            raise CowriterError(f"could not create session {folder.name!r} in {self.root}: {exc}") from exc
+            raise CowriterError(
+                f"could not create session {folder.name!r} in {self.root}: {exc.strerror or exc}",
+                hint="check the free space and the folder's permissions; nothing was left behind",
+            ) from exc
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
@@ -188,6 +228,7 @@ class SessionStore:
         if another process holds it, the session opens read-only and `notice` says so and by whom."""
         folder = self.path(name)
         db = folder / DB_FILE
+        self._check_root()
         if folder.is_symlink():
             raise CowriterError(f"session {folder.name!r} refused: {folder} is a symbolic link")
         if not db.is_file():
@@ -228,7 +269,8 @@ class SessionStore:
                 conn.close()
         except sqlite3.OperationalError as exc:  # locked, unreadable, out of memory: not damage
             raise CowriterError(
-                f"session {name!r}: cannot read {db} ({exc})", hint="check its permissions and the disk"
+                f"session {name!r}: cannot read {db} ({short_reason(exc)})",
+                hint="check its permissions, and the free space on its disk",
             ) from exc
         except sqlite3.DatabaseError as exc:
             raise self._damaged(db, name, exc) from exc
@@ -263,7 +305,9 @@ class SessionStore:
         with contextlib.suppress(OSError):
             kept = files.backup(db, "damaged")
             return CowriterError(
-                f"session {name!r}: {db} is damaged or not a cowriter session ({exc})",
+                f"session {name!r}: {db} is damaged or not a cowriter session ({short_reason(exc)})",
                 hint=f"nothing was overwritten; a copy is at {kept}",
             )
-        return CowriterError(f"session {name!r}: {db} is damaged or not a cowriter session ({exc})")
+        return CowriterError(
+            f"session {name!r}: {db} is damaged or not a cowriter session ({short_reason(exc)})"
+        )

@@ -34,13 +34,9 @@ def read_text(path: Path) -> str:
     """The file's text in any encoding songs come in, with `\n` line ends. (Only the decoder is imported:
     the parser loads after the first frame.)"""
     from cowriter.core.encoding import decode
+    from cowriter.limits import read_limited
 
-    if path.is_dir():
-        raise CowriterError(f"{path}: is a folder", hint="give a song file (.cho, .txt)")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise CowriterError(f"{path}: cannot read ({exc.strerror or exc})", hint="check the path") from exc
+    data = read_limited(path, regular_only=True)  # the size limit; a device, FIFO or folder refused
     if b"\0" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise CowriterError(f"{path}: looks like a binary file, not a chord sheet")
     return decode(data)
@@ -132,8 +128,19 @@ def preview_wav() -> Path:
     """Where the TUI writes sound when it cannot play it (SSH, no device)."""
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     folder = Path(base) / "cowriter"
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _cannot_write_sound(folder, exc) from None
     return folder / "preview.wav"
+
+
+def _cannot_write_sound(where: Path, exc: OSError) -> CowriterError:
+    """The one line for a sound file that cannot be written (an unwritable cache folder, a full disk)."""
+    return CowriterError(
+        f"cannot write the sound to {where}: {exc.strerror or exc}",
+        hint="set XDG_CACHE_HOME to a folder you can write, or play with --audio none",
+    )
 
 
 def start_player(
@@ -179,6 +186,9 @@ def start_player(
     except KeyError as exc:
         player.stop()
         raise CowriterError(f"cannot play: {exc.args[0] if exc.args else exc}") from exc
+    except OSError as exc:  # the WAV a take goes to cannot be opened
+        player.stop()
+        raise _cannot_write_sound(Path(exc.filename or wav_path or "preview.wav"), exc) from None
     started: Player = player
     return started
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from textual import on
 
-from cowriter.errors import CowriterError
+from cowriter.errors import CowriterError, explain
 from cowriter.service.workspace import Proposal
 from cowriter.tui import messages as m
 from cowriter.tui.screens.melody import MelodyActions, review_key
@@ -98,7 +98,7 @@ class CoWritingActions(MelodyActions):
             except CowriterError as exc:
                 self.post_message(m.ModelFailed(request, str(exc), cancelled=cancel.is_set()))
             except Exception as exc:  # the promise: a notification, never a crash
-                self.post_message(m.ModelFailed(request, f"{type(exc).__name__}: {exc}"))
+                self.post_message(m.ModelFailed(request, explain(exc)))
             else:
                 self.post_message(m.ProposalReady(request, proposal))
 

@@ -18,7 +18,7 @@ from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, TextArea
 
-from cowriter.errors import CowriterError
+from cowriter.errors import CowriterError, explain
 from cowriter.tui import messages as m
 from cowriter.tui.commands import bindings
 from cowriter.tui.screens.cowriting import STOPPING, CoWritingActions
@@ -149,7 +149,7 @@ class MainScreen(CoWritingActions):
             except CowriterError as exc:
                 self.post_message(m.SessionOpened(None, str(exc)))
             except Exception as exc:  # history not kept is a notice, never a crash
-                self.post_message(m.SessionOpened(None, f"{type(exc).__name__}: {exc}"))
+                self.post_message(m.SessionOpened(None, explain(exc)))
 
         self.run_worker(work, thread=True, group="save", exit_on_error=False)
 
@@ -308,7 +308,7 @@ class MainScreen(CoWritingActions):
             except CowriterError as exc:
                 self.app.call_from_thread(self._exported, what, "", str(exc))
             except Exception as exc:  # a notice, never a crash
-                self.app.call_from_thread(self._exported, what, "", f"{type(exc).__name__}: {exc}")
+                self.app.call_from_thread(self._exported, what, "", explain(exc))
             else:
                 self.app.call_from_thread(self._exported, what, str(where))
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from cowriter.errors import CowriterError
+from cowriter.errors import CowriterError, explain
 from cowriter.service.workspace import Proposal
 from cowriter.tui import messages as m
 from cowriter.tui.screens.playback import PlaybackActions
@@ -52,7 +52,7 @@ class MelodyActions(PlaybackActions):
             except CowriterError as exc:
                 self.post_message(m.MelodySketched(request, None, str(exc)))
             except Exception as exc:  # a notification, never a crash
-                self.post_message(m.MelodySketched(request, None, f"{type(exc).__name__}: {exc}"))
+                self.post_message(m.MelodySketched(request, None, explain(exc)))
             else:
                 self.post_message(m.MelodySketched(request, sketch))
 

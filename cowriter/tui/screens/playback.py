@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 
-from cowriter.errors import CowriterError
+from cowriter.errors import CowriterError, explain
 from cowriter.service.workspace import PlayPosition, Proposal, SoundFile
 from cowriter.service.workspace.diff import section_at
 from cowriter.tui import messages as m
@@ -68,7 +68,7 @@ class PlaybackActions(SongScreen):
             except CowriterError as exc:
                 self.post_message(m.PlaybackStopped(str(exc)))
             except Exception as exc:
-                self.post_message(m.PlaybackStopped(f"{type(exc).__name__}: {exc}"))
+                self.post_message(m.PlaybackStopped(explain(exc)))
             else:
                 self.post_message(m.PlaybackStarted(route))
 

@@ -18,7 +18,7 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
-from cowriter.errors import CowriterError
+from cowriter.errors import CowriterError, explain
 from cowriter.textsafe import safe
 
 if TYPE_CHECKING:
@@ -121,7 +121,7 @@ class QuitScreen(ModalScreen[str | None]):
             except CowriterError as exc:  # a name refused or taken: say so, and let the writer change it
                 self.post_message(self.Kept(None, str(exc)))
             except Exception as exc:  # a message on the screen, never a crash (and never a lost song)
-                self.post_message(self.Kept(None, f"{type(exc).__name__}: {exc}"))
+                self.post_message(self.Kept(None, explain(exc)))
             else:
                 self.post_message(self.Kept(opened))
 
