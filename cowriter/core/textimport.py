@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from functools import lru_cache
 
@@ -93,21 +93,31 @@ def clear_caches() -> None:
     _IS_CHORD.cache_clear()
 
 
-def _split_tokens(line: str) -> list[tuple[int, str]]:
-    """(display column, token) for each token; glued optional chords `(F)(F/C)` split apart."""
-    out: list[tuple[int, str]] = []
+def _split_tokens(line: str) -> Iterator[tuple[int, str]]:
+    """(display column, token) for each token; glued optional chords `(F)(F/C)` split apart. Linear time:
+    the width of the text before a token is carried from the token before (an ASCII line's columns are
+    its offsets)."""
+    ascii_only = line.isascii()
+    col = end = 0  # the display width of line[:end]
     for match in re.finditer(r"\S+", line):
-        token, col = match.group(0), _width(line[: match.start()])
-        if token.startswith("(") and ")(" in token:
-            for part in re.findall(r"\([^()]*\)", token):
-                out.append((col, part))
-                col += len(part)
+        if ascii_only:
+            col = match.start()
         else:
-            out.append((col, token))
-    return out
+            col += _width(line[end : match.start()])
+            end = match.start()
+        token = match.group(0)
+        if token.startswith("(") and ")(" in token:
+            at = col
+            for part in re.findall(r"\([^()]*\)", token):
+                yield at, part
+                at += len(part)
+        else:
+            yield col, token
 
 
 def _width(text: str) -> int:
+    if text.isascii():
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
@@ -118,9 +128,12 @@ def _bare(token: str) -> str:
 
 
 def _counts(line: str) -> tuple[int, int, int]:
-    """(real chords, chord-like unknowns, words) among the tokens of `line`."""
+    """(real chords, chord-like unknowns, words) among the tokens of `line`; the count stops at the
+    second word, as no answer changes past it (a 1 MB lyric line is not read to its end)."""
     chords = unknown = words = 0
     for _, token in _split_tokens(line):
+        if words > 1:
+            break
         bare = _bare(token)
         if _MARKS.match(token) or token.lower() in _SOFT_WORDS:
             continue
@@ -229,7 +242,7 @@ def _merge(chord_line: str, lyric: str) -> str:
 
 
 def _chords_only(chord_line: str) -> str:
-    tokens = _split_tokens(chord_line)
+    tokens = list(_split_tokens(chord_line))
     if any(t.startswith("|") or t.endswith("|") for _, t in tokens):
         parts = []
         for _, token in tokens:
