@@ -15,7 +15,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from cowriter.cli.common import say
 from cowriter.errors import CowriterError
+from cowriter.limits import MAX_ALTERNATIVES
 
 if TYPE_CHECKING:
     from cowriter.core.song import Song
@@ -48,6 +50,9 @@ def run(args: argparse.Namespace) -> int:
 
     if args.alternatives < 1:
         raise CowriterError("--alternatives must be at least 1")
+    if args.alternatives > MAX_ALTERNATIVES:
+        say(f"--alternatives {args.alternatives}: at most {MAX_ALTERNATIVES}, so {MAX_ALTERNATIVES} sketches")
+        args.alternatives = MAX_ALTERNATIVES
     text = read_text(args.file)
     song = read_song(text)
     label = "<stdin>" if args.file == "-" else args.file

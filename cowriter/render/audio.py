@@ -92,6 +92,10 @@ def load_sounddevice() -> ModuleType:
     """Import sounddevice on first use; `NoDevice` when PortAudio itself is missing."""
     global _sd
     if _sd is None:
+        from cowriter.render.pulse_probe import pulse_problem
+
+        if stalled := pulse_problem():  # a silent server would stall PortAudio for minutes
+            raise NoDevice(stalled)
         try:
             with quiet_stderr():
                 import sounddevice
@@ -281,7 +285,7 @@ class WavOutput(_DrainThread):
     def __init__(self, path: str | Path, sample_rate: int = 44100, block: int = 4096) -> None:
         super().__init__(block, sample_rate, realtime=False)
         self.path = Path(path)
-        self._writer = WavWriter(self.path, sample_rate)
+        self._writer = WavWriter(self.path, sample_rate, atomic=False)  # grows as it plays; may stop early
 
     @property
     def route(self) -> str:

@@ -36,6 +36,7 @@ from cowriter.core.song import Blank, LyricLine, Section, SectionKind, Song
 from cowriter.core.timeline import ChordSpan, Meter, Timeline
 from cowriter.core.timing import phrase_bars, timeline
 from cowriter.errors import CowriterError
+from cowriter.limits import MAX_ALTERNATIVES
 from cowriter.lyrics import syllabify
 
 __all__ = ["MelodyResult", "Target", "lyric_lines", "score_abc", "sketch_song", "to_json", "write_block"]
@@ -255,6 +256,7 @@ def sketch_song(
     """Ranked melody sketches for the chosen lines of a song."""
     if alternatives < 1:
         raise CowriterError("--alternatives must be at least 1")
+    alternatives = min(alternatives, MAX_ALTERNATIVES)
     chosen_voice = voice_named(voice) if isinstance(voice, str) else voice
     timed = timeline(song)
     lines, meter, target = melody_lines(song, timed, select(song, section, line))

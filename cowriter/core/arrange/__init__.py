@@ -16,6 +16,7 @@ from cowriter.core.song import SectionKind, Song, Verbatim
 from cowriter.core.timing import timeline as song_timeline
 
 __all__ = [
+    "MAX_SECONDS",
     "STYLES",
     "ArrangeError",
     "MelodyNote",
@@ -25,6 +26,9 @@ __all__ = [
     "find_style",
     "melody_of",
 ]
+
+
+MAX_SECONDS = 60 * 60  # one hour: every real song and medley fits; 10,000 nested choruses do not
 
 
 def melody_of(song: Song) -> tuple[MelodyNote, ...]:
@@ -78,6 +82,7 @@ def arrange(
         timed, melody = picked, ()
     if not timed.spans:
         raise ArrangeError("the song has no chords to arrange")
+    _check_length(timed.seconds * (timed.tempos[0].bpm / bpm if bpm and bpm > 0 and timed.tempos else 1.0))
     return arrange_timeline(
         timed,
         style=style,
@@ -88,3 +93,13 @@ def arrange(
         melody=melody,
         title=song.title,
     )
+
+
+def _check_length(seconds: float) -> None:
+    """Refuse, before any note is made, a song longer than `MAX_SECONDS` (its render would be gigabytes
+    and its arrangement minutes of work)."""
+    if seconds > MAX_SECONDS:
+        raise ArrangeError(
+            f"the song lasts {seconds / 60:,.0f} minutes; cowriter arranges up to {MAX_SECONDS // 60}, "
+            "so play or render one --section"
+        )
