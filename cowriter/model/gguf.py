@@ -110,7 +110,7 @@ def read_metadata(path: Path) -> dict[str, Value]:
         raise ModelError(f"model file not found: {path}", hint=hint) from None
     except (EOFError, ValueError, struct.error, UnicodeDecodeError) as exc:
         raise ModelError(
-            f"{path} is a damaged GGUF file ({exc or 'truncated'})", hint="download or copy the model again"
+            f"{path} is a damaged GGUF file ({_reason(exc)})", hint="download or copy the model again"
         ) from None
     except OSError as exc:
         raise ModelError(f"cannot read model file {path}: {exc.strerror or exc}") from None
@@ -127,3 +127,10 @@ def describe(meta: dict[str, Value]) -> str:
     keys = ("general.name", "general.size_label", "general.architecture")
     parts = [str(meta[k]) for k in keys if k in meta]
     return " · ".join(dict.fromkeys(parts))
+
+
+def _reason(exc: BaseException) -> str:
+    """Why the header could not be read, never empty (an EOFError has no message of its own)."""
+    if isinstance(exc, EOFError | struct.error):
+        return "it ends in the middle of its header: cut short while copying or downloading?"
+    return str(exc) or type(exc).__name__

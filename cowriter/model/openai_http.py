@@ -3,6 +3,11 @@ LM Studio), stdlib only: `http.client` and server-sent events.
 
 A reader thread turns the response into lines on a queue, so the generator can notice cancellation
 within ~50 ms even while the server is silent; cancelling closes the connection.
+
+A server can be anyone's, so its answer is bounded: a line of at most `MAX_LINE` bytes, a body of at most
+`MAX_BODY`, a whole answer within `deadline` seconds (a keepalive every few seconds does not extend it),
+and every reply that is not the shape OpenAI's API promises (a list or a number where an object belongs,
+a model list without models) is one clear `ModelError`, never an AttributeError.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import json
 import queue
 import socket
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from typing import Any
 from urllib.parse import urlsplit
@@ -28,6 +34,9 @@ from cowriter.model.backend import (
 
 _POLL = 0.05
 _END = object()
+MAX_LINE = 1024 * 1024  # one server-sent event line (a token's event is ~200 bytes)
+MAX_BODY = 16 * 1024 * 1024  # a whole answer, or a model list
+DEADLINE = 600.0  # seconds for a whole answer, however the server keeps the connection alive
 
 
 def is_url(model: str) -> bool:
@@ -46,14 +55,23 @@ class OpenAIHTTPBackend:
         timeout: float = 120.0,
         context: int = 4096,
         grammar_field: str = "grammar",
+        deadline: float = DEADLINE,
     ) -> None:
         parts = urlsplit(base_url.rstrip("/"))
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ModelError(f"not a model server URL: {base_url}", hint="use http://host:port/v1")
+        try:
+            port = parts.port
+        except ValueError:  # "port out of range", or not a number
+            raise ModelError(
+                f"not a model server URL: {base_url} (the port must be a number from 1 to 65535)",
+                hint="use http://host:port/v1",
+            ) from None
         self.base_url = base_url.rstrip("/")
         self._scheme = parts.scheme
         self._host = parts.hostname
-        self._port = parts.port or (443 if parts.scheme == "https" else 80)
+        self._port = port or (443 if parts.scheme == "https" else 80)
+        self.deadline = deadline
         self._prefix = parts.path or ""
         self._model = model
         self.api_key = api_key
@@ -90,7 +108,10 @@ class OpenAIHTTPBackend:
             conn.close()
             raise self._down(exc) from None
         if response.status >= 400:
-            detail = response.read(2000).decode("utf-8", errors="replace").strip()
+            try:
+                detail = response.read(2000).decode("utf-8", errors="replace").strip()
+            except (OSError, http.client.HTTPException):
+                detail = ""
             conn.close()
             raise ModelError(
                 f"the model server at {self.base_url} answered {response.status} {response.reason}",
@@ -103,19 +124,34 @@ class OpenAIHTTPBackend:
     def name(self) -> str:
         if self._model is None:
             found = self.models()
-            self._model = found[0] if found else "default"
+            if not found:
+                raise ModelError(
+                    f"the model server at {self.base_url} lists no models",
+                    hint="load a model into the server, or name one with --model-name",
+                )
+            self._model = found[0]
         return self._model
 
     def models(self) -> list[str]:
         """The model ids the server offers (`GET /models`)."""
         conn, response = self._request("GET", "/models", None)
         try:
-            data = json.loads(response.read() or b"{}")
+            body = response.read(MAX_BODY + 1)
+            if len(body) > MAX_BODY:
+                raise ValueError(f"larger than {MAX_BODY // (1024 * 1024)} MB")
+            data = json.loads(body or b"{}")
         except (ValueError, OSError, http.client.HTTPException) as exc:
             raise ModelError(f"the model server at {self.base_url} sent a bad model list ({exc})") from None
         finally:
             conn.close()
-        return [str(m.get("id")) for m in data.get("data", []) if isinstance(m, dict) and m.get("id")]
+        listed = data.get("data") if isinstance(data, dict) else None
+        if not isinstance(listed, list):
+            raise ModelError(
+                f"the model server at {self.base_url} sent a bad model list "
+                f'(a JSON {_kind(data)}, not an object with a "data" list)',
+                hint="is the URL an OpenAI-compatible /v1?",
+            )
+        return [str(m["id"]) for m in listed if isinstance(m, dict) and isinstance(m.get("id"), str | int)]
 
     @property
     def context_size(self) -> int:
@@ -154,17 +190,51 @@ class OpenAIHTTPBackend:
         if grammar and self.grammar_field:
             body[self.grammar_field] = grammar
         conn, response = self._request("POST", "/chat/completions", body)
+        if "json" in (response.getheader("Content-Type") or "").lower():  # a server that would not stream
+            return self._whole(conn, response)
         return self._events(conn, response, cancel)
+
+    def _whole(self, conn: Any, response: Any) -> Iterator[str]:
+        """A non-streamed answer (one JSON completion), read within the same limits."""
+        try:
+            body = response.read(MAX_BODY + 1)
+        except (OSError, http.client.HTTPException) as exc:
+            conn.close()
+            raise self._down(exc) from None
+        conn.close()
+        if len(body) > MAX_BODY:
+            raise self._too_much(f"an answer larger than {MAX_BODY // (1024 * 1024)} MB")
+        try:
+            event = json.loads(body)
+        except ValueError:
+            raise ModelError(f"the model server at {self.base_url} sent a malformed answer") from None
+        if isinstance(event, dict):
+            choices = event.get("choices")
+            first = choices[0] if isinstance(choices, list) and choices else None
+            message = first.get("message") if isinstance(first, dict) else None
+            if isinstance(message, dict) and isinstance(message.get("content"), str):
+                event = {"choices": [{"delta": {"content": message["content"]}, "finish_reason": "stop"}]}
+        piece, _ = self._piece(json.dumps(event))
+        if piece:
+            yield piece
 
     def _events(self, conn: Any, response: Any, cancel: threading.Event | None) -> Iterator[str]:
         lines: queue.Queue[object] = queue.Queue()
 
         def reader() -> None:
+            total = 0
             try:
                 while True:
-                    line = response.readline()
+                    line = response.readline(MAX_LINE + 1)
                     if not line:
                         break
+                    total += len(line)
+                    if len(line) > MAX_LINE and not line.endswith(b"\n"):
+                        lines.put(self._too_much(f"a line longer than {MAX_LINE // (1024 * 1024)} MB"))
+                        return
+                    if total > MAX_BODY:
+                        lines.put(self._too_much(f"an answer larger than {MAX_BODY // (1024 * 1024)} MB"))
+                        return
                     lines.put(line)
             except Exception as exc:  # also the errors of a connection closed under our feet
                 lines.put(exc)
@@ -173,15 +243,24 @@ class OpenAIHTTPBackend:
         thread = threading.Thread(target=reader, name="cowriter-sse", daemon=True)
         thread.start()
         done = False
+        give_up = time.monotonic() + self.deadline
         try:
             while True:
                 self._flag.check(cancel)
+                if time.monotonic() > give_up:
+                    raise ModelError(
+                        f"the model server at {self.base_url} did not finish its answer "
+                        f"in {self.deadline:.0f} s",
+                        hint="the server may be stuck or far too slow; ask again, or use a smaller model",
+                    )
                 try:
                     item = lines.get(timeout=_POLL)
                 except queue.Empty:
                     continue
                 if item is _END:
                     break
+                if isinstance(item, ModelError):
+                    raise item
                 if isinstance(item, BaseException):
                     raise ModelError(
                         f"the model server at {self.base_url} dropped the connection mid-answer ({item})",
@@ -211,23 +290,58 @@ class OpenAIHTTPBackend:
                     conn.sock.shutdown(socket.SHUT_RDWR)
             conn.close()
 
+    def _too_much(self, what: str) -> ModelError:
+        return ModelError(
+            f"the model server at {self.base_url} sent {what}; stopped reading",
+            hint="is it a model server? check the URL",
+        )
+
     def _piece(self, data: str) -> tuple[str, bool]:
         try:
             event = json.loads(data)
         except ValueError:
             raise ModelError(f"the model server at {self.base_url} sent a malformed event") from None
+        if not isinstance(event, dict):
+            raise self._bad_event(f"a JSON {_kind(event)} where an object belongs")
         if "error" in event:
             error = event["error"]
             message = error.get("message", error) if isinstance(error, dict) else error
-            raise ModelError(f"the model server reported an error: {message}")
+            raise ModelError(f"the model server reported an error: {str(message)[:300]}")
         choices = event.get("choices") or [{}]
-        choice = choices[0]
+        choice = choices[0] if isinstance(choices, list) else None
+        if not isinstance(choice, dict):
+            raise self._bad_event("choices that are not a list of objects")
         delta = choice.get("delta") or {}
+        if not isinstance(delta, dict):
+            raise self._bad_event("a delta that is not an object")
         piece = delta.get("content") or choice.get("text") or ""
-        return str(piece), choice.get("finish_reason") is not None
+        if not isinstance(piece, str):
+            raise self._bad_event(f"content that is a JSON {_kind(piece)}, not text")
+        return piece, choice.get("finish_reason") is not None
+
+    def _bad_event(self, what: str) -> ModelError:
+        return ModelError(
+            f"the model server at {self.base_url} sent {what}",
+            hint="is it an OpenAI-compatible server? check the URL",
+        )
 
     def cancel(self) -> None:
         self._flag.set()
 
     def close(self) -> None:
         pass
+
+
+def _kind(value: object) -> str:
+    """What JSON calls the value: object, list, number, text, true/false, null."""
+    if isinstance(value, dict):
+        return "object"
+    if isinstance(value, list):
+        return "list"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "text"
+    return "null"
