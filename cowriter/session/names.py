@@ -6,13 +6,20 @@ could leave the store or fool the eye into thinking so: separators, `.`/`..`, NU
 bidi and other format characters, look-alikes of `/`, `\\`, `.` and `:` (FRACTION SLASH, FULLWIDTH FULL
 STOP, ONE DOT LEADER, ...), names longer than `MAX_CHARS`, and names reserved by some file system.
 
+Look-alike letters are refused too (Unicode's UTS #39 in small): a word that mixes alphabets that share
+shapes (Latin, Cyrillic, Greek, Armenian, Cherokee, Coptic: "Rаin" with a Cyrillic а), combining overlays
+(a stroke or a slash drawn over a letter), and a new name that reads as an existing session's
+(`look_alike`: "Соре" in Cyrillic beside "Cope").
+
 Names are compared NFC-normalised, and two names that differ only by case are the same session (so the store
 behaves alike on case-insensitive file systems).
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from collections.abc import Iterable
 
 from cowriter.errors import CowriterError
 
@@ -28,6 +35,14 @@ _CONFUSABLE = frozenset(
     "\u2215\u2044\u29f8\u29f9\u2571\u2572\u27cb\u27cd\u3033\u30fb\u2024\u2025\u2026\u00b7\u02d9\u0589"
     "\u05c3\u0701\u0702\u06d4\u2027\u2236\u2237\u02d0\u02f8\ua789\ufe13\ufe52\ufe55\uff0e\uff0f\uff1a"
     "\uff3c\u3002\uff61\u1735\u2cf9\u2cfa\u2cfb\u2cfc\u2cfe\u2cff\u2e31\u2e33\u0387\u2219\u22c5\u2022"
+)
+# Alphabets whose letters pass for each other; a word may use one of them (other scripts mix freely:
+# Japanese writes Han, Hiragana and Katakana in one word).
+_LOOKALIKE_SCRIPTS = frozenset({"LATIN", "CYRILLIC", "GREEK", "ARMENIAN", "CHEROKEE", "COPTIC"})
+# Cyrillic and Greek letters drawn like a Latin one (the common part of Unicode's confusables.txt).
+_PROTOTYPES = str.maketrans(
+    "аеорсухіјѕԁԛԝһӏԌԍАВЕКМНОРСТХУІЈЅԚԜҮҺαοντυικρχΑΒΕΖΗΙΚΜΝΟΡΤΥΧ",
+    "aeopcyxijsdqwhlGgABEKMHOPCTXYIJSQWYhaovtuikpxABEZHIKMNOPTYX",
 )
 _RESERVED = frozenset(
     {"con", "prn", "aux", "nul", "clock$"} | {f"com{i}" for i in range(10)} | {f"lpt{i}" for i in range(10)}
@@ -83,6 +98,14 @@ def check_name(name: object) -> str:
     if bad:
         what = ", ".join(f"U+{ord(ch):04X} {unicodedata.name(ch, 'unnamed')}" for ch in dict.fromkeys(bad))
         raise _refuse(name, f"it contains {what}")
+    overlay = next((ch for ch in norm if "OVERLAY" in unicodedata.name(ch, "")), None)
+    if overlay is not None:
+        raise _refuse(
+            name, f"it contains U+{ord(overlay):04X} {unicodedata.name(overlay)}, drawn over a letter"
+        )
+    mixed = _mixed_word(norm)
+    if mixed:
+        raise _refuse(name, mixed)
     if norm.endswith("."):
         raise _refuse(name, "it ends with a dot")
     if norm.split(".")[0].casefold() in _RESERVED:
@@ -93,3 +116,37 @@ def check_name(name: object) -> str:
 def same_name(a: str, b: str) -> bool:
     """Whether two checked names denote the same session (case-insensitively)."""
     return unicodedata.normalize("NFC", a).casefold() == unicodedata.normalize("NFC", b).casefold()
+
+
+def _script(ch: str) -> str | None:
+    first = unicodedata.name(ch, "").split(" ")[0]
+    return first if first in _LOOKALIKE_SCRIPTS else None
+
+
+def _mixed_word(name: str) -> str:
+    """Why `name` is refused for mixing look-alike alphabets in one word ('' when it does not)."""
+    for word in re.findall(r"\w+", name):
+        scripts: dict[str, str] = {}
+        for ch in word:
+            script = _script(ch) if ch.isalpha() else None
+            if script is not None:
+                scripts.setdefault(script, ch)
+        if len(scripts) > 1:
+            shown = " and ".join(
+                f"{script.title()} ({ch} U+{ord(ch):04X})" for script, ch in sorted(scripts.items())
+            )
+            return f"{word!r} mixes {shown} letters, which look alike"
+    return ""
+
+
+def skeleton(name: str) -> str:
+    """What `name` looks like: compatibility forms folded, Cyrillic and Greek look-alikes read as Latin,
+    case ignored ("Соре" and "cope" have the same skeleton; "Café" and "Cafe" do not)."""
+    folded = unicodedata.normalize("NFKD", name).translate(_PROTOTYPES)
+    return unicodedata.normalize("NFC", folded).casefold()
+
+
+def look_alike(name: str, others: Iterable[str]) -> str | None:
+    """The first of `others` that reads as `name` without being the same session (None if none)."""
+    shape = skeleton(name)
+    return next((o for o in others if not same_name(o, name) and skeleton(o) == shape), None)
