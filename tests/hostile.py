@@ -11,11 +11,12 @@ from __future__ import annotations
 import contextlib
 import os
 import pty
-import resource
 import select
 import shutil
+import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import tty
@@ -114,8 +115,31 @@ UNSHARE = ("unshare", "--user", "--map-root-user", "--mount")
 MEMORY_CAP_MB = 1500  # the child's address space: a runaway read fails fast instead of eating the machine
 
 
-def _limit(cap_mb: int) -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (cap_mb * 2**20, cap_mb * 2**20))
+# The child is started by this small launcher, which forks it, caps its address space and reports its
+# peak resident memory (wait4's ru_maxrss) to a file. Measured from the test process directly, a child's
+# peak could not be less than the test process's own size when it forked (Linux keeps the high-water
+# mark across exec), so the ceilings would depend on how big pytest had grown.
+LAUNCHER = """
+import os, resource, sys
+cap, report, argv = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
+pid = os.fork()
+if pid == 0:
+    resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+    os.execvp(argv[0], argv)
+_, status, usage = os.wait4(pid, 0)
+with open(report, "w") as fh:
+    fh.write(str(usage.ru_maxrss))
+code = os.waitstatus_to_exitcode(status)
+os._exit(code if code >= 0 else 128 - code)
+"""
+
+
+def launched(command: list[str], cap_mb: int) -> tuple[list[str], Path]:
+    """`command` run through the launcher: the argv to start, and the file its peak memory goes to."""
+    fd, report = tempfile.mkstemp(prefix="cowriter-peak-")
+    os.close(fd)
+    argv = [sys.executable, "-S", "-c", LAUNCHER, str(cap_mb * 2**20), report, *command]
+    return argv, Path(report)
 
 
 def cowriter_env(tmp: Path, **extra: str) -> dict[str, str]:
@@ -165,14 +189,15 @@ def run(
             "sh",
             *command,
         ]
+    argv, report = launched(command, cap_mb)
     proc = subprocess.Popen(
-        command,
+        argv,
         stdin=subprocess.PIPE if piped else stdin if stdin is not None else subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env=env or cowriter_env(tmp),
         cwd=tmp,
-        preexec_fn=lambda: _limit(cap_mb),
+        start_new_session=True,
     )
     out: list[bytes] = []
     err: list[bytes] = []
@@ -184,7 +209,7 @@ def run(
         threads.append(threading.Thread(target=_feed, args=(proc, stdin), daemon=True))
     for t in threads:
         t.start()
-    code, peak = wait(proc, timeout, " ".join(args))
+    code, peak = wait(proc, timeout, " ".join(args), report)
     for t in threads:
         t.join(timeout=10)
     return Outcome(code, b"".join(out), b"".join(err), peak, time.monotonic() - start)
@@ -198,21 +223,19 @@ def _feed(proc: subprocess.Popen[bytes], data: bytes) -> None:
         proc.stdin.close()
 
 
-def wait(proc: subprocess.Popen[bytes], timeout: float, what: str) -> tuple[int, float]:
-    """Reap `proc` with wait4, for its exit code and its own peak resident memory (MB)."""
-    end = time.monotonic() + timeout
-    while True:
-        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-        if pid:
-            code = os.waitstatus_to_exitcode(status)
-            proc.returncode = code
-            return code, usage.ru_maxrss / 1024
-        if time.monotonic() > end:
-            proc.kill()
-            os.wait4(proc.pid, 0)
-            proc.returncode = -9
-            raise AssertionError(f"cowriter {what} did not finish in {timeout:.0f} s")
-        time.sleep(0.02)
+def wait(proc: subprocess.Popen[bytes], timeout: float, what: str, report: Path) -> tuple[int, float]:
+    """Wait for the launcher: cowriter's exit code and its peak resident memory (MB)."""
+    try:
+        code = proc.wait(timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)  # the launcher and cowriter under it
+        proc.wait()
+        raise AssertionError(f"cowriter {what} did not finish in {timeout:.0f} s") from None
+    try:
+        peak = int(report.read_text() or 0) / 1024
+    finally:
+        report.unlink(missing_ok=True)
+    return code, peak
 
 
 def private_mounts_work() -> bool:
@@ -242,14 +265,15 @@ def run_on_terminal(args: list[str], tmp: Path, *, timeout: float = 120.0) -> Ou
     master, slave = pty.openpty()
     tty.setraw(slave)
     start = time.monotonic()
+    argv, report = launched([sys.executable, "-m", "cowriter", *args], MEMORY_CAP_MB)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "cowriter", *args],
+        argv,
         stdin=slave,
         stdout=slave,
         stderr=subprocess.PIPE,
         env=cowriter_env(tmp, TERM="xterm-256color"),
         cwd=tmp,
-        preexec_fn=lambda: _limit(MEMORY_CAP_MB),
+        start_new_session=True,
     )
     os.close(slave)
     chunks: list[bytes] = []
@@ -268,6 +292,6 @@ def run_on_terminal(args: list[str], tmp: Path, *, timeout: float = 120.0) -> Ou
             proc.kill()
             raise AssertionError(f"cowriter {' '.join(args)} did not finish in {timeout:.0f} s")
     err = proc.stderr.read() if proc.stderr else b""
-    code, peak = wait(proc, 30, " ".join(args))
+    code, peak = wait(proc, 30, " ".join(args), report)
     os.close(master)
     return Outcome(code, b"".join(chunks), err, peak, time.monotonic() - start)

@@ -18,8 +18,8 @@ from cowriter.limits import MAX_ALTERNATIVES, MAX_SONG_BYTES
 from tests.hostile import ROOT, Outcome, private_mounts_work, run, run_on_terminal
 
 SWING = ROOT / "examples" / "swing-low.cho"
-CEILING_MB = 250  # a CLI command that reads or refuses a song (python + cowriter + the parser: ~50 MB)
-RENDER_CEILING_MB = 400  # one that imports numpy and the synth
+CEILING_MB = 150  # a CLI command that reads or refuses a song (python + cowriter + the parser: 20-50 MB)
+RENDER_CEILING_MB = 300  # one that imports numpy and the synth
 
 
 def _refused(done: Outcome, line: str, *, code: int = 1, ceiling: float = CEILING_MB) -> None:

@@ -157,3 +157,17 @@ def test_a_path_with_an_undecodable_byte_is_named_not_a_crash(tmp_path: Path) ->
     done = run(["parse", str(name)], tmp_path)
     assert done.code == 1
     assert done.one_line_error().endswith("caf\\udce9.cho: no such file (check the path)")
+
+
+def test_ask_echoing_the_song_is_safe(song: Path, tmp_path: Path) -> None:
+    """`ask --task reharmonise` writes the song's own lyrics back under new chords: shown safe."""
+    from tests.odd_server import OddServer, sse
+
+    reply = ["[C]Rain on the window [G]pane\n[Am]Falling down again [F]again\n"]
+    with OddServer(chat=sse(reply)) as odd:
+        args = ["--model", odd.url, "ask", "richer chords", "--task", "reharmonise", "--song", str(song)]
+        done = run(args, tmp_path, timeout=90)
+    assert done.code == 0, done.stderr
+    assert_shown_safe(done.out)
+    assert_shown_safe(done.err)
+    assert "let it ␛(0pour" in done.stdout

@@ -17,7 +17,7 @@ from tests.odd_server import OddServer, endless, endless_line, keepalive, raw, s
 
 ASK = ["ask", "a chorus about rain", "--task", "chat"]
 HELLO = [Message("user", "hello")]
-CEILING_MB = 250
+CEILING_MB = 150
 
 
 def _ask(server: OddServer, tmp_path: Path) -> tuple[str, float]:

@@ -34,7 +34,7 @@ def test_the_editor_refuses_before_its_first_frame(what: str, tmp_path: Path) ->
     done = run_on_terminal(["open", str(path)], tmp_path, timeout=60)
     assert done.one_line_error() == line
     assert done.code == 1
-    assert done.peak_mb < 250
+    assert done.peak_mb < 150
 
 
 async def test_an_unwritable_cache_is_a_notice_in_words(

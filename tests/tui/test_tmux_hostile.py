@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -56,6 +57,18 @@ class Tmux:
 
     def buffers(self) -> str:
         return self.run("list-buffers")
+
+    def styled_line(self, needle: str) -> str:
+        """The first screen line holding `needle`, with its colours (focus shows there)."""
+        text = self.run("capture-pane", "-e", "-p", "-t", "h")
+        return next((line for line in text.splitlines() if needle in line), "")
+
+    def until(self, cond: Callable[[], bool], what: str, timeout: float = 30.0) -> None:
+        end = time.monotonic() + timeout
+        while not cond():
+            if time.monotonic() > end:
+                raise AssertionError(f"{what}: not in {timeout:.0f}s:\n{self.screen()}")
+            time.sleep(0.1)
 
     def keys(self, *keys: str) -> None:
         self.run("send-keys", "-t", "h", *keys)
@@ -126,10 +139,12 @@ def test_open_and_f2_leave_title_buffers_and_screen_alone(tmp_path: Path) -> Non
             _assert_untouched(tmux)
             screen = tmux.screen()
             assert "{title: Rain" in screen and "␛]0;PWNED-TITLE" in screen  # shown, screen not cleared
-            tmux.keys("F2")
-            time.sleep(0.3)
+            unfocused = tmux.styled_line("sk your co-writer")
+            tmux.keys("F2")  # the chat box takes the focus (its colours change): only then type
+            tmux.until(lambda: tmux.styled_line("sk your co-writer") not in ("", unfocused), "F2's focus")
             tmux.keys("-l", "write verse 2")
-            time.sleep(0.2)
+            typed = lambda: any("▊" in ln and "write verse 2" in ln for ln in tmux.screen().splitlines())  # noqa: E731
+            tmux.until(typed, "the request in the chat box")
             tmux.keys("Enter")
             outcome = tmux.wait("r/R reject", "could not be used", timeout=60)
             assert outcome == "r/R reject", tmux.screen()
