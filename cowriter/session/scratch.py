@@ -72,7 +72,12 @@ def left_songs(store: SessionStore) -> list[LeftSong]:
             try:
                 with (folder / SONG_FILE).open("rb") as f:
                     text = f.read(PREVIEW_BYTES).decode("utf-8", errors="replace")
-                modified = (folder / DB_FILE).stat().st_mtime
+                # the last write: WAL commits reach session.db only at a checkpoint; song.cho follows each
+                modified = max(
+                    (folder / name).stat().st_mtime
+                    for name in (DB_FILE, DB_FILE + "-wal", SONG_FILE)
+                    if (folder / name).exists()
+                )
             except OSError:
                 continue
             if not text.strip():

@@ -92,8 +92,8 @@ class CowriterApp(App[int]):
     def _catch_up(self) -> None:
         """The editor's text into the workspace, should its last keystroke still be on its way there."""
         main = self.main_screen
-        if main is not None and main.is_attached and main.editor.text != self.workspace.text:
-            self.workspace.set_text(main.editor.text)
+        if main is not None and main.is_attached:
+            main._catch_up()
 
     def get_line_filters(self) -> Sequence[LineFilter]:
         """Textual's filters, then the one that shows every control character a row would send to the
@@ -137,6 +137,7 @@ class CowriterApp(App[int]):
             return  # already on the way out, or asking where the song goes
         ws = self.workspace
         main = self.main_screen
+        self._catch_up()  # the last keystrokes, should they still be on their way
         if main is not None and main.is_attached:
             try:
                 main.remember()

@@ -15,6 +15,7 @@ from textual.pilot import Pilot
 from cowriter.model.backend import Message
 from cowriter.model.scripted import ScriptedBackend
 from cowriter.service.workspace import Workspace
+from cowriter.tui import messages as m
 from cowriter.tui.app import CowriterApp
 from cowriter.tui.screens.main import MainScreen
 
@@ -170,7 +171,7 @@ async def test_asking_again_keeps_the_open_proposal_waiting(song_file: Path) -> 
         await settle(pilot)
         assert screen.proposal is first  # the open one stays where the writer is
         assert any("waits behind the open one" in t for t in toasts(app))
-        assert "+1 (n)" in str(screen.proposal_view.query_one("#proposal-title").render())
+        assert "+1 waiting (n)" in str(screen.proposal_view.query_one("#proposal-title").render())
         await pilot.press("f3", "n")  # the one waiting; the first goes behind it
         await pilot.pause()
         assert screen.proposal is not None and screen.proposal.changes[0].new == (REWRITE.strip(),)
@@ -186,3 +187,26 @@ async def test_asking_again_keeps_the_open_proposal_waiting(song_file: Path) -> 
         assert ws.lines[CHORUS_LINE] == REWRITE.strip()
         assert "[D]A band of angels [G]coming after [D]me" in ws.lines
         assert SONG.split("\n")[CHORUS_LINE] not in ws.lines
+
+
+async def test_keys_typed_just_before_f8_are_kept(song_file: Path) -> None:
+    """The editor has the keystrokes; the message carrying them to the workspace is still on its way when
+    F8 (a priority key) is handled: the transposition takes them along instead of writing over them."""
+    from .conftest import make_app
+
+    app = make_app(song_file)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        row = CHORUS_LINE + 1
+        ws = app.workspace
+        before = ws.text
+        # F8: the song is transposed in a worker (from `before`), and meanwhile the writer types...
+        screen.editor.insert(" xyzq", (row, len(screen.editor.document.get_line(row))))
+        # ...whose answer is handled before the editor's message with the keys (a UI busy with a model)
+        screen._transposed_from = before
+        screen.on_song_replaced(m.SongReplaced(ws.transposed(1, before), "+1"))
+        await settle(pilot)
+        assert ws.lines[row] == "Coming for to carry me [Bb7]home xyzq"
+        assert screen.editor.text == ws.text

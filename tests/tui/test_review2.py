@@ -87,6 +87,7 @@ async def test_accepting_a_stale_proposal_never_says_accepted(song_file: Path) -
         assert stale is not None
         # the song goes on without the proposal knowing (as a replace that skipped the rebase did)
         app.workspace.set_text("{title: Something else}\n[C]Other words")
+        screen.editor.load_text(app.workspace.text)  # the editor shows what the workspace holds
         before = app.workspace.text
         from cowriter.tui.widgets.proposal import ProposalView
 

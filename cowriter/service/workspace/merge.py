@@ -6,8 +6,8 @@ model saw, ours = the song now, theirs = the proposal:
 
 - a change to lines the writer left alone moves with the text around it (a clean change);
 - new lines go where the model put them, after any lines the writer added at the same place (when the
-  writer removed or rewrote the lines on both sides of that place, they are a conflict: the writer says
-  whether they still belong);
+  writer removed or rewrote the lines on both sides of that place, or every line of the song, they are a
+  conflict: the writer says whether they still belong);
 - a line both changed becomes a *conflict*: a change whose `old` is the writer's line as it is now and
   whose `new` is the model's. Accepting it takes the model's line, rejecting it keeps the writer's; nothing
   takes it implicitly (`Proposal.clean_ids`), so the writer's typing is never reverted without being asked;
@@ -73,6 +73,8 @@ class Edits:
             point[p] = j if kind != GONE else min(j, point[p + 1])
         self.point = point
         self.typed = set(range(len(now))) - {j for kind, j in image if kind != GONE}  # lines the writer added
+        self.ends = ends  # both texts end with a newline (its empty last line is no line of the song)
+        self.kept = any(kind == KEEP for kind, _ in image[: len(was) - ends])  # any line left as it was
 
     @property
     def touched(self) -> bool:
@@ -107,10 +109,12 @@ def carry(changes: Sequence[Change], edits: Edits) -> list[Change]:
     for c in sorted(changes, key=lambda c: (c.start, c.id)):
         if not c.old:  # new lines: where the model put them, after what the writer added there
             at = min(c.start, len(edits.was))
-            # next to a line the writer left as it was (the model's context is still there); else the
-            # writer removed or rewrote what was around them: the writer says whether they still belong
-            near = [edits.image[k][0] for k in (at - 1, at) if 0 <= k < len(edits.was)]
-            alone = bool(near) and KEEP not in near
+            # next to a line the writer left as it was (the model's context is still there), or at the
+            # song's start or end while any of it is; else the writer rewrote or removed what was around
+            # them, and says whether they still belong
+            near = [edits.image[k][0] for k in (at - 1, at) if 0 <= k < len(edits.was) - edits.ends]
+            edge = len(near) < 2 and edits.kept
+            alone = not edge and KEEP not in near
             start = edits.point[at]
             typed = range(start - len(c.new), start)
             if tuple(now[start - len(c.new) : start]) == c.new and all(j in edits.typed for j in typed):

@@ -133,6 +133,18 @@ class SongScreen(Screen[None]):
         editor.focus()
         self._show_hint()
 
+    def _catch_up(self) -> None:
+        """The editor's text into the workspace now. Each keystroke reaches the workspace through a
+        message of the editor's; one still on its way when the song is about to be replaced (an accept,
+        a transposition) or read (asking, saving) would otherwise be lost or missed."""
+        text = self.editor.text
+        if text != self.ws.text:
+            self._take_edit(text)
+
+    def _take_edit(self, text: str) -> None:
+        """The writer's text into the workspace (the main screen's)."""
+        raise NotImplementedError
+
     def _replace_text(self, text: str) -> None:
         """Put `text` in the editor as one undoable edit (the workspace already holds it)."""
         editor = self.editor
@@ -173,6 +185,7 @@ class SongScreen(Screen[None]):
         self._save(quiet=True)
 
     def _save(self, quiet: bool) -> None:
+        self._catch_up()
         ws = self.ws
         text, revision = ws.text, ws.revision
         self.status.saved = "saving…"

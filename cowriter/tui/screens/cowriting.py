@@ -80,6 +80,7 @@ class CoWritingActions(MelodyActions):
         self.chat.add("writer", prompt if line is None else f"other versions of line {line + 1}")
         self.chat.begin_reply()
         self.status.model_state = "thinking"
+        self._catch_up()
         ws = self.ws
         seen = ws.seen()  # the song the model reads: its answer is merged onto the song as it is by then
         pieces: list[str] = []
@@ -206,6 +207,7 @@ class CoWritingActions(MelodyActions):
             self.proposal_view.focus_list()
 
     def on_proposal_view_decided(self, event: ProposalView.Decided) -> None:
+        self._catch_up()
         ids = list(event.ids) if event.ids is not None else None
         ws = self.ws
         if not event.accept:
@@ -268,6 +270,7 @@ class CoWritingActions(MelodyActions):
             self.notify("The proposal moved to the new key with the song.")
 
     def on_proposal_view_chosen(self, event: ProposalView.Chosen) -> None:
+        self._catch_up()
         before = self.ws.text
         chosen = event.proposal.choose(event.index)
         try:

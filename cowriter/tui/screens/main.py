@@ -159,8 +159,11 @@ class MainScreen(CoWritingActions):
             self.notify(f"This song's history is not kept: {message.error}", title="Session",
                         severity="warning", timeout=8)
             return
-        untouched = self.ws.text == opened.text
+        self._catch_up()
+        untouched, had = self.ws.text == opened.text, self.ws.text
         self.ws.adopt(opened)
+        if self.ws.text != had:  # an empty file whose song the session kept: shown
+            self.editor.load_text(self.ws.text)
         self._show_history()
         self._show_settings()
         if untouched and self.editor.cursor_location == (0, 0):  # back where the writer left off
@@ -175,7 +178,10 @@ class MainScreen(CoWritingActions):
 
     @on(TextArea.Changed, "#editor")
     def _edited(self, event: TextArea.Changed) -> None:
-        text = event.text_area.text
+        self._take_edit(event.text_area.text)
+
+    def _take_edit(self, text: str) -> None:
+        """The writer's text (as the editor has it) into the workspace."""
         if text == self.ws.text:
             return
         self.ws.set_text(text)

@@ -41,6 +41,7 @@ class MelodyActions(PlaybackActions):
         return self.melody_view.sketch if self.query("#melody") else None
 
     def action_sketch_melody(self, section: bool = False) -> None:
+        self._catch_up()
         self._melody_request += 1
         request = self._melody_request
         self._melody_asked = self._attention()
@@ -143,6 +144,7 @@ class MelodyActions(PlaybackActions):
 
     def on_melody_view_accepted(self, event: MelodyView.Accepted) -> None:
         proposal = event.sketch.proposal(event.index)
+        self._catch_up()
         before = self.ws.text
         rest = self.ws.accept(proposal)
         if rest.changes:  # the writer edited those lines meanwhile: only part of it went in

@@ -45,6 +45,8 @@ class PlaybackActions(SongScreen):
     ) -> None:
         """Play the song (or `text`): the looped section, else `section` once, else from `bar`; with
         `until_bar`, stop once the play head is past that bar (then `_played_out`)."""
+        if text is None:
+            self._catch_up()
         self._playing_song = text is None
         ws = self.ws
         loop = bool(self.transport.loop) and section is None and bar is None
@@ -210,6 +212,7 @@ class PlaybackActions(SongScreen):
         self.notify(f"Style: {nxt or 'as the song says'} (F5 plays).")
 
     def action_transpose(self, semitones: int) -> None:
+        self._catch_up()
         ws = self.ws
         text = ws.text
         proposal = self.proposal
@@ -233,6 +236,7 @@ class PlaybackActions(SongScreen):
             self.notify(message.note, title="Transpose", severity="error")
             return
         semitones = int(message.note or 0)
+        self._catch_up()
         if self._transposed_from != self.ws.text:  # the writer typed meanwhile: their song, transposed
             try:
                 message = m.SongReplaced(self.ws.transposed(semitones), message.note)

@@ -22,7 +22,7 @@ from cowriter.textsafe import safe_line
 
 KEYS = "a/s/A accept r/R reject p play"  # line/section/all; fits the side panel at 80 columns
 ALTERNATIVE_KEYS = "a accept  p play  r/Esc: none"
-CONFLICT_KEYS = "! a: the model's  r: keep yours"  # on a line the writer changed too
+CONFLICT_KEYS = "! a the model's  r keep yours"  # on a line the writer changed too (fits 80 columns)
 
 
 class ProposalView(Vertical, can_focus=False):
@@ -95,11 +95,11 @@ class ProposalView(Vertical, can_focus=False):
             return
         self.add_class("-open")
         title = self.query_one("#proposal-title", Static)
-        more = f" · +{waiting} (n)" if waiting else ""
+        more = f"+{waiting} waiting (n) · " if waiting else ""  # first: a narrow panel cuts the end
         if proposal.alternatives:
             n = len(proposal.alternatives)
             title.update(
-                Text(f"Line {(proposal.line or 0) + 1}: {n} option{'s' * (n != 1)} (±syllables){more}")
+                Text(f"{more}Line {(proposal.line or 0) + 1}: {n} option{'s' * (n != 1)} (±syllables)")
             )
             for i, alt in enumerate(proposal.alternatives):
                 fit = "=" if alt.fit == 0 else f"{alt.fit:+d}"
@@ -109,7 +109,7 @@ class ProposalView(Vertical, can_focus=False):
             # where the lines go first, then what waits for the writer: a narrow panel cuts the model's name
             n = len(proposal.conflicts)
             clash = f" · {n} !" if n else ""
-            title.update(Text(safe_line(f"{proposal.summary}{clash}{more} · {proposal.model}")))
+            title.update(Text(safe_line(f"{more}{proposal.summary}{clash} · {proposal.model}")))
             section: str | None = None
             frames = proposal.frame_ids
             for c in proposal.changes:
@@ -221,7 +221,7 @@ def _words(lines: tuple[str, ...]) -> tuple[str, ...]:
 def _conflict_text(ours: tuple[str, ...], theirs: tuple[str, ...]) -> Text:
     """A line both changed: the writer's as it is now, and the model's."""
     text = Text()
-    mine = " / ".join(ours) if ours else "(you removed the lines here)"
+    mine = " / ".join(ours) if ours else "(you changed the lines around it)"
     model = " / ".join(theirs) if theirs else "(removes it)"
     text.append("! yours ", "bold")
     text.append(safe_line(mine), "bold")
