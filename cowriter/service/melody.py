@@ -33,6 +33,7 @@ from cowriter.core.melody import (
 )
 from cowriter.core.sheet import is_chordpro
 from cowriter.core.song import Blank, LyricLine, Section, SectionKind, Song
+from cowriter.core.song_key import song_key
 from cowriter.core.timeline import ChordSpan, Meter, Timeline
 from cowriter.core.timing import phrase_bars, timeline
 from cowriter.errors import CowriterError
@@ -261,7 +262,7 @@ def sketch_song(
     timed = timeline(song)
     lines, meter, target = melody_lines(song, timed, select(song, section, line))
     spans = _target_spans(timed.spans, target)
-    key = key_for(spans, song.key)
+    key = key_for(spans, song_key(song))
     follows = _follows(song, target) if line is None else []
     if line is not None and song.sections[target.lines[0][0]].lines:
         lines = [_closing(lines[0], target, song)]
@@ -393,7 +394,7 @@ def score_abc(
     timed = timeline(song)
     lines, meter, target = melody_lines(song, timed, select(song, section, line))
     spans = _target_spans(timed.spans, target)
-    key = key_for(spans, song.key)
+    key = key_for(spans, song_key(song))
     notes = sorted(
         (AbcNote(tune.offset + n.start, n.duration, n.pitch, n.syllable, n.hyphen) for n in tune.notes),
         key=lambda n: n.start,

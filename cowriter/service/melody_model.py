@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from cowriter.core.abc import AbcChord, AbcError, AbcTune, format_abc, key_signature, parse_abc
 from cowriter.core.melody import MelodyLine, ScoreCard, Sketch, key_for
 from cowriter.core.song import Song
+from cowriter.core.song_key import song_key
 from cowriter.core.timeline import Meter
 from cowriter.core.timing import timeline
 from cowriter.errors import CowriterError
@@ -73,7 +74,7 @@ def _setting(song: Song, line_number: int, voice: str) -> _Setting:
         raise CowriterError(f"line {line_number} has no syllables to sing")
     source_line = target.lines[0][1]
     spans = [s for s in timed.spans if s.line == source_line.line] or list(timed.spans)
-    key = key_for(spans, song.key)
+    key = key_for(spans, song_key(song))
     abc_key = key.tonic + ("m" if key.is_minor else "")
     tokens = scale_tokens(key_signature(abc_key), chosen_voice.low, chosen_voice.high)
     chords = tuple(dict.fromkeys(w.symbol for w in lines[0].chords))

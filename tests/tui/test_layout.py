@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
+from cowriter.service.workspace import Workspace
 from cowriter.tui.commands import ACTIONS
 from cowriter.tui.screens.main import MainScreen
-from cowriter.tui.widgets.sheet_editor import keeps_columns
 from cowriter.tui.widgets.status import fit_hint
 
 from .conftest import VERSE2, make_app, settle, wait_for
@@ -74,11 +74,29 @@ async def test_typing_at_the_end_of_a_long_line_wraps_instead_of_scrolling_sidew
     [
         ("{title: X}\n[C]Hello [G]world\n[Am]Good[F]bye\n", False),  # ChordPro: chords inline, wraps
         ("C       G\nHello world\nAm     F\nGoodbye now\n", True),  # chords over lyrics: columns matter
-        ("A line\nA\nBe\n", False),  # words that look like chords, not rows of them
+        ("A line\nA Bad Day came along\nAm I blue\n", False),  # words that start like chords: lyrics
+        ("G\nAm I blue, am I blue\n", True),  # one chord over its words: the parser reads it so
+        ("", False),
     ],
 )
 def test_only_chords_over_lyrics_keep_their_lines_whole(text: str, keeps: bool) -> None:
-    assert keeps_columns(text) is keeps
+    """The parser's own rule decides (one rule: what reads as chords over lyrics keeps its columns)."""
+    assert Workspace(text=text).check().columns is keeps
+
+
+async def test_a_page_pasted_into_the_editor_stops_wrapping(tmp_path: Path) -> None:
+    """Whether the sheet wraps follows the text: a chords-over-lyrics page pasted into a ChordPro song's
+    place keeps its chords over their syllables, ChordPro typed back wraps again."""
+    app = make_app(None, text="{title: X}\n[C]Hello [G]world\n")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        editor = screen_of(pilot).editor
+        assert editor.soft_wrap
+        page = "G                C           G\nLast bus home and the rain on the glass, every stop a name\n"
+        editor.replace(page, (0, 0), editor.document.end)
+        assert await wait_for(pilot, lambda: not editor.soft_wrap)
+        editor.replace("{title: X}\n[C]Hello [G]world\n", (0, 0), editor.document.end)
+        assert await wait_for(pilot, lambda: editor.soft_wrap)
 
 
 async def test_the_status_line_keeps_saved_and_problems_at_80_columns(tmp_path: Path) -> None:

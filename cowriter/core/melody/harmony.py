@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from cowriter.core.chords import try_parse_chord
 from cowriter.core.keys import Key, KeyError_, parse_key, transpose_key
 from cowriter.core.melody.types import ChordWindow
+from cowriter.core.song_key import SongKey
+from cowriter.core.theory import guess_key
 from cowriter.core.timeline import ChordSpan
 from cowriter.core.transpose import transpose_symbol
 
@@ -39,23 +41,25 @@ def _sounding_key(span: ChordSpan) -> Key | None:
         return None
 
 
-def key_for(spans: Sequence[ChordSpan], song_key: str | None = None) -> Key:
-    """The sounding key: the `{key}` in force (transposed), else the song's, else the first chord's root
-    (minor for a minor chord), else C."""
+def key_for(spans: Sequence[ChordSpan], song_key: SongKey | str | None = None) -> Key:
+    """The sounding key: the `{key}` in force (transposed), else the song's (`core.song_key.song_key`:
+    its `{key}`, else the key all its chords fit best; moved by the spans' `{transpose}`/capo), else the
+    key these spans' chords fit best, else C."""
     for span in spans:
         if span.key:
             try:
                 return transpose_key(parse_key(span.key), span.transpose)
             except KeyError_:
                 break
+    shift = spans[0].transpose if spans else 0
+    if isinstance(song_key, SongKey):
+        return transpose_key(song_key.key, shift)
     if song_key:
         try:
             return parse_key(song_key)
         except KeyError_:
             pass
-    for span in spans:
-        chord = try_parse_chord(span.chord)
-        if chord is not None and not chord.is_no_chord:
-            tonic = transpose_key(Key("C"), (chord.root_pitch_class + span.transpose) % 12).tonic
-            return Key(tonic, "minor" if chord.is_minor else "major")
-    return Key("C")
+    chords = [c for c in (try_parse_chord(s.chord) for s in spans) if c is not None and not c.is_no_chord]
+    if not chords:
+        return Key("C")
+    return transpose_key(guess_key(chords), shift)

@@ -72,6 +72,9 @@ class Check:
     diagnostics: tuple[Diagnostic, ...]
     gutter: tuple[LineInfo, ...]
     bars: int = 0
+    key: str = ""  # the song's key ("G", "Am"; "" without chords or {key})
+    key_guessed: bool = False  # found from the chords: the song has no {key}
+    columns: bool = False  # chords over lyrics: each chord stands over its syllable (never wrapped)
 
     @property
     def errors(self) -> tuple[Diagnostic, ...]:
@@ -181,7 +184,9 @@ class Workspace(CoWriting, Playback, Keeping):
         """Parse the text: the song, its diagnostics and the lyrics gutter (fast enough per keystroke)."""
         text = self.text if text is None else text
         song, diagnostics = ports.parse(text)
-        return Check(song, diagnostics, gutter(song), ports.bars(song))
+        key, guessed = ports.song_key(song)
+        columns = bool(text.strip()) and not ports.is_chordpro(text)
+        return Check(song, diagnostics, gutter(song), ports.bars(song), key, guessed, columns)
 
     # -- proposals ---------------------------------------------------------------------------------------
 

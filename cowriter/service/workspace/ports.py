@@ -65,6 +65,17 @@ def as_chordpro(text: str) -> str:
     return to_chordpro(song)
 
 
+def song_key(song: Song | None) -> tuple[str, bool]:
+    """The song's key ("G", "Am") and whether it is guessed from its chords (no `{key}`): the one rule of
+    `core.song_key`, which the melody sketches' `K:` follows too. ("", False): no key to show."""
+    if song is None:
+        return "", False
+    from cowriter.core.song_key import song_key as key_of
+
+    found = key_of(song)
+    return (str(found), found.guessed) if found is not None else ("", False)
+
+
 def bars(song: Song | None) -> int:
     if song is None:
         return 0

@@ -93,10 +93,10 @@ class SongScreen(Screen[None]):
         errors = len(check.errors)
         self.status.problems = errors
         self.status.warnings = len(check.diagnostics) - errors
-        if check.song is not None:
-            self.transport.key = check.song.key or ""
-            if self.ws.settings.bpm is None and check.song.tempo:
-                self.transport.bpm = check.song.tempo
+        self.transport.key, self.transport.key_guessed = check.key, check.key_guessed
+        self.editor.soft_wrap = not check.columns  # chords over lyrics keep each chord over its syllable
+        if check.song is not None and self.ws.settings.bpm is None and check.song.tempo:
+            self.transport.bpm = check.song.tempo
         self.transport.bars = check.bars
         if not self._settled:
             # The first check loaded the parser and the rhyme dictionary (~165,000 objects), kept until the

@@ -4,7 +4,8 @@ rhyme-scheme letter ("E12 10A "). While the song plays, the sounding line is hig
 
 Long lines wrap (an 80-column terminal shows ~44 columns of song): typing at the end of a long line never
 scrolls the sheet sideways. Only a sheet with chords written above the lyrics keeps its lines whole, since
-wrapping would part each chord from its syllable."""
+wrapping would part each chord from its syllable: which sheets those are is the parser's own rule
+(`core.sheet.is_chordpro`), decided with the first check, after the first frame (`screens/base.py`)."""
 
 from __future__ import annotations
 
@@ -25,24 +26,7 @@ CHORD = re.compile(r"\[[^\]\n]*\]?")
 DIRECTIVE = re.compile(r"\{[^}\n]*\}?")
 SECTION = re.compile(r"^\s*\{\s*(start_of_|end_of_|so[cvbtg]\b|eo[cvbtg]\b|chorus\b)", re.IGNORECASE)
 
-# A row of chord names only ("G  D/F#  Em7"): the chords-over-lyrics layout, which must not wrap.
-CHORD_NAME = (
-    r"[A-G][#b]?(?:maj|min|m|M|dim|aug|sus|add|\+|-)?[0-9]*(?:sus[24]?|add[0-9]+|[#b][0-9]+)*(?:/[A-G][#b]?)?"
-)
-CHORD_ROW = re.compile(rf"^[ \t]*{CHORD_NAME}(?:[ \t]+{CHORD_NAME})+[ \t]*$")
-
 LYRIC_INFO = 5  # " 10A " : syllables (right-aligned in 3) and the rhyme letter, then a blank
-
-
-def keeps_columns(text: str) -> bool:
-    """Whether `text` places chords above its lyrics (two rows of chord names or more): not wrapped."""
-    rows = 0
-    for line in text.split("\n", 2000)[:2000]:
-        if CHORD_ROW.match(line):
-            rows += 1
-            if rows >= 2:
-                return True
-    return False
 
 
 # Keys the main screen uses for the transport (F6 loop, F7 key down): the editor's own F6 (select line) and
@@ -110,7 +94,7 @@ class SheetEditor(TextArea, inherit_bindings=False):
         super().__init__(
             text,
             show_line_numbers=True,
-            soft_wrap=not keeps_columns(text),
+            soft_wrap=True,  # a page of chords over lyrics is unwrapped by the screen's first check
             tab_behavior="indent",
             **kwargs,  # type: ignore[arg-type]
         )

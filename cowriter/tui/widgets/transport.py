@@ -1,5 +1,7 @@
 """The transport: play / stop, the section looped, tempo, key (transposition) and style, and the play head
-(bar and beat, with a bar of progress; "count-in 3" during the bar counted in before the song). When the
+(bar and beat, with a bar of progress; "count-in 3" during the bar counted in before the song). The key is
+the song's `{key}`, else the key its chords fit best, marked as a guess ("key G?"); "+2" after it says the
+song was moved two semitones up since it was opened. When the
 sound goes to a WAV file instead of speakers (SSH, `--audio wav`), it says so ("writing", then "written")
 and shows no play head (nothing is playing) but the file's name, last: at 80 columns a long path would cut
 the key and the style (the notice and the status line say the whole path)."""
@@ -33,7 +35,8 @@ class Transport(Static):
     bars: reactive[int] = reactive(0)
     loop: reactive[str] = reactive("")
     bpm: reactive[float | None] = reactive(None)
-    key: reactive[str] = reactive("")
+    key: reactive[str] = reactive("")  # the song's key ("": none to show, a song without chords)
+    key_guessed: reactive[bool] = reactive(False)  # found from the chords (no {key}): shown "G?"
     transpose: reactive[int] = reactive(0)
     style: reactive[str] = reactive("")
     file: reactive[str] = reactive("")  # the WAV the sound goes to instead of speakers ("": none)
@@ -44,7 +47,7 @@ class Transport(Static):
 
     def render(self) -> Text:
         state = ("|> playing", "bold green") if self.playing else ("[] stopped", "bold")
-        key = self.key or "?"
+        key = f"{self.key}?" if self.key and self.key_guessed else self.key or "-"
         shift = f" {self.transpose:+d}" if self.transpose else ""
         fields: list[tuple[str, str]] = [
             state,
