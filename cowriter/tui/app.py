@@ -24,6 +24,7 @@ from cowriter.tui.screens.main import MainScreen
 from cowriter.tui.textfilter import ShowControls
 
 DEFAULT_THEME = "textual-dark"
+NOTICE_SECONDS = 4.0  # how long a notice stays (Textual's default is 5): it is one line, read at a glance
 QUIT_WAIT = 10.0  # seconds the quit waits for workers (a cancelled reply stops within a token)
 NOTICE_AFTER = 0.3  # seconds of waiting before the quit says what it waits for
 SHOW_CONTROLS = ShowControls()
@@ -33,6 +34,7 @@ class CowriterApp(App[int]):
     TITLE = "cowriter"
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses (tests) live elsewhere
     COMMANDS = App.COMMANDS | {CowriterCommands}
+    NOTIFICATION_TIMEOUT = NOTICE_SECONDS
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", priority=True),
         Binding("ctrl+l", "redraw", "Redraw", show=False, priority=True),
@@ -111,10 +113,15 @@ class CowriterApp(App[int]):
     ) -> None:
         """Every notice as plain text with its controls shown: a path, a song's line or a server's
         message in it can neither drive the terminal nor be read as markup (`[` in a file name). Never
-        markup, whatever the caller says: a widget's `notify` passes Textual's default (markup on)."""
+        markup, whatever the caller says: a widget's `notify` passes Textual's default (markup on).
+
+        A notice is a line at the bottom of the screen (`app.tcss`): its title leads the line ("Melody:
+        …") instead of taking a line of its own."""
         del markup
         shown = safe(message)
-        super().notify(shown, title=safe_line(title), severity=severity, timeout=timeout, markup=False)
+        if title:
+            shown = f"{safe_line(title)}: {shown}"
+        super().notify(shown, severity=severity, timeout=timeout, markup=False)
 
     def get_default_screen(self) -> MainScreen:
         screen = MainScreen(self.workspace)

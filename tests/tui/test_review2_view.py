@@ -172,7 +172,9 @@ async def test_notices_leave_the_chat_field_and_the_song_in_sight() -> None:
         await pilot.pause()
         field = app.screen.query_one("#chat-input", Input)
         editor = app.screen.query_one(SheetEditor)
+        body = app.screen.query_one("#body").region  # the song and the side panel
         for toast in app.screen.query(Toast):
-            assert not toast.region.overlaps(field.region), toast.region  # typing stays visible
-            assert toast.region.x >= editor.region.right, toast.region  # over the side panel, not the song
+            shown = toast.region.intersection(app.screen.query_one("ToastRack").region)
+            assert not shown.overlaps(field.region), shown  # typing stays visible
+            assert not shown.overlaps(editor.region) and not shown.overlaps(body), shown  # below them
         assert field.has_focus and field.value == "a verse about trains"

@@ -86,7 +86,14 @@ class Playback:
 
     @property
     def audio_label(self) -> str:
+        """Where sound will go, as far as the settings say (no device asked: cheap, for the first frame);
+        "speakers" is unconfirmed until `probe_route`."""
         return ports.audio_label(self.audio)
+
+    def probe_route(self) -> str:
+        """Where sound will go, the device asked for when there would be one ("speakers (NAME)", or the
+        WAV a play writes on a machine without one). Blocks for a moment: a worker's."""
+        return ports.probe_route(self.audio)
 
     def play(
         self,

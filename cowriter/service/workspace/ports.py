@@ -252,6 +252,9 @@ def styles() -> tuple[str, ...]:
     return tuple(STYLES)
 
 
+NO_DEVICE = "WAV (no sound device here)"  # what a play does on a machine without one: writes the WAV
+
+
 def audio_label(mode: str | None) -> str:
     """Where sound will go, before anything plays. Decided by the same rule as the player's, without
     importing numpy or sounddevice (the TUI shows this in its first frame)."""
@@ -269,6 +272,21 @@ def audio_label(mode: str | None) -> str:
     if chosen is None and os.environ.get("SSH_CONNECTION") and not os.environ.get("PULSE_SERVER"):
         return "WAV (SSH: no speakers here)"
     return "speakers"
+
+
+def probe_route(mode: str | None) -> str:
+    """Where sound will go, found out rather than assumed: `audio_label`, and for a device whether this
+    machine has one ("speakers (NAME)", else the WAV a play falls back to, as the player does). Asking
+    PortAudio imports sounddevice and numpy (tens of ms or more): call it from a worker."""
+    label = audio_label(mode)
+    if label != "speakers":
+        return label
+    from cowriter.render.audio import NoDevice, output_devices
+
+    try:
+        return f"speakers ({output_devices()[0]})"
+    except NoDevice:
+        return NO_DEVICE
 
 
 def player_route(player: Player) -> str:

@@ -36,8 +36,15 @@ def help_table() -> Table:
     table.add_column("key", style="bold", no_wrap=True)
     table.add_column("what")
     for a in ACTIONS:
-        table.add_row(a.key.replace(",", " / ") or "palette", a.help)
-    table.add_row("ctrl+p", "the command palette: every action above, by name; themes too")
+        if a.key:
+            table.add_row(a.key.replace(",", " / "), a.help)
+    table.add_row("ctrl+p", "the command palette: every action here, by name; themes too")
+    table.add_row("", "")
+    palette = Text("In the palette", style="bold underline")
+    table.add_row(palette, "ctrl+p, then the name (no key of their own):")
+    for a in ACTIONS:
+        if not a.key:  # no key of its own: typed by name in the palette
+            table.add_row(Text(a.title, style="italic"), a.help)
     table.add_row("", "")
     table.add_row(Text("In a proposal", style="bold underline"), "")
     for key, what in PROPOSAL_KEYS:
@@ -58,9 +65,10 @@ def help_table() -> Table:
 
 class HelpScreen(ModalScreen[None]):
     DEFAULT_CSS = """
-    HelpScreen { align: center middle; }
-    HelpScreen > VerticalScroll { width: 90%; max-width: 100; height: 90%; border: round $accent;
-                                  background: $surface; padding: 0 1; }
+    HelpScreen { align: center top; }
+    /* the bottom three rows stay free: notices show there (app.tcss) */
+    HelpScreen > VerticalScroll { width: 90%; max-width: 100; height: 1fr; margin: 0 0 3 0;
+                                  border: round $accent; background: $surface; padding: 0 1; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,f1,q", "app.pop_screen", "Close"),

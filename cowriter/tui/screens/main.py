@@ -27,6 +27,7 @@ from cowriter.tui.widgets.sheet_editor import SheetEditor
 from cowriter.tui.widgets.status import StatusBar
 from cowriter.tui.widgets.transport import Transport
 
+CHECKING = "looking for speakers…"  # the route until the probe says (a moment after the first frame)
 CHECK_DELAY = 0.08  # seconds of quiet typing before the gutter is recomputed
 OSC52_LIMIT = 74_000  # bytes of base64: several terminals drop longer OSC 52 sequences
 
@@ -51,7 +52,8 @@ class MainScreen(CoWritingActions):
     def on_mount(self) -> None:
         self.editor.focus()
         self.call_after_refresh(self._after_first_frame)
-        self.status.route = self.ws.audio_label
+        label = self.ws.audio_label  # a device is yet to be found (after the first frame)
+        self.status.route = CHECKING if label == "speakers" else label
         self.status.saved = self._saved_label()
         self._show_settings()
         row, col = self.ws.cursor
@@ -70,6 +72,7 @@ class MainScreen(CoWritingActions):
                       "Proposals appear above; nothing changes until you accept.")
         self._show_history()
         self._find_model()
+        self._probe_route()
         self._schedule_check(0.05)
         if self.history_session:
             self._open_history(self.history_session)

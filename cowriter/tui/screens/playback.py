@@ -18,11 +18,31 @@ from cowriter.tui.widgets.status import tilde
 
 
 class PlaybackActions(SongScreen):
+    _route = ""  # where sound goes, as the probe or the last player said ("": not known yet)
     _until_bar = 0  # stop after this bar (0: play on)
     _armed = False  # the player asked for has started (its play head, not an older one's)
     # the last transposition's song text, the proposal open when it began, and that proposal transposed
     _transposing: tuple[str, Proposal | None, Proposal | None] = ("", None, None)
     _transposed_from = ""  # the song text the last transposition started from
+
+    def _probe_route(self) -> None:
+        """Find out where sound will go (is there a device?) in a worker, so the status line says it from
+        the start, not after the first play."""
+        ws = self.ws
+
+        def work() -> None:
+            try:
+                route = ws.probe_route()
+            except Exception:  # not knowing is no reason to stop: the settings' word stands
+                route = ws.audio_label
+            self.app.call_from_thread(self._probed, route)
+
+        self.run_worker(work, thread=True, group="route", exit_on_error=False)
+
+    def _probed(self, route: str) -> None:
+        if not self._route:  # a play that started meanwhile said it first, from its player
+            self._route = route
+            self.status.route = route
 
     def action_play(self) -> None:
         if self.transport.playing:
@@ -75,7 +95,7 @@ class PlaybackActions(SongScreen):
                 self.post_message(m.PlaybackStarted(route))
 
         # a WAV route says so from the start (the file is named once the player has opened it)
-        self.transport.file = "WAV file" if ws.audio_label.startswith("WAV") else ""
+        self.transport.file = "WAV file" if (self._route or ws.audio_label).startswith("WAV") else ""
         self.transport.playing = True
         self.run_worker(work, thread=True, group="play", exclusive=True, exit_on_error=False)
 
@@ -84,7 +104,7 @@ class PlaybackActions(SongScreen):
             self.run_worker(self.ws.stop, thread=True, group="stop", exit_on_error=False)
             return
         if message.route:
-            self.status.route = message.route
+            self._route = self.status.route = message.route
         self._armed = True
         sound = self.ws.sound_file
         self.transport.file = str(sound.path) if sound is not None else ""
