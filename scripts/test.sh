@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(pulseaudio pulseaudio-utils libasound2-plugins libportaudio2 alsa-utils sox tmux
               fluidsynth fluid-soundfont-gm portaudio19-dev
               musescore3 lilypond  # the lead sheet's readers (tests/render/test_musicxml_clients.py)
+              abcmidi abcm2ps timidity  # the melody's and the MIDI's readers (tests/render/test_abc_clients.py)
               openssh-server openssh-client)  # a real sshd and ssh -R (tests/render/test_remote_ssh.py)
 if command -v apt-get >/dev/null 2>&1; then
   missing=()

@@ -7,8 +7,9 @@ key, unit length, tempo, title). Ties are merged into one note; rests are the ga
 Positions: `start` counts beats of the meter (units of its denominator, as in `core.timeline`) from the
 first written symbol of the tune. A tune whose first bar is short (an anacrusis) has `pickup` beats before
 its first bar line. `offset` is the song beat where the tune's beat 0 sounds (written as the directive
-`%%cowriter-start BEATS`, which other ABC tools ignore), so a note sounds at `offset + start` on the song's
-clock.
+`%%cowriter-start BEATS` before the `X:` line, in the file header, where abc2midi and abcm2ps skip it;
+inside the tune abc2midi would write it into its karaoke track), so a note sounds at `offset + start` on
+the song's clock.
 
 Lyrics (`w:` lines) align one token per written note, rests excluded: `-` splits a word's syllables,
 `_` holds the previous syllable over one more note, `*` skips a note, `~` is a space inside a syllable,

@@ -15,6 +15,32 @@ from cowriter.core.pitch import scan_note
 # ---------------------------------------------------------------- formatting
 
 
+# Chord names abc2midi knows without a `%%MIDI chordname` (probed on abc2midi 4.84); others are declared.
+_ABC2MIDI_NAMES = frozenset(
+    ("", "m", "7", "m7", "maj7", "M7", "6", "m6", "aug", "+", "aug7", "dim", "dim7", "9", "m9", "maj9", "M9",
+     "11", "dim9", "sus", "sus4", "sus9", "7sus4", "7sus9", "5", "sus2", "m7b5")
+)  # fmt: skip
+_ABC_CHORD = re.compile(r"(?P<root>[A-G][#b]?)(?P<name>[A-Za-z0-9#+-]*)(?:/[A-G][#b]?)?")
+
+
+@lru_cache(maxsize=512)
+def _abc_chord(symbol: str) -> tuple[str, str]:
+    """A chord symbol as an ABC chord (in quotes) that abc2midi plays and abcm2ps prints, and the
+    `%%MIDI chordname` declaration abc2midi needs for its name (empty when it knows it). A symbol that is
+    not a chord (N.C., text) becomes an annotation above the staff (`^N.C.`): abc2midi would reject it."""
+    chord = try_parse_chord(symbol)
+    if chord is None or chord.is_no_chord:
+        return "^" + symbol.replace('"', "'"), ""
+    text = symbol if _ABC_CHORD.fullmatch(symbol) else chord.format()
+    match = _ABC_CHORD.fullmatch(text)
+    if match is None:
+        return "^" + symbol.replace('"', "'"), ""
+    name = match.group("name")
+    if name in _ABC2MIDI_NAMES:
+        return text, ""
+    return text, f"{name} {' '.join(str(i) for i in chord.intervals)}"
+
+
 def _representable(units: Fraction) -> bool:
     """A length (in units of L) one note can show: a power of two, or a dotted one (3 * 2^k)."""
     for base in (units, units / 3):
@@ -129,7 +155,16 @@ def format_abc(tune: AbcTune, bars_per_line: int = 4) -> str:
     """The tune as ABC text (header, then music lines of `bars_per_line` bars, each with its `w:` line)."""
     meter, unit = tune.meter, tune.unit
     signature = key_signature(tune.key)
-    head = [f"X:{tune.number}"]
+    # the song beat of the tune's beat 0 goes in the file header, before X:: abc2midi writes a directive
+    # or comment inside a tune into its karaoke track as a text event, which players show as words
+    head = []
+    written = {c.symbol: _abc_chord(c.symbol) for c in tune.chords}
+    names = sorted({decl for _, decl in written.values() if decl})
+    head += [f"%%MIDI chordname {decl}" for decl in names]
+    if tune.offset:
+        off = round(tune.offset, 6)
+        head.append(f"{START_DIRECTIVE} {int(off) if off == int(off) else off}")
+    head.append(f"X:{tune.number}")
     if tune.title:
         head.append(f"T:{_field_text(tune.title)}")
     head += [f"{name}:{_field_text(value)}" for name, value in tune.fields]
@@ -137,9 +172,6 @@ def format_abc(tune: AbcTune, bars_per_line: int = 4) -> str:
     if tune.tempo is not None:
         bpm = round(tune.tempo, 3)
         head.append(f"Q:1/{meter.unit}={int(bpm) if bpm == int(bpm) else bpm}")
-    if tune.offset:
-        off = round(tune.offset, 6)
-        head.append(f"{START_DIRECTIVE} {int(off) if off == int(off) else off}")
     head.append(f"K:{tune.key}")
 
     to_units = 1 / (unit * meter.unit * TICKS)  # ticks -> multiples of L
@@ -149,6 +181,7 @@ def format_abc(tune: AbcTune, bars_per_line: int = 4) -> str:
     starts = [_tick(n.start) for n in notes]
     ends = [_tick(n.start + n.duration) for n in notes]
     chords = {_tick(c.start): c.symbol for c in tune.chords}
+    shown = {tick: written[symbol][0] for tick, symbol in chords.items()}
     chord_ticks = sorted(chords)
     end = max([*ends, 0])
     last_chord = max(chords, default=-1)
@@ -175,7 +208,7 @@ def format_abc(tune: AbcTune, bars_per_line: int = 4) -> str:
         while note_index < len(notes) and ends[note_index] <= a:
             sung = sung or bool(notes[note_index].syllable)
             note_index += 1
-        chord = f'"{chords[a]}"' if a in chords else ""
+        chord = f'"{shown[a]}"' if a in chords else ""
         pieces = _split_units(Fraction(b - a) * to_units)
         if note_index >= len(notes) or starts[note_index] > a:
             for k, piece in enumerate(pieces):
@@ -203,18 +236,61 @@ def format_abc(tune: AbcTune, bars_per_line: int = 4) -> str:
             bars[bar_no].append((token, lyric))
 
     body: list[str] = []
-    for first in range(0, len(bars), bars_per_line):
-        chunk = bars[first : first + bars_per_line]
-        last = first + bars_per_line >= len(bars)
+    with_words = any(n.syllable for n in notes)
+    for first, stop in _lines(bars, bars_per_line):
+        chunk = bars[first:stop]
+        last = stop >= len(bars)
         music = " | ".join(" ".join(t for t, _ in bar) for bar in chunk) + (" |]" if last else " |")
         body.append(music)
         words = [w for bar in chunk for _, w in bar if w]
-        if any(w not in ("_", "*") for w in words):
+        # every line of notes gets its w: line (abc2midi warns of a line of music without lyrics)
+        if with_words and words:
             text = ""
             for w in words:
                 text += w if text.endswith("-") or not text else " " + w
             body.append(f"w: {text}")
     return "\n".join(head + body) + "\n"
+
+
+_LINE_WIDTH = 22.0  # about what abcm2ps fits on a line of its default page, in notes of short syllables
+
+
+def _width(bars: list[list[tuple[str, str]]]) -> float:
+    """The room bars take, in notes: a long syllable is wider than its note."""
+    return sum(1.0 + max(0, len(word) - 4) * 0.3 for bar in bars for _, word in bar)
+
+
+def _lines(bars: list[list[tuple[str, str]]], per_line: int) -> list[tuple[int, int]]:
+    """Bar ranges of the music lines: `per_line` bars, a line longer where a note is tied over the bar
+    line that would end it (abc2midi gives the first `w:` token of a line to the note after a tied
+    continuation, abcm2ps to the continuation itself: a line never starts with one)."""
+    out: list[tuple[int, int]] = []
+    first = 0
+
+    def tied(stop: int) -> bool:  # a note tied over the bar line after bar `stop - 1`
+        return stop < len(bars) and bool(bars[stop - 1]) and bars[stop - 1][-1][0].endswith("-")
+
+    while first < len(bars):
+        stop = min(first + per_line, len(bars))
+        while stop - first > 2 and _width(bars[first:stop]) > _LINE_WIDTH:  # a busy line gets fewer bars
+            stop -= 1
+        cut = next((k for k in range(stop, first, -1) if not tied(k)), None)  # the last clean bar line
+        if cut is None:
+            cut = stop
+            while tied(cut):
+                cut += 1
+        out.append((first, cut))
+        first = cut
+    # a line of rests joins the line before it (the next, at the start): abc2midi warns of a line of
+    # music without lyrics, and rests take no lyric
+    sounding = [any(tok.lstrip('"').split('"')[-1][:1] not in ("z", "") for tok, _ in bar) for bar in bars]
+    merged: list[tuple[int, int]] = []
+    for first, stop in out:
+        if merged and (not any(sounding[first:stop]) or not any(sounding[merged[-1][0] : merged[-1][1]])):
+            merged[-1] = (merged[-1][0], stop)
+        else:
+            merged.append((first, stop))
+    return merged
 
 
 def format_abc_block(tune: AbcTune, label: str = "", bars_per_line: int = 4) -> str:

@@ -27,7 +27,8 @@ class ChordSpan:
     `line` is the 1-based source line of the lyric or grid row the chord came from (0 when synthetic),
     `lyric` the words sung under this chord. `key` is the key in force (from `{key}`, as written), `transpose`
     the semitones from the written chord to the sound: `{transpose}` directives in force plus the song's
-    `{capo}` (the symbol is *not* yet transposed).
+    `{capo}` (the symbol is *not* yet transposed). `at` is the chord's character offset in its lyric line
+    (-1 for a chord that is carried into a line, or that no lyric line wrote).
     """
 
     bar: int
@@ -41,6 +42,7 @@ class ChordSpan:
     lyric: str = ""
     key: str | None = None
     transpose: int = 0
+    at: int = -1
 
 
 @dataclass(frozen=True, slots=True)

@@ -195,7 +195,7 @@ class _Clock:
             else:
                 self.meters.append(MeterChange(self.pos, self.bar, meter))
 
-    def emit(self, onset: float, duration: float, chord: str, line: int, lyric: str) -> None:
+    def emit(self, onset: float, duration: float, chord: str, line: int, lyric: str, at: int = -1) -> None:
         state = self.state
         whole, rest = divmod(onset, state.meter.beats)
         self.spans.append(
@@ -211,6 +211,7 @@ class _Clock:
                 lyric,
                 state.key,
                 state.sounding,
+                at,
             )
         )
         self.chord = chord
@@ -246,6 +247,7 @@ def _lyric_phrase(clock: _Clock, line: LyricLine) -> None:
     total = float(bars * beats)
     text_end = max(len(line.lyrics.rstrip()), 1)
     placed: list[tuple[int, str]] = [(ref.at, s) for ref, s in refs]
+    written = len(placed)  # the chords the line wrote (a chord carried in goes in front of them)
     if not placed:
         if clock.chord is None and clock.preamble:
             return  # a note under the title, before the song's first chord: no time
@@ -273,7 +275,8 @@ def _lyric_phrase(clock: _Clock, line: LyricLine) -> None:
     for i, (at, chord) in enumerate(placed):
         end = onsets[i + 1] if i + 1 < n else total
         next_at = placed[i + 1][0] if i + 1 < n else len(line.lyrics)
-        clock.emit(onsets[i], end - onsets[i], chord, line.line, line.lyrics[at:next_at].strip())
+        written_at = at if i >= n - written else -1
+        clock.emit(onsets[i], end - onsets[i], chord, line.line, line.lyrics[at:next_at].strip(), written_at)
     clock.advance(bars)
 
 

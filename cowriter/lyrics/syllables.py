@@ -141,10 +141,19 @@ def _cut(word: str, end: int, start: int) -> int:
     return start - len(tokens[-1])
 
 
+def _count(pron: str) -> int:
+    return sum(1 for p in pron.split() if p[-1].isdigit())
+
+
 @lru_cache(maxsize=4096)
 def word_stresses(word: str) -> tuple[tuple[str, int], ...]:
-    """The syllables of one word as (spelling piece, lexical stress 0/1/2)."""
-    pron = phones(word)
+    """The syllables of one word as (spelling piece, lexical stress 0/1/2). The dictionary's most common
+    pronunciation, except for a word spelled with a single vowel group that the dictionary also knows as
+    one syllable: "hour" and "our" are sung as one (AW1 R, as hymn meters count them), not "ho-ur"."""
+    found = all_phones(word)
+    pron = found[0] if found else None
+    if pron is not None and _count(pron) > 1 and len(_VOWEL_GROUP.findall(_fold(word))) == 1:
+        pron = next((p for p in found if _count(p) == 1), pron)
     if pron is not None:
         levels = [int(p[-1]) for p in pron.split() if p[-1].isdigit()]
     else:

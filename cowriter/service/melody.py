@@ -20,27 +20,29 @@ from dataclasses import dataclass, replace
 
 from cowriter.core.abc import AbcChord, AbcNote, AbcTune, format_abc, format_abc_block
 from cowriter.core.keys import Key
-from cowriter.core.melody import (
-    VOICES,
-    MelodyLine,
-    ScoreCard,
-    Sketch,
-    SungSyllable,
-    Voice,
-    key_for,
-    sketch,
-    windows,
-)
+from cowriter.core.melody import VOICES, MelodyLine, ScoreCard, Sketch, Voice, key_for, sketch, windows
 from cowriter.core.sheet import is_chordpro
 from cowriter.core.song import Blank, LyricLine, Section, SectionKind, Song
 from cowriter.core.song_key import song_key
 from cowriter.core.timeline import ChordSpan, Meter, Timeline
-from cowriter.core.timing import phrase_bars, timeline
+from cowriter.core.timing import timeline
 from cowriter.errors import CowriterError
 from cowriter.limits import MAX_ALTERNATIVES
-from cowriter.lyrics import syllabify
+from cowriter.service.melody_lines import first_performance
+from cowriter.service.melody_lines import melody_lines as _melody_lines
 
-__all__ = ["MelodyResult", "Target", "lyric_lines", "score_abc", "sketch_song", "to_json", "write_block"]
+__all__ = [
+    "MelodyResult",
+    "Target",
+    "first_performance",
+    "lyric_lines",
+    "melody_lines",
+    "repeats",
+    "score_abc",
+    "sketch_song",
+    "to_json",
+    "write_block",
+]
 
 
 @dataclass(frozen=True)
@@ -124,101 +126,10 @@ def _target_spans(spans: Sequence[ChordSpan], target: Target) -> list[ChordSpan]
     return [s for ln in target.lines for s in first_performance(spans, ln[1].line)] or list(spans)
 
 
-def first_performance(spans: Sequence[ChordSpan], source_line: int) -> list[ChordSpan]:
-    """The spans of a line's first performance (a recalled chorus plays its lines again later)."""
-    group: list[ChordSpan] = []
-    for span in spans:
-        if span.line != source_line:
-            if group:
-                break
-            continue
-        if group and span.start > group[-1].start + group[-1].duration + 1e-6:
-            break
-        group.append(span)
-    return group
-
-
-def _meter_at(timed: Timeline, beat: float) -> Meter:
-    meter = timed.meters[0].meter if timed.meters else Meter()
-    for change in timed.meters:
-        if change.start <= beat + 1e-9:
-            meter = change.meter
-    return meter
-
-
-def _syllables(text: str) -> tuple[SungSyllable, ...]:
-    sylls = syllabify(text)
-    if not sylls:
-        return ()
-    last_word = sylls[-1].word_index
-    in_last = [k for k, s in enumerate(sylls) if s.word_index == last_word]
-    stressed = [k for k in in_last if sylls[k].stress] or in_last[-1:]
-    rhyme_from = stressed[-1]
-    return tuple(
-        SungSyllable(s.text, s.level, s.word_end, rhyme=k >= rhyme_from) for k, s in enumerate(sylls)
-    )
-
-
-def _lead_in(line: LyricLine, sylls: Sequence[SungSyllable]) -> int:
-    """Syllables of the words before the first chord: sung as a pickup (timing rule 3)."""
-    chords = [c for c in line.chords if not c.annotation]
-    if not chords or chords[0].at <= 0:
-        return 0
-    at = chords[0].at
-    text_end = max(len(line.lyrics.rstrip()), 1)
-    if not line.lyrics[:at].strip() or at * 4 > text_end:
-        return 0
-    before = syllabify(line.lyrics[:at])
-    # a word cut by the chord ("lo[G]ve") counts as after it
-    if before and line.lyrics[at - 1 : at].isalnum() and line.lyrics[at : at + 1].isalnum():
-        last = before[-1].word_index
-        before = [s for s in before if s.word_index != last]
-    return min(len(before), len(sylls))
-
-
 def melody_lines(song: Song, timed: Timeline, target: Target) -> tuple[list[MelodyLine], Meter, Target]:
-    """A `MelodyLine` for each target line: its phrase and chords from the timeline (a line without chords
-    gets the time up to the next line with chords, at most a phrase), its syllables from the lyrics; and
-    the target without the lines that have no time to be sung in (words the timeline reads as a preamble,
-    such as the title line of a plain-text sheet; a single line asked for always gets a phrase)."""
-    lines: list[MelodyLine] = []
-    kept: list[tuple[int, LyricLine]] = []
-    cursor = 0.0
-    meter = _meter_at(timed, 0.0)
-    firsts = [first_performance(timed.spans, ln.line) for _, ln in target.lines]
-    for pos, (section_index, line) in enumerate(target.lines):
-        spans = firsts[pos]
-        if spans:
-            first = spans[0]
-            start = first.start - (first.beat - 1)
-            end = spans[-1].start + spans[-1].duration
-            meter = _meter_at(timed, start)
-        else:  # no chord sounding: a phrase of its own after the previous one
-            meter = _meter_at(timed, cursor)
-            start, end = cursor, cursor + phrase_bars(meter) * meter.beats
-            later = next((f[0].start - (f[0].beat - 1) for f in firsts[pos + 1 :] if f), None)
-            if later is not None and later < end:
-                if later - start < meter.beats and len(target.lines) > 1:
-                    continue  # no room before the next line with chords
-                end = later
-        cursor = end
-        sylls = _syllables(line.lyrics)
-        lines.append(
-            MelodyLine(
-                syllables=sylls,
-                start=start,
-                end=end,
-                chords=windows(spans),
-                lead_in=_lead_in(line, sylls),
-                source_line=line.line,
-                section=section_index,
-                lift=3.0 if song.sections[section_index].kind is SectionKind.CHORUS else 0.0,
-            )
-        )
-        kept.append((section_index, line))
-    for k, ml in enumerate(lines):  # the last line of each section closes it
-        if k + 1 == len(lines) or kept[k + 1][0] != kept[k][0]:
-            lines[k] = replace(ml, closing=True)
+    """A `MelodyLine` for each target line (see `cowriter.service.melody_lines`), and the target without
+    the lines that have no time to be sung in."""
+    lines, meter, kept = _melody_lines(song, timed, target.lines)
     return lines, meter, Target(tuple(kept), target.label, target.section_index)
 
 
@@ -267,7 +178,8 @@ def sketch_song(
     if line is not None and song.sections[target.lines[0][0]].lines:
         lines = [_closing(lines[0], target, song)]
     sketches = sketch(lines, key, meter, chosen_voice, alternatives, seed, follows=follows)
-    tunes = tuple(_tune(s, lines, key, meter, timed, song, target) for s in sketches)
+    whole = section is None and line is None
+    tunes = tuple(_tune(s, lines, key, meter, timed, song, target, whole) for s in sketches)
     return MelodyResult(tuple(sketches), tunes, target, key, meter)
 
 
@@ -286,20 +198,29 @@ def _tune(
     timed: Timeline,
     song: Song,
     target: Target,
+    whole: bool = False,
 ) -> AbcTune:
+    """The sketch as an ABC tune on the song's clock. A whole-song tune follows the timeline to its end:
+    a recalled chorus (or a section `{x_flow}` plays again) sings its first performance's notes again,
+    and every chord of the song is written where it sounds."""
     phrase = lines[0].start if lines else 0.0
-    first = result.notes[0].start if result.notes else phrase
+    sung = list(result.notes)
+    if whole:
+        sung = _with_repeats(result, lines, timed)
+    first = sung[0].start if sung else phrase
     offset = min(first, phrase)
     pickup = phrase - offset
     chords: list[AbcChord] = []
-    for ln in lines:
-        for window in ln.chords:
-            at = max(window.start, offset) - offset
-            if not chords or chords[-1].symbol != window.symbol:  # a repeated chord is not written again
-                chords.append(AbcChord(round(at, 6), window.symbol))
+    if whole:
+        chord_windows = windows([s for s in timed.spans if s.start + s.duration > offset + 1e-9])
+    else:
+        chord_windows = tuple(w for ln in lines for w in ln.chords)
+    for window in chord_windows:
+        at = max(window.start, offset) - offset
+        if not chords or chords[-1].symbol != window.symbol:  # a repeated chord is not written again
+            chords.append(AbcChord(round(at, 6), window.symbol))
     notes = tuple(
-        AbcNote(round(n.start - offset, 6), round(n.duration, 6), n.pitch, n.syllable, n.hyphen)
-        for n in result.notes
+        AbcNote(round(n.start - offset, 6), round(n.duration, 6), n.pitch, n.syllable, n.hyphen) for n in sung
     )
     tempo = timed.tempos[0].bpm if timed.tempos else None
     for change in timed.tempos:
@@ -316,6 +237,60 @@ def _tune(
         pickup=round(pickup, 6),
         chords=tuple(chords),
     )
+
+
+def repeats(timed: Timeline, lines: Sequence[MelodyLine]) -> list[tuple[int, float]]:
+    """The later performances of the lines: (line index, beats after its first performance)."""
+    out: list[tuple[int, float]] = []
+    for k, line in enumerate(lines):
+        first: float | None = None
+        previous_end: float | None = None
+        for span in timed.spans:
+            if span.line != line.source_line:
+                continue
+            if previous_end is None or span.start > previous_end + 1e-6:  # a new performance
+                if first is None:
+                    first = span.start
+                else:
+                    out.append((k, span.start - first))
+            previous_end = span.start + span.duration
+    return out
+
+
+def _with_repeats(result: Sketch, lines: Sequence[MelodyLine], timed: Timeline) -> list[AbcNote]:
+    """The sketch's notes, and each repeated line's notes again where the timeline plays it again. A
+    copied pickup that would start on or before the note it follows (a verse's last word held on its
+    chord where the chorus's first tune had a longer pickup) takes the second half of that note's time."""
+    notes = list(result.notes)
+    for k, delta in repeats(timed, lines):
+        if k >= len(result.lines):
+            continue
+        a, b = result.lines[k]
+        copy = [replace(n, start=round(n.start + delta, 6)) for n in result.notes[a:b]]
+        downbeat = lines[k].start + delta
+        pickup = [n for n in copy if n.start < downbeat - 1e-9]
+        before = [n.start for n in notes if n.start < downbeat - 1e-9]
+        if pickup and before and pickup[0].start <= max(before) + 1e-9:
+            prior = max(before)
+            half = (downbeat - prior) / 2
+            moved = [
+                replace(n, start=round(downbeat - half * (len(pickup) - i) / len(pickup), 6))
+                for i, n in enumerate(pickup)
+            ]
+            copy = moved + copy[len(pickup) :]
+        notes.extend(copy)
+    notes.sort(key=lambda n: n.start)
+    out: list[AbcNote] = []
+    for n in notes:
+        while out and out[-1].start >= n.start - 1e-9:  # two notes at one onset: the later line's wins
+            out.pop()
+        if out and out[-1].start + out[-1].duration > n.start + 1e-9:
+            out[-1] = replace(out[-1], duration=round(n.start - out[-1].start, 6))
+        out.append(n)
+    for i, n in enumerate(out[:-1]):  # a moved pickup lasts until the next note
+        if n.start + n.duration < out[i + 1].start - 1e-9 and n.duration <= 0:
+            out[i] = replace(n, duration=round(out[i + 1].start - n.start, 6))
+    return out
 
 
 def to_json(result: MelodyResult) -> list[dict[str, object]]:

@@ -23,6 +23,8 @@ from cowriter.lyrics.syllables import estimate_count, phones, split_spelling
         ("well-known", 2),  # a hyphen splits words
         ("don't you cry", 3),
         ("fire", 2),  # CMU: F AY1 ER0
+        ("The hour I first believed", 6),  # common meter: "hour" is one syllable (CMU also AW1 R)
+        ("our", 1),
     ],
 )
 def test_line_syllables(text: str, count: int) -> None:

@@ -32,7 +32,8 @@ def humanize(
 ) -> list[Note]:
     """The notes in time order, nudged in timing and velocity by `rng` (untouched when it is None), cut
     at `end` and moved `offset` beats later. Notes struck together (a chord, a strum) move together;
-    nothing moves before beat 0."""
+    nothing is nudged before beat 0. A note written before beat 0 (a tune's pickup into bar 1) keeps
+    its time, in the count-in bar; with no room for it (no count-in) it is left out."""
     out: list[Note] = []
     group_start, shift = -1.0, 0.0
     # Triangular noise (the sum of two uniforms): bounded at SPREAD standard deviations, cheap to draw.
@@ -49,13 +50,15 @@ def humanize(
                 group_start, shift = start, (draw() + draw() - 1.0) * spread_t
             start += shift
             stop += shift
-            if start < 0.0:
+            if start < 0.0 <= note.start:
                 start = 0.0
             v = round(v + (draw() + draw() - 1.0) * spread_v)
             v = 1 if v < 1 else 127 if v > 127 else v
         if stop > end:
             stop = end
         length = round(stop - start, 6)
+        if start + offset < -1e-9:
+            continue
         out.append(Note(round(start + offset, 6), length if length > 0.01 else 0.01, note.pitch, v))
     return out
 

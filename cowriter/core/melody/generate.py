@@ -10,6 +10,7 @@ line (the first verse's tune, for a second verse) takes the place of that echo.
 from __future__ import annotations
 
 import bisect
+import math
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -121,7 +122,13 @@ def _one(
             )
         if line.closing:
             contour = Contour(contour.center, contour.span, contour.peak, contour.begin, -0.8)
-        earliest = all_notes[-1].start + pulse if all_notes else 0.0
+        # the song's first words before its first chord are a pickup before bar 1
+        # (a line whose first words come before its first chord must have them: the note before may shrink
+        # to a step to make room)
+        if all_notes:
+            earliest = all_notes[-1].start + (step if line.lead_in else pulse)
+        else:
+            earliest = -math.inf if line.lead_in else 0.0
         reserve = _pickup_need(lines[i + 1], step) if i + 1 < len(lines) else 0.0
         notes = _line(
             line, key, meter, voice, rng, style, contour, template, previous, step, earliest, reserve
@@ -173,7 +180,18 @@ def _line(
     rhythm = template.syllable_onsets if template else ()
     cadence = line.chords[-1].start if len(line.chords) > 1 else None
     onsets = place(
-        syllables, line.start, line.end, meter, line.lead_in, style, rhythm, earliest, reserve, cadence
+        syllables,
+        line.start,
+        line.end,
+        meter,
+        line.lead_in,
+        style,
+        rhythm,
+        earliest,
+        reserve,
+        cadence,
+        line.anchors,
+        line.holds,
     )
     stop = line.end - max(breath(meter), reserve)
     ends = [*onsets[1:], stop if stop - onsets[-1] >= step - 1e-9 else line.end]

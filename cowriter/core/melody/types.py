@@ -49,7 +49,9 @@ class ChordWindow:
 class MelodyLine:
     """A lyric line to set: its syllables, its phrase (`start`..`end` in song beats, `start` on a bar's
     downbeat), the chords under it, how many syllables come before the phrase (`lead_in`: words sung before
-    the first chord), and whether it closes its section (then it ends on the tonic)."""
+    the first chord), and whether it closes its section (then it ends on the tonic). `anchors` pin
+    syllables to the onsets of the chords that stand on them: (syllable index, song beat); `holds` keep a
+    syllable from starting until a second chord on the syllable before it has sounded."""
 
     syllables: tuple[SungSyllable, ...]
     start: float
@@ -60,6 +62,8 @@ class MelodyLine:
     source_line: int = 0
     section: int = 0  # lines of one section share motifs
     lift: float = 0.0  # semitones to raise the line's register (a chorus sits higher than its verses)
+    anchors: tuple[tuple[int, float], ...] = ()
+    holds: tuple[tuple[int, float], ...] = ()  # (syllable index, a beat it starts after)
 
 
 @dataclass(frozen=True, slots=True)
