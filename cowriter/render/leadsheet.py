@@ -98,6 +98,16 @@ def layout(song: Song, *, section: str | None = None, bpm: float | None = None) 
         raise ValueError(f"no section called {section!r}")
     measures = _measures(timed)
     tick_of = _clock(timed)
+    # a tune that starts before bar 1 (the song opens on words before its first chord: "A-[G]mazing")
+    # gets a pickup bar, numbered 0 and shorter than its meter
+    pickup = max(0, -min((_grid(tick_of(n.start)) for n in melody), default=0))
+    if pickup:
+        tick_of = _shifted(tick_of, pickup)
+        first = measures[0]
+        for m in measures:
+            m.start += pickup
+        measures.insert(0, Measure(0, 0, pickup, first.meter, first.key, True, True))
+        first.new_meter = first.new_key = False  # the pickup bar states them
     notes = _notes(melody, tick_of)
     _extend(measures, max((end for _, end, _, _ in notes), default=0))
     _harmonies(measures, timed, tick_of)
@@ -136,6 +146,10 @@ def _all(song: Song, name: str) -> str:
 def _clock(timed: Timeline) -> Callable[[float], int]:
     clock = BeatClock(timed.meters)
     return lambda beat: ticks(clock.quarters(beat))
+
+
+def _shifted(tick_of: Callable[[float], int], by: int) -> Callable[[float], int]:
+    return lambda beat: tick_of(beat) + by
 
 
 def _measures(timed: Timeline) -> list[Measure]:

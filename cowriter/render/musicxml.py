@@ -192,6 +192,8 @@ def _lyric(note: ET.Element, event: Event) -> None:
 
 def _measure(measure: Measure, sheet: Sheet, accidentals: Accidentals, first: bool) -> ET.Element:
     element = ET.Element("measure", {"number": str(measure.number)})
+    if measure.number == 0:  # a pickup: a bar shorter than its meter, not counted
+        element.set("implicit", "yes")
     attributes = _attributes(measure, sheet, first)
     if attributes is not None:
         element.append(attributes)

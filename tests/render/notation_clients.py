@@ -291,9 +291,12 @@ def read_mscx(path: Path) -> Mscx:
     result = Mscx(0, [], [], [], [], [], [], {}, [], 0, 0, [], [], [])
     for text in root.iter("Text"):
         result.texts[text.findtext("style", "")] = _text(text.find("text"))
-    for bar, measure in enumerate(staff.findall("Measure"), start=1):
+    measures = staff.findall("Measure")
+    # a first bar shorter than its meter is a pickup (a tune that starts before bar 1): bar 0
+    pickup = bool(measures) and bool(measures[0].get("len")) and len(measures) > 1
+    for bar, measure in enumerate(measures, start=0 if pickup else 1):
         result.bars = bar
-        if measure.get("len"):
+        if measure.get("len") and bar:
             result.irregular.append(bar)
         voices = measure.findall("voice")
         result.voices = max(result.voices, len(voices))
@@ -310,9 +313,11 @@ def read_mscx(path: Path) -> Mscx:
                 elif tag == "endTuplet":
                     tuplet = Fraction(1)
                 elif tag == "KeySig":
-                    result.keys.append((bar, int(element.findtext("accidental", "0"))))
+                    # (a signature written on a pickup bar is the one bar 1 starts in)
+                    result.keys.append((max(bar, 1), int(element.findtext("accidental", "0"))))
                 elif tag == "TimeSig":
-                    result.meters.append((bar, f"{element.findtext('sigN')}/{element.findtext('sigD')}"))
+                    meter = f"{element.findtext('sigN')}/{element.findtext('sigD')}"
+                    result.meters.append((max(bar, 1), meter))
                 elif tag == "Clef":
                     result.clefs.append(element.findtext("concertClefType", ""))
                 elif tag == "RehearsalMark":

@@ -223,6 +223,21 @@ def test_shenandoahs_intro_is_slashes_under_its_chords() -> None:
     assert measures(root)[4].find("note/pitch") is not None
 
 
+def test_a_tune_that_starts_before_bar_1_gets_a_pickup_bar() -> None:
+    """ "A-[G]mazing": the melody sings "A" before the first chord, so the sheet opens with a pickup bar
+    (number 0, implicit, one beat of 3/4) and G stands over "ma" in bar 1."""
+    text = (DATA / "amazing-grace.cho").read_text(encoding="utf-8").split("{start_of_verse: Verse 2}")[0]
+    abc = "%%cowriter-start -1\nX:1\nM:3/4\nL:1/8\nK:G\nD2 | G4 B2 | B4 A2 |\nw: A-ma-zing grace how\n"
+    root = sheet(text + f"\n{{start_of_abc}}\n{abc}{{end_of_abc}}\n")
+    first, second = measures(root)[:2]
+    assert (first.get("number"), first.get("implicit")) == ("0", "yes")
+    assert bar_quarters(root)[0] == 1
+    assert first.findtext("note/lyric/text") == "A"
+    assert (second.get("number"), second.findtext("harmony/root/root-step")) == ("1", "G")
+    assert second.findtext("note/lyric/text") == "ma"
+    assert first.find("attributes/time") is not None and second.find("attributes") is None
+
+
 # ---- notation rules ------------------------------------------------------------------------------------
 
 
