@@ -8,7 +8,7 @@ with a message fit for the user.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol, runtime_checkable
 
@@ -106,17 +106,30 @@ class Sample:
     text: str
     logprob: float | None
     tokens: int
+    steps: tuple[tuple[str, float], ...] = ()  # each token's text and log-probability, when known
 
     @property
     def mean_logprob(self) -> float | None:
         return None if self.logprob is None or not self.tokens else self.logprob / self.tokens
+
+    def before(self, length: int) -> tuple[float, int]:
+        """The log-probability and token count of the tokens that make up the text's first `length`
+        characters (a token that straddles the cut counts with what comes before it)."""
+        total, count, seen = 0.0, 0, 0
+        for piece, logprob in self.steps:
+            if seen >= length:
+                break
+            total, count, seen = total + logprob, count + 1, seen + len(piece)
+        return total, count
 
 
 @runtime_checkable
 class Sampler(Protocol):
     """A backend that can continue a reply it already began (`prefill`, the assistant's words so far) and
     judge what it wrote: what the co-writer needs to write a section line by line, choosing each line
-    among several. The llama-cpp-python backend is one; a remote server is not (it may ignore a prefill)."""
+    among several. `ban(text so far)` names words that must not be written next (so a line cannot go on
+    copying the song). The llama-cpp-python backend is one; a remote server is not (it may ignore a
+    prefill)."""
 
     def sample(
         self,
@@ -130,6 +143,7 @@ class Sampler(Protocol):
         stop: Sequence[str] = (),
         cancel: threading.Event | None = None,
         on_piece: Callable[[str], None] | None = None,
+        ban: Callable[[str], Iterable[str]] | None = None,
     ) -> Sample: ...
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -338,15 +338,18 @@ class LlamaBackend:
         stop: Sequence[str] = (),
         cancel: threading.Event | None = None,
         on_piece: Callable[[str], None] | None = None,
+        ban: Callable[[str], Iterable[str]] | None = None,
     ) -> Sample:
         """Continue the reply that begins with `prefill` (see `backend.Sampler`): the text up to the end of
         the turn, a stop string (left out) or `max_tokens`, and the model's log-probability of it. The
-        prompt's beginning stays in llama.cpp's cache, so samples of the same request share its reading."""
+        prompt's beginning stays in llama.cpp's cache, so samples of the same request share its reading.
+        `ban(text so far)` names words that must not come next (a copy of the song is not continued)."""
         from cowriter.model import llama_sample
 
         self._flag.reset()
         self.load()
-        compiled = self._grammar(grammar) if grammar else None
+        if grammar:
+            self._grammar(grammar)  # a grammar llama.cpp refuses is a clear error, not a crash
         with self._lock:
             llm = self._live(None, cancel)
             if self._chat is None:
@@ -357,10 +360,10 @@ class LlamaBackend:
                     f"the request takes {len(prompt)} tokens, too many for this model's {self._n_ctx}",
                     hint="use a model with a larger context (--model), or ask about one section at a time",
                 )
-            steps = llama_sample.tokens(
+            steps = llama_sample.Steps(
                 llm,
                 prompt,
-                grammar=compiled,
+                grammar=grammar,
                 temperature=temperature,
                 seed=seed,
                 repeat_penalty=self.repeat_penalty,
@@ -369,11 +372,13 @@ class LlamaBackend:
         out = ""
         logprob = 0.0
         count = 0
+        taken: list[tuple[str, float]] = []
         try:
             while count < max_tokens:
                 with self._lock:  # one step of llama.cpp
                     self._live(llm, cancel)
-                    step = next(steps, None)
+                    banned = llama_sample.first_tokens(llm, ban(out)) if ban is not None else set()
+                    step = steps.next_token(sorted(banned))
                     piece = text.piece(step[0]) if step is not None else ""
                 if step is None:
                     break
@@ -385,12 +390,13 @@ class LlamaBackend:
                 if piece and on_piece is not None:
                     on_piece(piece)
                 out += piece
+                taken.append((piece, step[1]))
                 if cut is not None:
                     break
         finally:
             with self._lock:
-                steps.close()  # runs no llama.cpp code
-        return Sample(out, logprob, count)
+                steps.close()
+        return Sample(out, logprob, count, tuple(taken))
 
     def _live(self, llm: Any, cancel: threading.Event | None) -> Any:
         """The loaded model, unless the stream was cancelled or the model closed (or replaced) under it:

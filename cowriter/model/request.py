@@ -1,8 +1,10 @@
 """What the writer asked for: the task and its craft constraints, read from their words.
 
 "a chorus about leaving Detroit, 8 syllables a line, rhyme with 'rain'" → task `section`, section
-`chorus`, 4 lines, 8 syllables, rhyme target `rain` on lines 2 and 4. Explicit values (a `--task` flag, a
-TUI form) win over what the words suggest.
+`chorus`, 4 lines, 8 syllables, rhyme target `rain` on lines 2 and 4. Also read: a rhyme scheme
+("ABAB", "rhyming couplets"), "keep the meter", the lines named ("line 3", "lines 2-4", "lines 1 and 3"),
+the mood and the topic ("about …"). Explicit values (a `--task` flag, a TUI form) win over what the words
+suggest.
 """
 
 from __future__ import annotations
@@ -18,17 +20,61 @@ NEEDS_TARGET = frozenset({"rewrite", "alternatives", "chords", "reharmonise", "m
 
 SECTION_KINDS = ("pre-chorus", "chorus", "verse", "bridge", "intro", "outro", "refrain", "hook")
 _NUMBERS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "a couple of": 2, "a few": 3,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "a couple of": 2,
+    "a few": 3,
 }
 _NUM = r"(\d+|" + "|".join(sorted(_NUMBERS, key=len, reverse=True)) + r")"
 _MOODS = (
-    "darker", "brighter", "sadder", "happier", "angrier", "calmer", "hopeful", "bitter", "tender",
-    "melancholy", "wistful", "joyful", "dark", "bright", "sad", "happy", "angry", "calm", "moody", "playful",
+    "darker",
+    "brighter",
+    "sadder",
+    "happier",
+    "angrier",
+    "calmer",
+    "hopeful",
+    "bitter",
+    "tender",
+    "melancholy",
+    "wistful",
+    "joyful",
+    "dark",
+    "bright",
+    "sad",
+    "happy",
+    "angry",
+    "calm",
+    "moody",
+    "playful",
 )
 
 MAX_LINES = 16
 MAX_ALTERNATIVES = 8
+SCHEMES = {"couplets": "AABB", "alternate": "ABAB", "alternating": "ABAB", "enclosed": "ABBA"}
+_SCHEME = re.compile(r"\b([abcdx]{4,8})\b", re.IGNORECASE)
+_SHORT_SCHEME = re.compile(r"\b([ABCDX]{2,3})\b")  # "AA", "ABA": only in capitals
+_METER = re.compile(
+    r"\b(keep|same|match|matching|keeping|in)\s+(the\s+|its\s+|their\s+)?(meter|metre|rhythm|scansion)\b"
+)
+_STOP = frozenset(
+    """a an the and or but of to in on at by for from with about into over under my your our their his her
+    its this that these those some any me you us them it i we they he she be is are was were am song
+    line lines verse chorus bridge intro outro hook refrain section write give make new another rewrite
+    keep meter metre rhythm rhyme rhymes rhyming scheme syllable syllables alternative alternatives other
+    versions options continue next more please can could would like want need one two three four five six
+    seven eight nine ten couplets pre-chorus""".split()  # noqa: SIM905
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,10 +93,44 @@ class Request:
     mood: str | None = None
     alternatives: int = 3
     target_section: str | None = None  # "chorus", "verse 2", "bridge"
-    target_line: int | None = None  # 1-based lyric line across the song
+    target_lines: tuple[int, ...] = ()  # the lines named ("line 3", "lines 2-4"), 1-based
+    scheme: str | None = None  # "ABAB", "AABB", "ABCB", "XAXA" (X: unrhymed), one letter a line
+    keep_meter: bool = False  # syllables and stress as the lines named (or the section) have them
+    topic: str = ""  # what it is about ("about leaving Detroit" → "leaving Detroit")
+
+    @property
+    def target_line(self) -> int | None:
+        """The first line named, if any."""
+        return self.target_lines[0] if self.target_lines else None
 
     def with_task(self, task: str) -> Request:
         return replace(self, task=task)
+
+    def with_lines(self, numbers: tuple[int, ...]) -> Request:
+        return replace(self, target_lines=numbers)
+
+    def rhyme_groups(self, count: int) -> tuple[tuple[int, ...], ...]:
+        """Which of `count` lines (1-based) must rhyme together: from the scheme (repeated with fresh
+        letters past its end: ABAB over 8 lines is ABAB CDCD), else none."""
+        if not self.scheme:
+            return ()
+        groups: dict[str, list[int]] = {}
+        width = len(self.scheme)
+        for n in range(1, count + 1):
+            letter = self.scheme[(n - 1) % width]
+            if letter == "X":
+                continue
+            groups.setdefault(f"{letter}{(n - 1) // width}", []).append(n)
+        return tuple(tuple(g) for g in groups.values() if len(g) > 1)
+
+    @property
+    def content_words(self) -> tuple[str, ...]:
+        """The request's own content words (its topic and images), lower case, in order."""
+        found = re.findall(r"[a-z][a-z'-]+", (self.topic or self.prompt).lower())
+        words = (w.removesuffix("'s").strip("'-") for w in found)
+        return tuple(
+            dict.fromkeys(w for w in words if w not in _STOP and len(w) > 2 and not _SCHEME.fullmatch(w))
+        )
 
 
 def _number(text: str) -> int:
@@ -133,10 +213,11 @@ def parse_request(prompt: str, task: str | None = None) -> Request:
     m = re.search(_NUM + r"\s+(?:other|more|different|alternative|alternatives|versions|options|takes)", p)
     if m:
         alternatives = max(1, min(MAX_ALTERNATIVES, _number(m.group(1))))
-    target_line = None
-    m = re.search(r"\bline\s+(\d+)\b", p)
-    if m:
-        target_line = int(m.group(1))
+    scheme = _scheme(p, prompt)
+    if scheme and not lines_given and chosen in ("section", "continue", "mood"):
+        lines = len(scheme)
+    if scheme:
+        rhyme_lines = _scheme_rhyme_lines(scheme, lines) if rhyme_with else ()
     return Request(
         prompt=prompt,
         task=chosen,
@@ -150,5 +231,61 @@ def parse_request(prompt: str, task: str | None = None) -> Request:
         mood=mood,
         alternatives=alternatives,
         target_section=target_section,
-        target_line=target_line,
+        target_lines=named_lines(p),
+        scheme=scheme,
+        keep_meter=bool(_METER.search(p)),
+        topic=_topic(prompt),
     )
+
+
+def named_lines(prompt: str) -> tuple[int, ...]:
+    """The line numbers a request names: "line 3", "lines 2-4", "lines 2 to 4", "lines 1 and 3", "lines
+    1, 2 and 5" (1-based, in order, each once; at most 16)."""
+    p = prompt.lower()
+    m = re.search(r"\blines?\s+(\d+(?:\s*(?:-|–|to|through|and|&|,)\s*\d+)*)", p)
+    if not m:
+        return ()
+    out: list[int] = []
+    for part in re.split(r"\s*(?:and|&|,)\s*", m.group(1)):
+        span = re.split(r"\s*(?:-|–|to|through)\s*", part)
+        if len(span) == 2 and span[0].isdigit() and span[1].isdigit():
+            a, b = int(span[0]), int(span[1])
+            out.extend(range(a, min(b, a + MAX_LINES - 1) + 1))
+        elif part.strip().isdigit():
+            out.append(int(part))
+    return tuple(n for n in dict.fromkeys(out) if n > 0)[:MAX_LINES]
+
+
+def _scheme(p: str, prompt: str = "") -> str | None:
+    """A rhyme scheme named in the request: letters ("ABAB", "xaxa rhyme", "AA") or words ("couplets")."""
+    for word, scheme in SCHEMES.items():
+        if re.search(rf"\b(rhym\w*\s+)?{word}\b", p) and ("rhym" in p or word == "couplets"):
+            return scheme
+    for m in [*_SCHEME.finditer(p), *_SHORT_SCHEME.finditer(prompt)]:
+        letters = m.group(1).upper()
+        # a scheme has at least one rhyme (a repeated letter other than X), its first letter A or X
+        rhymed = [c for c in letters if c != "X"]
+        if letters[0] in "AX" and len(set(rhymed)) < len(rhymed):
+            return letters
+    return None
+
+
+def _scheme_rhyme_lines(scheme: str, lines: int) -> tuple[int, ...]:
+    """The lines that rhyme with "rhyme with X" under a scheme: the rhyme group of the last rhymed line."""
+    letters = [scheme[(n - 1) % len(scheme)] for n in range(1, lines + 1)]
+    rhymed = [n for n in range(lines, 0, -1) if letters[n - 1] != "X"]
+    if not rhymed:
+        return ()
+    last = letters[rhymed[0] - 1]
+    return tuple(n for n in range(1, lines + 1) if letters[n - 1] == last)
+
+
+def _topic(prompt: str) -> str:
+    """What the request is about: the words after "about" (or "on"/"of" after a section kind), up to
+    the next comma, period or constraint."""
+    m = re.search(r"\babout\s+([^,.;:!?]+)", prompt, re.IGNORECASE)
+    if not m:
+        return ""
+    stop = r"\b(?:in\s+[a-g][#b]?\s*(?:major|minor|m)\b|rhym\w*|\d+\s*syllables?|keep(?:ing)?\s+the)"
+    topic = re.split(stop, m.group(1), maxsplit=1, flags=re.IGNORECASE)[0]
+    return " ".join(topic.split())

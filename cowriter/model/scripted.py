@@ -11,10 +11,10 @@ import re
 import threading
 import time
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
-from cowriter.model.backend import DEFAULT_MAX_TOKENS, CancelFlag, Message, estimate_tokens
+from cowriter.model.backend import DEFAULT_MAX_TOKENS, CancelFlag, Message, Sample, estimate_tokens
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,8 @@ class ScriptedCall:
     temperature: float
     seed: int | None
     stop: tuple[str, ...]
+    prefill: str = ""
+    banned: tuple[frozenset[str], ...] = ()  # for `sample`: what `ban` said before each piece
 
 
 @dataclass
@@ -122,3 +124,54 @@ class ScriptedBackend:
 
     def close(self) -> None:
         self.closed = True
+
+
+@dataclass
+class ScriptedSampler(ScriptedBackend):
+    """A scripted backend that also continues replies (`backend.Sampler`), for the line-by-line search:
+    each `sample` takes the next queued reply (usually one line), cut at a stop string, and judges it at
+    `logprob` per piece (or the `logprobs` queued beside the replies, in order)."""
+
+    logprob: float = -1.0
+    logprobs: deque[float] = field(default_factory=deque)
+
+    def sample(
+        self,
+        messages: Sequence[Message],
+        *,
+        prefill: str = "",
+        grammar: str | None = None,
+        max_tokens: int = DEFAULT_MAX_TOKENS,
+        temperature: float = 0.7,
+        seed: int | None = None,
+        stop: Sequence[str] = (),
+        cancel: threading.Event | None = None,
+        on_piece: Callable[[str], None] | None = None,
+        ban: Callable[[str], Iterable[str]] | None = None,
+    ) -> Sample:
+        pieces: list[str] = []
+        banned: list[frozenset[str]] = []
+        per = self.logprobs.popleft() if self.logprobs else self.logprob
+        stream = self.stream(
+            messages,
+            grammar=grammar,
+            max_tokens=max_tokens,
+            temperature=temperature,
+            seed=seed,
+            stop=stop,
+            cancel=cancel,
+        )
+        for piece in stream:
+            if ban is not None:
+                banned.append(frozenset(ban("".join(pieces))))
+            pieces.append(piece)
+            if on_piece is not None:
+                on_piece(piece)
+        call = self.calls.pop()
+        self.calls.append(
+            ScriptedCall(
+                call.messages, grammar, max_tokens, temperature, seed, tuple(stop), prefill, tuple(banned)
+            )
+        )
+        text = "".join(pieces)
+        return Sample(text, per * len(pieces), len(pieces), tuple((p, per) for p in pieces))

@@ -1,9 +1,14 @@
-"""The propose pipeline shared by the CLI and the TUI: ask → stream under a grammar → parse → check →
-retry once → a `Proposal` the writer accepts or rejects line by line. Nothing here overwrites the song.
+"""The propose pipeline shared by the CLI and the TUI: ask → many candidates → each judged in code → the
+best is the proposal, the next ones its alternatives. Nothing here overwrites the song.
 
-    writer's words ─▶ Request (task, lines, syllables, rhyme) ─▶ messages (prompts/, context fit)
-        ─▶ backend.stream(grammar) ─▶ replies.parse_reply ─▶ (retry once) ─▶ Proposal(song = merged text)
+    writer's words ─▶ Request (task, lines, syllables, rhyme scheme, meter, the lines named)
+        ─▶ plan (per line: syllables, stress, rhyme partner, chords from the song)
+        ─▶ candidates: written line by line by a local model (`cowrite_search`), or whole replies from
+           any other backend, each parsed and judged (`cowrite_score`)
+        ─▶ Proposal (the best candidate merged into the song; every candidate with its reasons)
 
+Chords for given words (`chords`, `reharmonise`) are the model's, under a grammar that fixes the words and
+lets a chord fall before any syllable; a chat is free text that ends at a sentence's end.
 `proposal_diff(current, proposed)` gives the line-based hunks; `apply_hunks` applies the accepted ones.
 """
 
@@ -19,20 +24,38 @@ from cowriter.core.keys import Key
 from cowriter.core.sheet import is_chordpro, read_song
 from cowriter.core.song import LyricLine, Song
 from cowriter.errors import CowriterError
-from cowriter.model.backend import Backend, Message
-from cowriter.model.context import fit
-from cowriter.model.grammar import LineSpec, SectionSpec, rhyme_words, section_grammar, words_for_syllables
+from cowriter.model.backend import Backend, Message, Sampler
+from cowriter.model.context import Fitted, fit
+from cowriter.model.grammar import SectionSpec
 from cowriter.model.prompts import Prompts
-from cowriter.model.replies import Expectation, Flag, Reply, parse_reply
+from cowriter.model.replies import Flag
 from cowriter.model.request import FIXED_WORDS, NEEDS_TARGET, Request, parse_request
+from cowriter.service import cowrite_chat as chat
 from cowriter.service import cowrite_craft as craft
 from cowriter.service import cowrite_harmony as harmony
+from cowriter.service import cowrite_whole as whole
 from cowriter.service.cowrite_diff import Hunk, apply_hunks, proposal_diff
+from cowriter.service.cowrite_plan import PlanLine, plan
+from cowriter.service.cowrite_score import Judge, names_in
+from cowriter.service.cowrite_search import LINE_TOKENS, Candidate, LineSearch, described, ranked
 
-__all__ = ["CoWriter", "Hunk", "Proposal", "ProposalFailed", "apply_hunks", "proposal_diff"]
+__all__ = [
+    "Candidate",
+    "CoWriter",
+    "Hunk",
+    "Proposal",
+    "ProposalFailed",
+    "apply_hunks",
+    "described",
+    "proposal_diff",
+]
 
 OnToken = Callable[[str], None]
-CHAT_TOKENS = 256  # a co-writer's aside, not an essay
+OnCandidate = Callable[[Candidate], None]
+SEARCH_CANDIDATES = 4  # candidates for a section, written line by line by a local model
+LINE_CANDIDATES = 6  # versions of a single line (a rewrite, alternatives), at least
+VERSIONS = 3  # versions of each line after the first candidate
+BUDGET = 8.0  # seconds a search may start new candidates in (the first is always made)
 
 
 class ProposalFailed(CowriterError):
@@ -49,11 +72,14 @@ class ProposalFailed(CowriterError):
 
 @dataclass(frozen=True)
 class Proposal:
-    """One usable proposal. `chordpro` is the proposed part; `song` the whole song with it merged in."""
+    """One usable proposal. `chordpro` is the proposed part; `song` the whole song with it merged in.
+
+    `candidates` are every candidate made, best first (the proposal is the first); `taken` says which
+    lines of the song the task worked on, as the writer numbers them ("line 2: 'That saved a wretch'")."""
 
     task: str
     request: Request
-    text: str  # the model's reply as streamed
+    text: str  # the model's words for the proposal
     chordpro: str
     song: str  # the current song text (as ChordPro) with the proposal merged in
     base: str  # the current song text (as ChordPro) that `song` is compared with
@@ -63,16 +89,44 @@ class Proposal:
     tokens: int
     attempts: int
     diagnostics: tuple[str, ...] = ()  # problems of earlier, discarded attempts
-    alternatives: tuple[str, ...] = ()  # for the alternatives task: each candidate line
+    alternatives: tuple[str, ...] = ()  # for the alternatives task: each candidate line, best first
+    candidates: tuple[Candidate, ...] = ()
+    taken: str = ""
+    target: tuple[LyricLine, ...] = field(default=(), repr=False)  # the song's lines the task worked on
     notes: tuple[str, ...] = ()  # what the writer may want to know (which harmony option was chosen)
 
     def diff(self) -> list[Hunk]:
         return proposal_diff(self.base, self.song)
 
+    def with_candidate(self, index: int) -> Proposal:
+        """The same proposal with candidate `index` (of `candidates`) in place of the best one."""
+        chosen = self.candidates[index]
+        song = craft.merge_lines(self.base, self.request, chosen, self.target)
+        return replace(self, text=chosen.text, chordpro=chosen.chordpro, song=song, flags=_flags(chosen))
+
+
+def _flags(candidate: Candidate) -> tuple[Flag, ...]:
+    return (*candidate.rejected, *candidate.notes)
+
+
+@dataclass(frozen=True)
+class _Ask:
+    """One request, read: what was asked, the song, its key and the lines the task works on."""
+
+    request: Request
+    base: str
+    song: Song
+    key: Key
+    target: tuple[LyricLine, ...]
+    taken: str
+
 
 @dataclass
 class CoWriter:
-    """Proposes changes to a song with one backend. Thread-compatible: one `propose` at a time."""
+    """Proposes changes to a song with one backend. Thread-compatible: one `propose` at a time.
+
+    `candidates`: how many candidates to make (None: several with a model that writes line by line,
+    one whole reply from any other); `budget`: seconds a search may keep starting candidates."""
 
     backend: Backend
     prompts: Prompts = field(default_factory=Prompts)
@@ -80,6 +134,8 @@ class CoWriter:
     temperature: float = 0.7
     retries: int = 1
     checks: craft.CraftChecks = field(default_factory=craft.CraftChecks)
+    candidates: int | None = None
+    budget: float = BUDGET
 
     def __post_init__(self) -> None:
         # the model family's own templates first, where prompts/families.toml gives it some
@@ -93,110 +149,235 @@ class CoWriter:
         song_text: str = "",
         *,
         task: str | None = None,
+        line: int | None = None,
+        numbering: str = "lyric",
         history: Sequence[Message] = (),
         seed: int | None = None,
         on_token: OnToken | None = None,
         on_retry: Callable[[Sequence[str]], None] | None = None,
+        on_candidate: OnCandidate | None = None,
         cancel: threading.Event | None = None,
     ) -> Proposal:
-        """One proposal for `prompt` about `song_text` (ChordPro or chords over lyrics)."""
+        """One proposal for `prompt` about `song_text` (ChordPro or chords over lyrics).
+
+        `line` names the line to work on (as "line N" in the prompt does); `numbering` says how lines are
+        counted: "lyric" (the Nth lyric line, as the CLI counts) or "editor" (the file's own lines)."""
+        ask = self._read(prompt, song_text, task, line, numbering)
+        started = time.perf_counter()
+        if ask.request.task == "chat":
+            fitted = self._fit(ask, history, chat.budget(self.backend.context_size))
+            text, tokens = chat.reply(self.backend, fitted, self.temperature, seed, on_token, cancel)
+            return self._proposal(ask, text, "", ask.base, (), started, tokens, 1)
+        if ask.request.task in FIXED_WORDS:
+            chosen = harmony.plan_for(ask.request, ask.song, ask.target)
+            if chosen is not None:
+                return self._harmony(ask, chosen, history, seed, on_token, cancel, started)
+        if ask.request.task in NEEDS_TARGET and not ask.target:
+            raise CowriterError(
+                f"the {ask.request.task} task works on lines of the song, and there are none to work on",
+                hint="pass --song FILE with lyrics, or ask for a new section",
+            )
+        if ask.request.task in FIXED_WORDS:
+            return self._chords(ask, history, seed, on_token, on_retry, cancel, started)
+        lines = craft.line_count(ask.request, ask.target)
+        goals = plan(
+            ask.request,
+            ask.song,
+            ask.key,
+            ask.target,
+            1 if ask.request.task == "alternatives" else lines,
+            seed,
+        )
+        judge = self._judge(ask, song_text)
+        if isinstance(self.backend, Sampler) and self.use_grammar and self.backend.supports_grammar:
+            found, tokens = self._search(
+                ask, goals, lines, judge, history, seed, on_token, on_candidate, cancel
+            )
+            attempts = 1
+        else:
+            made = whole.replies(
+                self, ask, goals, judge, history, seed, on_token, on_retry, on_candidate, cancel
+            )
+            if not made.candidates:
+                raise ProposalFailed([p.split(": ", 1)[1] for p in made.problems], made.text)
+            found, tokens, attempts = made.candidates, made.tokens, made.attempts
+            best = ranked(found)
+            return replace(
+                self._chosen(ask, best, started, tokens, attempts), diagnostics=tuple(made.problems)
+            )
+        best = ranked(found)
+        return self._chosen(ask, best, started, tokens, attempts)
+
+    def taken(
+        self,
+        prompt: str,
+        song_text: str = "",
+        *,
+        task: str | None = None,
+        line: int | None = None,
+        numbering: str = "lyric",
+    ) -> str:
+        """Which lines `propose` with these arguments would work on, as the writer numbers them ("line 2:
+        'That saved a wretch like me'"; "" for a new section). Raises the errors `propose` would."""
+        return self._read(prompt, song_text, task, line, numbering).taken
+
+    # -- reading the request -----------------------------------------------------------------------------
+    def _read(self, prompt: str, song_text: str, task: str | None, line: int | None, numbering: str) -> _Ask:
         try:
             request = parse_request(prompt, task)
         except ValueError as exc:
             raise CowriterError(str(exc), hint="tasks: " + ", ".join(craft.TASK_HELP)) from None
+        if line is not None:
+            request = request.with_lines((line,))
+            if task is None and request.task in ("section", "continue"):
+                request = request.with_task("rewrite")
         base, song = _as_chordpro(song_text)
         key = craft.song_key(song)
-        original = read_song(song_text) if base != song_text and request.target_line is not None else None
-        target = craft.target_lines(song, request, original) if request.task in NEEDS_TARGET else ()
-        chosen = harmony.plan_for(request, song, target) if request.task in FIXED_WORDS else None
-        if chosen is not None:
-            return self._harmony(request, chosen, base, key, target, history, seed, on_token, cancel)
-        if request.task in NEEDS_TARGET and not target:
-            raise CowriterError(
-                f"the {request.task} task works on lines of the song, and there are none to work on",
-                hint="pass --song FILE with lyrics, or ask for a new section",
-            )
-        sections, expect = self._plan(request, target)
-        palette = self.checks.palette(key, request)
-        grammar = None
-        if self.use_grammar and self.backend.supports_grammar and request.task != "chat":
-            grammar = section_grammar(sections, craft.chord_body(palette))
-        variables = craft.variables(request, base, key, palette, target)
+        converted = base != song_text and bool(request.target_lines) and numbering == "editor"
+        original = read_song(song_text) if converted else None
+        target: tuple[LyricLine, ...] = ()
+        if request.task in NEEDS_TARGET:
+            target = craft.target_lines(song, request, original, numbering)
+        numbers = request.target_lines if numbering == "editor" and request.target_lines else None
+        return _Ask(request, base, song, key, target, craft.taken(song, target, numbering, numbers))
+
+    def _judge(self, ask: _Ask, song_text: str) -> Judge:
+        request = ask.request
+        # a line the song itself repeats is a refrain: singing it again is no copy
+        sung = craft.unrepeated(line.lyrics for line in ask.song.lines if line.has_words)
+        rewritten = {line.lyrics for line in ask.target}
+        others = [line for line in sung if line not in rewritten]
+        plain = craft.variables(request, "", ask.key, [], (), lyrics_only=True)
+        example = self.prompts.render("example_reply", plain)
+        # the prompt's own words (what it asks, without the writer's words or the song) are no lyrics, nor
+        # the writer's instructions ("a verse about", "rewrite line 2")
+        shown = {**plain, "request": "", "topic": "", "target": "", "lyrics": "·", "song": "·"}
+        asked = self.prompts.render(request.task, shown) + "\n" + self.prompts.render("system", shown)
+        topic = request.content_words
+        if request.task in ("rewrite", "alternatives", "mood", "continue"):
+            source = ask.target if ask.target else ask.song.lines
+            topic = (*topic, *craft.content_words(line.lyrics for line in source if line.has_words))
+        return Judge(
+            names=names_in([song_text, request.prompt]),
+            topic=tuple(dict.fromkeys(topic)),
+            avoid=(example, asked, craft.instructions(request.prompt), *others),
+            existing=sung,
+            rhymeable=lambda word: len(self._rhymes(word)),
+            count_syllables=self.checks.count_syllables,
+            rhymes_with=self.checks.rhymes_with,
+        )
+
+    def _rhymes(self, word: str) -> tuple[str, ...]:
+        """Usable line ends rhyming with `word`: everyday words the model writes in one piece."""
+        return craft.usable_rhymes(word, self.backend.count_tokens, self.checks.rhymes_for)
+
+    def _fit(
+        self,
+        ask: _Ask,
+        history: Sequence[Message],
+        answer: int,
+        *,
+        lyrics_only: bool = False,
+        examples: bool = False,
+    ) -> Fitted:
+        variables = craft.variables(ask.request, ask.base, ask.key, [], ask.target, lyrics_only=lyrics_only)
+        return self._fit_vars(variables, ask, history, answer, examples)
+
+    def _fit_vars(
+        self, variables: dict[str, object], ask: _Ask, history: Sequence[Message], answer: int, examples: bool
+    ) -> Fitted:
         system = Message("system", self.prompts.render("system", variables))
-        task_message = Message("user", self.prompts.render(request.task, variables))
-        examples: tuple[Message, ...] = ()
-        if request.task != "chat":
-            examples = (
+        task_message = Message("user", self.prompts.render(ask.request.task, variables))
+        shots: tuple[Message, ...] = ()
+        if examples:
+            shots = (
                 Message("user", self.prompts.render("example_request", variables)),
                 Message("assistant", self.prompts.render("example_reply", variables)),
             )
-        fitted = fit(
+        return fit(
             system,
             task_message,
             history=history,
-            examples=examples,
+            examples=shots,
             context_size=self.backend.context_size,
-            answer_tokens=CHAT_TOKENS if request.task == "chat" else craft.answer_budget(sections),
+            answer_tokens=answer,
             count=self.backend.count_tokens,
         )
-        started = time.perf_counter()
-        tokens = 0
-        problems: list[str] = []
-        reply: Reply | None = None
-        text = ""
-        for attempt in range(1, self.retries + 2):
-            attempt_seed = None if seed is None else seed + attempt - 1
-            pieces: list[str] = []
-            for piece in self.backend.stream(
-                fitted.messages,
-                grammar=grammar,
-                max_tokens=fitted.max_tokens,
-                temperature=self.temperature,
-                seed=attempt_seed,
-                cancel=cancel,
-            ):
-                pieces.append(piece)
-                tokens += 1
-                if on_token is not None:
-                    on_token(piece)
-            text = "".join(pieces)
-            if request.task == "chat":
-                return self._proposal(request, text, "", base, base, (), started, tokens, attempt, problems)
-            reply = parse_reply(text, expect, self.checks.reply_checks(key, palette))
-            if reply.usable:
-                break
-            problems.extend(f"attempt {attempt}: {e}" for e in reply.errors)
-            if on_retry is not None and attempt <= self.retries:
-                on_retry(reply.errors)
-        if reply is None or not reply.usable:
-            raise ProposalFailed([p.split(": ", 1)[1] for p in problems], text)
-        merged, alternatives = craft.merge(base, song, request, reply, target)
-        return self._proposal(
-            request, text, reply.chordpro, base, merged, reply.flags, started, tokens, attempt, problems,
-            alternatives,
-        )
 
+    # -- the line search ----------------------------------------------------------------------------------
+    def _search(
+        self,
+        ask: _Ask,
+        goals: Sequence[PlanLine],
+        lines: int,
+        judge: Judge,
+        history: Sequence[Message],
+        seed: int | None,
+        on_token: OnToken | None,
+        on_candidate: OnCandidate | None,
+        cancel: threading.Event | None,
+    ) -> tuple[list[Candidate], int]:
+        """The candidates of a line-by-line search, and the tokens it wrote."""
+        assert isinstance(self.backend, Sampler)
+        request = ask.request
+        kind = request.section if request.task in ("section", "continue") else ""
+        section = SectionSpec(kind, request.label if kind else "")
+        fitted = self._fit(ask, history, LINE_TOKENS * len(goals) + 24, lyrics_only=True)
+        search = LineSearch(
+            self.backend,
+            fitted.messages,
+            goals,
+            judge,
+            self._rhymes,
+            header=f"{section.header}\n" if section.header else "",
+            footer=section.footer,
+            temperature=max(self.temperature, 0.8),
+            seed=seed,
+            cancel=cancel,
+        )
+        single = len(goals) == 1
+        count = self.candidates or (
+            max(LINE_CANDIDATES, 2 * request.alternatives) if single else SEARCH_CANDIDATES
+        )
+        if on_token is not None and search.header:
+            on_token(search.header)
+
+        def on_line(_n: int, text: str) -> None:
+            if on_token is not None:
+                on_token(text + "\n")
+
+        found = search.run(
+            candidates=count,
+            versions=VERSIONS,
+            budget=self.budget,
+            on_line=on_line,
+            on_candidate=on_candidate,
+        )
+        if on_token is not None and search.footer:
+            on_token(search.footer + "\n")
+        return found, search.tokens
+
+    # -- harmony made in code, chosen by the model -----------------------------------------------------------
     def _harmony(
         self,
-        request: Request,
+        ask: _Ask,
         chosen: harmony.HarmonyPlan,
-        base: str,
-        key: Key,
-        target: Sequence[LyricLine],
         history: Sequence[Message],
         seed: int | None,
         on_token: OnToken | None,
         cancel: threading.Event | None,
+        started: float,
     ) -> Proposal:
         """Harmony made in code (a new progression, a richer reharmonisation); the model picks one."""
-        started = time.perf_counter()
-        variables = craft.variables(request, base, key, self.checks.palette(key, request), target)
+        request = ask.request
+        palette = self.checks.palette(ask.key, request)
+        variables = craft.variables(request, ask.base, ask.key, palette, ask.target)
         answer = harmony.choose(
             self.backend,
             self.prompts,
             chosen,
             variables,
-            base,
+            ask.base,
             temperature=self.temperature,
             seed=seed,
             history=history,
@@ -205,70 +386,84 @@ class CoWriter:
         if on_token is not None:
             on_token(answer.chordpro)
         proposal = self._proposal(
-            request, answer.chordpro, answer.chordpro, base, answer.merged, (), started, answer.tokens, 1, ()
+            ask, answer.chordpro, answer.chordpro, answer.merged, (), started, answer.tokens, 1
         )
         return replace(proposal, notes=(harmony.describe(chosen, answer.index),))
 
-    def _plan(
-        self, request: Request, target: Sequence[LyricLine]
-    ) -> tuple[list[SectionSpec], Expectation]:
-        if request.task in FIXED_WORDS:
-            fixed = tuple(tuple(line.lyrics.split()) for line in target)
-            specs = [SectionSpec("", "", tuple(LineSpec(words=w, max_chords=3) for w in fixed))]
-            return specs, Expectation(lines=len(fixed), fixed_words=fixed)
-        count = request.lines
-        if request.task == "alternatives":
-            count = request.alternatives
-        elif request.task in ("rewrite", "mood") and target and not request.lines_given:
-            count = len(target)
-        syllables = request.syllables
-        if syllables is None and request.task in ("rewrite", "alternatives") and target:
-            syllables = self.checks.count_syllables(target[0].lyrics)
-        low, high = words_for_syllables(syllables) if syllables else (3, 8)
-        rhymes = rhyme_words(self.checks.rhymes_for(request.rhyme_with)) if request.rhyme_with else ()
-        lines = tuple(
-            LineSpec(low, high, 2, rhymes if (n in request.rhyme_lines and rhymes) else ())
-            for n in range(1, count + 1)
+    # -- chords for given words ---------------------------------------------------------------------------
+    def _chords(
+        self,
+        ask: _Ask,
+        history: Sequence[Message],
+        seed: int | None,
+        on_token: OnToken | None,
+        on_retry: Callable[[Sequence[str]], None] | None,
+        cancel: threading.Event | None,
+        started: float,
+    ) -> Proposal:
+        made = whole.chords(self, ask, history, seed, on_token, on_retry, cancel)
+        if not made.candidates:
+            raise ProposalFailed([p.split(": ", 1)[1] for p in made.problems], made.text)
+        proposal = self._chosen(ask, ranked(made.candidates), started, made.tokens, made.attempts)
+        return replace(proposal, diagnostics=tuple(made.problems))
+
+    # -- the proposal ---------------------------------------------------------------------------------------
+    def _chosen(
+        self, ask: _Ask, best: Sequence[Candidate], started: float, tokens: int, attempts: int
+    ) -> Proposal:
+        top = best[0]
+        merged = craft.merge_lines(ask.base, ask.request, top, ask.target)
+        alternatives: tuple[str, ...] = ()
+        text = top.text
+        if ask.request.task == "alternatives":
+            usable = [c.lines[0] for c in best if c.ok] or [top.lines[0]]
+            alternatives = tuple(dict.fromkeys(usable))[: max(ask.request.alternatives, 1)]
+            text = "".join(f"{line}\n" for line in alternatives)  # what the co-writer offers, all of it
+        proposal = self._proposal(
+            ask,
+            text,
+            top.chordpro,
+            merged,
+            _flags(top),
+            started,
+            tokens,
+            attempts,
+            alternatives,
+            tuple(best),
         )
-        kind = request.section if request.task in ("section", "continue", "mood") else ""
-        label = request.label if kind else ""
-        expect = Expectation(
-            lines=count,
-            syllables=syllables,
-            rhyme_with=request.rhyme_with,
-            rhyme_lines=request.rhyme_lines if request.task != "alternatives" else tuple(range(1, count + 1)),
-        )
-        return [SectionSpec(kind, label, lines)], expect
+        return proposal
 
     def _proposal(
         self,
-        request: Request,
+        ask: _Ask,
         text: str,
         chordpro: str,
-        base: str,
         merged: str,
         flags: tuple[Flag, ...],
         started: float,
         tokens: int,
         attempts: int,
-        problems: Sequence[str],
         alternatives: tuple[str, ...] = (),
+        candidates: tuple[Candidate, ...] = (),
     ) -> Proposal:
-        return Proposal(
-            task=request.task,
-            request=request,
+        proposal = Proposal(
+            task=ask.request.task,
+            request=ask.request,
             text=text,
             chordpro=chordpro,
             song=merged,
-            base=base,
+            base=ask.base,
             flags=flags,
             model=self.backend.name,
             seconds=time.perf_counter() - started,
             tokens=tokens,
             attempts=attempts,
-            diagnostics=tuple(problems),
             alternatives=alternatives,
+            candidates=candidates,
+            taken=ask.taken,
+            target=ask.target,
         )
+        return proposal
 
 
 def _as_chordpro(text: str) -> tuple[str, Song]:

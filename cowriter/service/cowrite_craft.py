@@ -7,8 +7,10 @@ wires them to the proposal pipeline.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from cowriter.core import format as fmt
 from cowriter.core import theory
@@ -19,8 +21,12 @@ from cowriter.core.progressions import realise
 from cowriter.core.song import LyricLine, Song
 from cowriter.errors import CowriterError
 from cowriter.model.grammar import LineSpec, SectionSpec, chord_rule_from_symbols
-from cowriter.model.replies import Checks, Reply
+from cowriter.model.replies import Checks
 from cowriter.model.request import Request
+from cowriter.service.melody import lyric_lines
+
+if TYPE_CHECKING:
+    from cowriter.service.cowrite_search import Candidate
 
 TASK_HELP = {
     "section": "write a new section (verse, chorus, bridge…)",
@@ -75,9 +81,7 @@ def _syllables(text: str) -> int:
 
 
 def _rhymes_for(word: str) -> list[str]:
-    from cowriter.lyrics import rhymes
-
-    return rhymes(word, limit=80)
+    return list(rhymes_of(word))
 
 
 def _is_rhyme(word: str, target: str) -> bool:
@@ -168,21 +172,37 @@ def line_at(song: Song, n: int, original: Song | None = None) -> LyricLine | Non
     return lines[k] if len(lines) == len(written) else None
 
 
-def target_lines(song: Song, request: Request, original: Song | None = None) -> tuple[LyricLine, ...]:
-    """The lines a task works on: `line N` (the writer's line N: see `line_at`), else the named section
-    (`verse 2`), else the last one. A `line N` with no words on it is an error that says so."""
+def target_lines(
+    song: Song, request: Request, original: Song | None = None, numbering: str = "lyric"
+) -> tuple[LyricLine, ...]:
+    """The lines a task works on: the lines named (`line N`, `lines N-M`), else the named section
+    (`verse 2`), else the last one (for alternatives: the last line).
+
+    `numbering` says what a line number counts: "lyric" (the CLI, as `melody --line`): the Nth lyric line
+    of the song, lines with words from 1 across the song, grid rows, directives and recalled choruses not
+    counted; "editor": the editor's gutter, the file's own lines (see `line_at`). A number that names no
+    lyric line is an error that says so."""
     lines = tuple(line for line in song.lines if line.has_words)
     if not lines:
         return ()
-    if request.target_line is not None:
-        n = request.target_line
-        found = line_at(song, n, original)
-        if found is None:
+    if request.target_lines:
+        if numbering == "editor":
+            found = [line_at(song, n, original) for n in request.target_lines]
+            missing = next((n for n, f in zip(request.target_lines, found, strict=True) if f is None), None)
+            if missing is not None:
+                raise CowriterError(
+                    f"line {missing} has no lyrics to work on",
+                    hint="line numbers are the editor's (the file's lines): name a line with words",
+                )
+            return tuple(f for f in found if f is not None)
+        sung = [line for _, line in lyric_lines(song)]
+        bad = [n for n in request.target_lines if not 1 <= n <= len(sung)]
+        if bad:
             raise CowriterError(
-                f"line {n} has no lyrics to work on",
-                hint="line numbers are the editor's (the file's lines): name a line with words",
+                f"line {bad[0]} is out of range: the song has {len(sung)} lyric lines",
+                hint=f"line numbers count lyric lines (1-{len(sung)}), as `cowriter lyrics` shows them",
             )
-        return (found,)
+        return tuple(sung[n - 1] for n in request.target_lines)
     if request.task == "alternatives":
         return (lines[-1],)
     sections = [s for s in song.sections if any(line.has_words for line in s.lines)]
@@ -200,26 +220,195 @@ def target_lines(song: Song, request: Request, original: Song | None = None) -> 
     return tuple(line for line in chosen.lines if line.has_words) if chosen else ()
 
 
+def lyric_number(song: Song, line: LyricLine) -> int:
+    """The 1-based lyric line number of `line` in `song` (0 when it is not one of its lyric lines)."""
+    for n, (_, sung) in enumerate(lyric_lines(song), 1):
+        if sung is line:
+            return n
+    return 0
+
+
+def taken(
+    song: Song, target: Sequence[LyricLine], numbering: str = "lyric", numbers: Sequence[int] | None = None
+) -> str:
+    """Which lines a task took, as the writer numbers them: "line 2: 'That saved a wretch like me'",
+    "lines 5-8: 'I looked over Jordan …' to 'Comin' for to carry me home'" ("" for none). `numbers`: the
+    numbers the writer gave, when the text was converted (chords over lyrics) and lines moved."""
+    if not target:
+        return ""
+    if numbers is None or len(numbers) != len(target):
+        numbers = [lyric_number(song, t) if numbering == "lyric" else t.line for t in target]
+    numbers = list(numbers)
+    first, last = numbers[0], numbers[-1]
+    words = [" ".join(t.lyrics.split()) for t in target]
+    if len(target) == 1:
+        return f"line {first}: '{words[0]}'"
+    span = (
+        f"lines {first}-{last}"
+        if numbers == list(range(first, last + 1))
+        else "lines " + ", ".join(str(n) for n in numbers)
+    )
+    return f"{span}: '{words[0]}' to '{words[-1]}'"
+
+
+INSTRUCTION_WORDS = frozenset(
+    """verse chorus bridge intro outro hook refrain section song line lines rhyme rhymes rhyming scheme
+    syllable syllables about write rewrite keep meter alternatives alternative versions continue
+    give""".split()  # noqa: SIM905
+)
+
+
+def instructions(prompt: str) -> str:
+    """The runs of the writer's request that instruct rather than describe ("a verse about", "rewrite line
+    2"), one a line: a line of lyrics should not echo them (their topic words are free to use)."""
+    from cowriter.lyrics.syllables import words
+
+    found = [w.lower() for w in words(prompt)]
+    runs = [" ".join(found[max(0, i - 2) : i + 3]) for i, w in enumerate(found) if w in INSTRUCTION_WORDS]
+    return "\n".join(runs)
+
+
+def unrepeated(lines: Iterable[str]) -> list[str]:
+    """The lines the song sings once (a line it repeats is a refrain, free to come back), in order."""
+    from collections import Counter
+
+    def plain(line: str) -> str:
+        return " ".join(w.lower().strip(",.!?;:'\"") for w in line.split())
+
+    found = list(lines)
+    counts = Counter(plain(line) for line in found)
+    return [line for line in found if counts[plain(line)] < 2]
+
+
+def content_words(lines: Iterable[str], limit: int = 8) -> tuple[str, ...]:
+    """The most used content words of some lines (not function words), most used first."""
+    from collections import Counter
+
+    from cowriter.lyrics.stress import FUNCTION_WORDS
+    from cowriter.lyrics.syllables import words
+
+    counts = Counter(
+        w.lower() for line in lines for w in words(line) if len(w) > 2 and w.lower() not in FUNCTION_WORDS
+    )
+    return tuple(w for w, _ in counts.most_common(limit))
+
+
+def line_count(request: Request, target: Sequence[LyricLine]) -> int:
+    """How many lines the task writes: the number asked for, else the lines it rewrites."""
+    if request.task == "alternatives":
+        return request.alternatives
+    if request.task in ("rewrite", "mood") and target and not request.lines_given:
+        return len(target)
+    return request.lines
+
+
+def lyrics_of(song_text: str) -> str:
+    """The song's words, section by section, without chords: what a model writing words reads."""
+    from cowriter.core.sheet import read_song
+
+    song = read_song(song_text)
+    out: list[str] = []
+    for section in song.sections:
+        if section.recall:
+            out.append(f"({section.title or section.name} again)")
+            continue
+        words = [" ".join(line.lyrics.split()) for line in section.lines if line.has_words]
+        if not words:
+            continue
+        if section.title or section.open is not None:
+            out.append(f"[{section.title or section.kind.value.title()}]")
+        out.extend(words)
+        out.append("")
+    return "\n".join(out).strip()
+
+
+@lru_cache(maxsize=256)
+def rhymes_of(word: str | None) -> tuple[str, ...]:
+    """Perfect rhymes for `word`, everyday words first, then slant rhymes (the lyrics module ranks them)."""
+    from cowriter.lyrics import rhymes
+
+    if not word:
+        return ()
+    return tuple(dict.fromkeys([*rhymes(word, limit=120), *rhymes(word, slant=True, limit=80)]))
+
+
+SHORT_ENDS = frozenset("me be we he she go so no do my by up us oh you i".split())  # noqa: SIM905
+CANNOT_END = frozenset(
+    """a an the of to and or but nor for from with at by in on into onto as than that if is are was were am
+    be's its it's my your our their his her""".split()  # noqa: SIM905
+)
+
+
+def usable_rhymes(
+    word: str,
+    count_tokens: Callable[[str], int],
+    rhymes_for: Callable[[str], Sequence[str]] | None = None,
+    limit: int = 120,
+) -> tuple[str, ...]:
+    """Line ends for a rhyme on `word`: plain everyday words (one token for the model, where it counts
+    tokens for real; three letters at least, or a short word songs end lines on, "me", "go"), nothing a
+    line cannot end on ("the", "of"), not the word itself, at most `limit`. The model picks among them
+    by its own likelihood, so a long list costs nothing in quality."""
+    lower = word.lower()
+    source = rhymes_for(lower) if rhymes_for is not None else rhymes_of(lower)
+    found = [
+        w
+        for w in source
+        if w != lower
+        and w.isalpha()
+        and w not in CANNOT_END
+        and (len(w) >= 3 or w in SHORT_ENDS)
+        and not lower.endswith(w)
+    ]
+    if rhymes_for is None or rhymes_for is _rhymes_for:
+        found += [w for w in SHORT_ENDS if w != lower and w not in found and _rhymes(w, lower)]
+    from cowriter.lyrics.rhyme import _derived_forms
+
+    # everyday words: one token for the model, or two with the dictionary's derived forms ("hills")
+    common = [w for w in found if (n := count_tokens(" " + w)) <= 1 or (n <= 2 and _derived_forms(w) >= 2)]
+    return tuple(common[:limit])
+
+
+def _rhymes(a: str, b: str) -> bool:
+    from cowriter.lyrics import is_rhyme
+
+    return is_rhyme(a, b)
+
+
 def variables(
-    request: Request, song_text: str, key: Key, palette: Sequence[str], target: Sequence[LyricLine]
+    request: Request,
+    song_text: str,
+    key: Key,
+    palette: Sequence[str],
+    target: Sequence[LyricLine],
+    *,
+    lyrics_only: bool = False,
 ) -> dict[str, object]:
     """Every variable the templates may use (documented in prompts/README.md)."""
     return {
         "task": request.task,
         "request": request.prompt,
         "song": song_text.strip(),
+        "lyrics": lyrics_of(song_text) if song_text.strip() else "",
+        "lyrics_only": lyrics_only,
+        "scheme": request.scheme,
+        "keep_meter": request.keep_meter,
+        "topic": request.topic,
         "key": f"{key.tonic} {key.mode}",
         "key_chords": list(palette),
         "section": request.section,
         "label": request.label,
-        "lines": len(target) if request.task in ("rewrite", "mood") and target and not request.lines_given
+        "lines": len(target)
+        if request.task in ("rewrite", "mood") and target and not request.lines_given
         else request.lines,
         "syllables": request.syllables,
         "rhyme_with": request.rhyme_with,
         "rhyme_lines": list(request.rhyme_lines),
         "mood": request.mood,
         "alternatives": request.alternatives,
-        "target": "\n".join(fmt.line_text(line) for line in target),
+        "target": "\n".join(
+            " ".join(line.lyrics.split()) if lyrics_only else fmt.line_text(line) for line in target
+        ),
     }
 
 
@@ -238,17 +427,16 @@ def _line_budget(line: LineSpec) -> int:
     return 6 * words + 8 * line.max_chords + 6
 
 
-def merge(
-    base: str, song: Song, request: Request, reply: Reply, target: Sequence[LyricLine]
-) -> tuple[str, tuple[str, ...]]:
-    """The song text with the reply in place, and (for alternatives) each candidate line."""
-    new_lines = [fmt.line_text(line) for line in reply.lines]
+def merge_lines(base: str, request: Request, candidate: Candidate, target: Sequence[LyricLine]) -> str:
+    """The song text with a candidate in place: a new section after the song, new lines instead of the
+    ones the task works on (for alternatives, the candidate's line instead of the target)."""
     if request.task in ("section", "continue"):
         body = base.rstrip("\n")
-        return (body + "\n\n" if body else "") + reply.chordpro.rstrip("\n") + "\n", ()
+        return (body + "\n\n" if body else "") + candidate.chordpro.rstrip("\n") + "\n"
+    lines = list(candidate.lines)
     if request.task == "alternatives":
-        return _replace(base, target, new_lines[:1]), tuple(new_lines)
-    return _replace(base, target, new_lines), ()
+        lines = lines[:1]
+    return _replace(base, target, lines)
 
 
 def _replace(base: str, target: Sequence[LyricLine], new_lines: Sequence[str]) -> str:

@@ -45,7 +45,13 @@ def test_ask_json(song: Path, capsys: pytest.CaptureFixture[str]) -> None:
     )
     out = json.loads(capsys.readouterr().out)
     assert code == 0
-    assert set(out) == {"model", "task", "text", "chordpro", "errors", "seconds", "tokens"}
+    contract = {"model", "task", "text", "chordpro", "errors", "seconds", "tokens"}
+    assert set(out) == contract | {"taken", "flags", "candidates"}, "the contract's keys, and what was added"
+    assert out["candidates"] and out["candidates"][0]["chordpro"] == out["chordpro"], (
+        "the best is the proposal"
+    )
+    for c in out["candidates"]:
+        assert set(c) == {"number", "chordpro", "score", "scores", "rejected", "notes", "seconds", "passed"}
     assert (
         out["model"] == "SmolLM2-135M-Instruct.Q4_1.gguf" and out["task"] == "section" and out["errors"] == []
     )
@@ -83,6 +89,46 @@ def test_model_flag_env_and_subcommand_option(
     monkeypatch.setenv("COWRITER_MODEL", "/nonexistent/x.gguf")
     assert main(ask) == 1
     assert "model file not found: /nonexistent/x.gguf" in capsys.readouterr().err
+
+
+AMAZING = """{title: Amazing Grace}
+{artist: John Newton}
+{key: G}
+
+{start_of_verse: Verse 1}
+A[G]mazing grace, how [C]sweet the [G]sound
+That saved a wretch like [D]me
+I [G]once was lost, but [C]now am [G]found
+Was [Em]blind, but [D]now I [G]see
+{end_of_verse}
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.model
+@pytest.mark.parametrize("how", [["rewrite line 2"], ["rewrite it", "--line", "2"]])
+def test_rewrite_line_n_is_the_nth_lyric_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], how: list[str]
+) -> None:
+    song = tmp_path / "grace.cho"
+    song.write_text(AMAZING, encoding="utf-8")
+    assert main(["ask", *how, "--song", str(song), "--seed", "2", "--candidates", "2"]) == 0
+    out, err = capsys.readouterr()
+    assert err.splitlines()[0] == "cowriter: line 2: 'That saved a wretch like me'"
+    assert "# candidate 2" in out and "# the proposal: candidate" in out.splitlines()[-1]
+    new = [line for line in parse(out).lines if line.has_words]
+    assert new and all([c.symbol for c in line.chords] == ["D"] for line in new), (
+        "each keeps the line's chord"
+    )
+
+
+@pytest.mark.model
+def test_a_line_past_the_lyrics_is_one_clear_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    song = tmp_path / "grace.cho"
+    song.write_text(AMAZING, encoding="utf-8")
+    assert main(["ask", "rewrite line 9", "--song", str(song)]) == 1
+    err = capsys.readouterr().err
+    assert "line 9 is out of range: the song has 4 lyric lines" in err and err.count("\n") == 1
 
 
 @pytest.mark.parametrize(

@@ -99,11 +99,28 @@ def test_sample_continues_the_prefill_and_judges_itself(llama_backend: LlamaBack
     assert sample.tokens >= 3 and sample.logprob is not None
     assert -3.0 < sample.mean_logprob <= 0.0  # counting is what the model is sure of
     odd = llama_backend.sample(
-        ask, prefill="One, two, three,", grammar='root ::= " banana, kettle, eleven"', max_tokens=12, seed=1
+        ask, prefill="One, two, three,", grammar='root ::= " banana, kettle, eleven"', max_tokens=30, seed=1
     )
     assert odd.text == " banana, kettle, eleven"
     assert odd.mean_logprob is not None
     assert odd.mean_logprob < sample.mean_logprob - 2, "words forced by a grammar score low"
+
+
+@pytest.mark.model
+def test_a_ban_never_breaks_the_grammar(llama_backend: LlamaBackend) -> None:  # noqa: F811
+    ask = [Message("user", "Name a fruit.")]
+    sample = llama_backend.sample(
+        ask,
+        grammar='root ::= " banana" | " kiwi"',
+        max_tokens=10,
+        seed=1,
+        ban=lambda _text: {"banana", "kiwi"},
+    )
+    assert sample.text in (" banana", " kiwi"), "every word the grammar allows is banned: the grammar wins"
+    free = llama_backend.sample(
+        ask, grammar='root ::= " banana" | " kiwi"', max_tokens=10, seed=1, ban=lambda _text: {"banana"}
+    )
+    assert free.text == " kiwi"
 
 
 @pytest.mark.model

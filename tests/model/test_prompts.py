@@ -25,6 +25,11 @@ VARIABLES: dict[str, object] = {
     "mood": "darker",
     "alternatives": 3,
     "target": "[G]Streetlights hum on [C]Woodward Ave,",
+    "lyrics": "[Verse 1]\nStreetlights hum on Woodward Ave,",
+    "lyrics_only": False,
+    "scheme": "ABAB",
+    "keep_meter": True,
+    "topic": "leaving Detroit",
 }
 
 
@@ -46,6 +51,17 @@ def test_templates_render_with_the_documented_variables(name: str) -> None:
 def test_craft_constraints_reach_the_model(name: str) -> None:
     text = Prompts().render(name, VARIABLES)
     assert "8 syllables" in text and '"rain"' in text and "G major" in text
+
+
+@pytest.mark.parametrize("name", ["section", "continue", "rewrite", "alternatives", "mood", "system"])
+def test_words_only_prompts_show_the_song_without_chords(name: str) -> None:
+    words = {**VARIABLES, "lyrics_only": True, "target": "Streetlights hum on Woodward Ave,"}
+    text = Prompts().render(name, words)
+    assert "[G]" not in text and "Key:" not in text
+    if name != "system":
+        assert "Streetlights hum on Woodward Ave," in text and "Rhyme scheme ABAB" in text
+    else:
+        assert "No chords" in text
 
 
 def test_the_readme_documents_every_variable() -> None:

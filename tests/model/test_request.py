@@ -76,3 +76,92 @@ def test_any_words_give_a_sane_request(prompt: str) -> None:
     assert 1 <= request.lines <= 16
     assert 1 <= request.alternatives <= 8
     assert all(1 <= n <= request.lines for n in request.rhyme_lines)
+
+
+@pytest.mark.parametrize(
+    ("prompt", "scheme", "lines", "groups"),
+    [
+        ("a chorus, ABAB rhyme", "ABAB", 4, ((1, 3), (2, 4))),
+        ("a verse in rhyming couplets", "AABB", 4, ((1, 2), (3, 4))),
+        ("a verse, rhyme scheme abcb", "ABCB", 4, ((2, 4),)),
+        ("a bridge, XAXA", "XAXA", 4, ((2, 4),)),
+        ("an 8-line verse, ABAB", "ABAB", 8, ((1, 3), (2, 4), (5, 7), (6, 8))),
+        ("a 2-line hook, AA rhyme", "AA", 2, ((1, 2),)),
+        ("a hook, aa", None, 4, ()),  # two small letters are no scheme
+        ("a verse about ABBA records", "ABBA", 4, ((1, 4), (2, 3))),  # letters are letters
+        ("a verse about a cab", None, 4, ()),
+        ("a verse with alternate rhyme", "ABAB", 4, ((1, 3), (2, 4))),
+    ],
+)
+def test_rhyme_schemes(
+    prompt: str, scheme: str | None, lines: int, groups: tuple[tuple[int, ...], ...]
+) -> None:
+    request = parse_request(prompt)
+    assert request.scheme == scheme
+    assert request.lines == lines
+    assert request.rhyme_groups(request.lines) == groups
+
+
+def test_a_scheme_sets_the_lines_unless_they_are_named() -> None:
+    assert parse_request("a chorus, AABBCC").lines == 6
+    assert parse_request("a 4-line chorus, AABBCC").lines == 4
+
+
+def test_rhyme_with_and_a_scheme_rhyme_the_last_group_with_the_word() -> None:
+    request = parse_request("a verse, AABB, rhyme with 'rain'")
+    assert request.rhyme_with == "rain" and request.rhyme_lines == (3, 4)
+
+
+@pytest.mark.parametrize(
+    ("prompt", "lines"),
+    [
+        ("rewrite line 3", (3,)),
+        ("rewrite lines 2-4", (2, 3, 4)),
+        ("rewrite lines 2 to 3", (2, 3)),
+        ("rewrite lines 1 and 3", (1, 3)),
+        ("rewrite lines 1, 2 and 5", (1, 2, 5)),
+        ("alternatives for line 12", (12,)),
+        ("a chorus of four lines", ()),
+        ("rewrite line 0", ()),
+    ],
+)
+def test_named_lines(prompt: str, lines: tuple[int, ...]) -> None:
+    request = parse_request(prompt)
+    assert request.target_lines == lines
+    assert request.target_line == (lines[0] if lines else None)
+
+
+@pytest.mark.parametrize(
+    ("prompt", "meter"),
+    [
+        ("rewrite line 2, keep the meter", True),
+        ("continue in the same rhythm", True),
+        ("match the metre", True),
+        ("a verse about meters and miles", False),
+    ],
+)
+def test_keep_the_meter(prompt: str, meter: bool) -> None:
+    assert parse_request(prompt).keep_meter is meter
+
+
+@pytest.mark.parametrize(
+    ("prompt", "topic", "words"),
+    [
+        (
+            "a chorus about my grandmother's kitchen, ABAB",
+            "my grandmother's kitchen",
+            ("grandmother", "kitchen"),
+        ),
+        (
+            "a verse about nets and gulls in the harbour, 8 syllables",
+            "nets and gulls in the harbour",
+            ("nets", "gulls", "harbour"),
+        ),
+        ("a waltz about the sea in D minor", "the sea", ("sea",)),
+        ("rewrite line 2", "", ()),
+    ],
+)
+def test_topic_and_content_words(prompt: str, topic: str, words: tuple[str, ...]) -> None:
+    request = parse_request(prompt)
+    assert request.topic == topic
+    assert request.content_words == words

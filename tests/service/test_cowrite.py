@@ -141,7 +141,7 @@ def test_tokens_stream_to_the_caller() -> None:
             },
         ),
         (
-            "rewrite line 5",  # the editor's line 5: the verse's second line
+            "rewrite line 2",  # the song's second lyric line (the editor's line 5)
             "[Em]Every window [D]black as clay,\n",
             {5: "[Em]Every window [D]black as clay,"},
         ),
@@ -163,7 +163,8 @@ def test_chords_task_keeps_the_words() -> None:
     )
     p = cw.propose("chords for the verse", lyrics)
     assert p.task == "chords"
-    assert '"Streetlights"' in (backend.calls[0].grammar or ""), "the words are fixed by the grammar"
+    grammar = backend.calls[0].grammar or ""
+    assert '"Street"' in grammar and '"lights"' in grammar, "the words are fixed by the grammar, by syllable"
     assert [line.lyrics for line in parse(p.song).lines] == [line.lyrics for line in parse(lyrics).lines]
 
 
@@ -174,11 +175,32 @@ def test_chords_task_refuses_changed_words() -> None:
 
 
 def test_alternatives_offer_each_line() -> None:
-    reply = "[G]Streetlights glow on [C]Cass Ave,\n[G]Neon hums on [C]Gratiot,\n[Em]Lamps on [C]Woodward,\n"
-    cw, _ = writer(reply)
+    # line 4 rhymes with line 2 ("grey"): its alternatives keep that rhyme
+    reply = (
+        "[G]Streetlights glow on [C]Cass Avenue today,\n[G]Neon hums on [C]Grand Street all day,\n"
+        "[Em]Lamps on [C]Woodward fade to grey,\n"
+    )
+    cw = CoWriter(ScriptedBackend.with_replies([reply]))  # the real dictionary: "day" rhymes with "grey"
     p = cw.propose("three other lines for line 4", SONG)
-    assert p.task == "alternatives" and len(p.alternatives) == 3
-    assert p.song.split("\n")[3] == p.alternatives[0]
+    assert p.task == "alternatives" and len(p.alternatives) == 2, "the one ending on 'grey' itself is out"
+    assert [f.message for c in p.candidates for f in c.rejected] == ["rhymes 'grey' with itself"]
+    assert p.song.split("\n")[6] == p.alternatives[0]  # the song's 4th lyric line
+    assert p.taken == "line 4: 'Still I hear them every day.'"
+    assert sorted(c.number for c in p.candidates) == [1, 2, 3], "each line is a candidate"
+    assert all(f.line == 1 for c in p.candidates for f in (*c.rejected, *c.notes))
+
+
+def test_an_alternative_that_is_no_word_is_left_out_with_its_reason() -> None:
+    reply = (
+        "[G]Streetlights glow on [C]Cass today,\n[G]Neon hums on [C]Gratiotz day,\n"
+        "[Em]Lamps on [C]Woodward stay,\n"
+    )
+    cw = CoWriter(ScriptedBackend.with_replies([reply]))
+    p = cw.propose("three other lines for line 4", SONG)
+    assert len(p.alternatives) == 2 and not any("Gratiotz" in a for a in p.alternatives)
+    refused = [c for c in p.candidates if not c.ok]
+    assert [f.message for c in refused for f in c.rejected] == ["not a word: 'Gratiotz'"]
+    assert p.candidates[-1] is refused[0], "rejected candidates rank last"
 
 
 def test_tasks_on_lines_need_a_song() -> None:

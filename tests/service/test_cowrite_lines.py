@@ -59,14 +59,14 @@ def changed(before: str, after: str) -> dict[int, str]:
 
 @pytest.mark.parametrize("n", [5, 6, 10, 11, 17, 18])  # lyric lines before and after a recalled chorus
 def test_rewrite_line_n_rewrites_the_editors_line_n(n: int) -> None:
-    p = writer(NEW + "\n").propose(f"rewrite line {n}", SONG)
+    p = writer(NEW + "\n").propose(f"rewrite line {n}", SONG, numbering="editor")
     assert changed(SONG, p.song) == {n: NEW}
 
 
 @pytest.mark.parametrize("n", [1, 3, 14, 40])  # a directive, a blank line, the recall, past the end
 def test_a_line_without_words_is_refused_by_its_number(n: int) -> None:
     with pytest.raises(CowriterError, match=f"line {n} has no lyrics"):
-        writer(NEW + "\n").propose(f"rewrite line {n}", SONG)
+        writer(NEW + "\n").propose(f"rewrite line {n}", SONG, numbering="editor")
 
 
 @pytest.mark.parametrize(
@@ -74,7 +74,9 @@ def test_a_line_without_words_is_refused_by_its_number(n: int) -> None:
     [(4, "Walking down"), (3, "Walking down"), (6, "Looking for")],  # 3: the chords above line 4's words
 )
 def test_chords_over_lyrics_count_the_writers_lines(n: int, words: str) -> None:
-    p = writer("[C]Something new and [G]something true\n").propose(f"rewrite line {n}", OVER)
+    p = writer("[C]Something new and [G]something true\n").propose(
+        f"rewrite line {n}", OVER, numbering="editor"
+    )
     assert words not in p.song and "Something new" in p.song
     other = "Looking for" if words == "Walking down" else "Walking down"
     assert other in p.song
@@ -137,9 +139,9 @@ Looking for a light
 )
 def test_a_wordless_line_above_words_is_refused_not_shifted(text: str, n: int) -> None:
     with pytest.raises(CowriterError, match=f"line {n} has no lyrics to work on"):
-        writer(NEW + "\n").propose(f"rewrite line {n}", text)
+        writer(NEW + "\n").propose(f"rewrite line {n}", text, numbering="editor")
 
 
 def test_a_line_of_only_chords_above_its_words_means_those_words() -> None:
-    p = writer(NEW + "\n").propose("rewrite line 10", FRAMED)
+    p = writer(NEW + "\n").propose("rewrite line 10", FRAMED, numbering="editor")
     assert changed(FRAMED, p.song) == {11: NEW}

@@ -18,8 +18,8 @@ from cowriter.service.workspace.frames import Frames, apply_all, balanced, secti
 from cowriter.service.workspace.merge import Edits, carry
 
 __all__ = [
-    "Alternative", "Change", "Proposal", "apply_changes", "carry_authors", "diff_changes", "moved_lines",
-    "section_at",
+    "Alternative", "Candidate", "Change", "Proposal", "apply_changes", "carry_authors", "diff_changes",
+    "moved_lines", "section_at",
 ]
 
 
@@ -54,6 +54,17 @@ class Alternative:
 
 
 @dataclass(frozen=True, slots=True)
+class Candidate:
+    """One of the co-writer's candidates for a request: the song with it in place (on the proposal's
+    base), and why it ranks where it does (its scores, what it misses, why it was rejected)."""
+
+    text: str
+    chordpro: str
+    why: str
+    ok: bool = True
+
+
+@dataclass(frozen=True, slots=True)
 class Proposal:
     prompt: str
     reply: str  # the model's words as streamed
@@ -69,6 +80,8 @@ class Proposal:
     # the writer's page was chords over lyrics: the proposal is on its ChordPro form, which accepting
     # makes the song's first (as the writer's own version; see `Workspace.accept`)
     as_chordpro: bool = False
+    candidates: tuple[Candidate, ...] = ()  # the co-writer's candidates, best first (issue 12)
+    candidate: int = 0  # which of them this proposal shows
 
     @property
     def sections(self) -> tuple[str, ...]:
@@ -187,6 +200,22 @@ class Proposal:
         at = min(min(c.start for c in self.changes), max(len(self.text.split("\n")) - 1, 0))
         return at, at
 
+    def other_candidate(self, step: int = 1) -> Proposal:
+        """The same request with its next (or, `step` -1, previous) candidate in place of this one; this
+        proposal itself when there is no other, or when the song has changed under it (its candidates
+        were merged into the song as it was)."""
+        if len(self.candidates) < 2 or self.candidates[self.candidate].text != self.text:
+            return self
+        index = (self.candidate + step) % len(self.candidates)
+        chosen = self.candidates[index]
+        return replace(
+            self,
+            text=chosen.text,
+            chordpro=chosen.chordpro,
+            changes=diff_changes(self.base, chosen.text),
+            candidate=index,
+        )
+
     def choose(self, index: int) -> Proposal:
         """For alternatives: the proposal with alternative `index` in place of the line."""
         if self.line is None or not 0 <= index < len(self.alternatives):
@@ -287,7 +316,11 @@ def moved_lines(
         for c in proposal.changes
     )
     return replace(
-        proposal, base=base, text=text, changes=changes, alternatives=alternatives,
+        proposal,
+        base=base,
+        text=text,
+        changes=changes,
+        alternatives=alternatives,
         transpose=proposal.transpose + semitones,
     )
 
@@ -322,5 +355,3 @@ def carry_authors(old: list[str], authors: list[str], new: list[str], author: st
                 if was.startswith("model:") or was.startswith("edited:"):
                     out[j1 + k] = was if was.startswith("edited:") else f"edited:{was}"
     return out
-
-

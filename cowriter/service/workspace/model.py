@@ -14,16 +14,19 @@ from typing import TYPE_CHECKING
 from cowriter.errors import CowriterError
 from cowriter.model.backend import Message
 from cowriter.service.workspace import ports as ports
-from cowriter.service.workspace.diff import Alternative, Proposal, diff_changes
+from cowriter.service.workspace.diff import Alternative, Candidate, Proposal, diff_changes
 
 if TYPE_CHECKING:
     from cowriter.core.timeline import MeterChange
+    from cowriter.service.cowrite import Candidate as SearchCandidate
     from cowriter.service.cowrite import CoWriter
+    from cowriter.service.cowrite import Proposal as Result
     from cowriter.service.workspace.melody import MelodySketch
     from cowriter.service.workspace.playback import Settings
     from cowriter.session import Session
 
 HISTORY = 12  # chat turns sent back to the model with each request
+SAID = frozenset({"syllables", "meter", "rhyme", "out-of-key"})  # flags a proposal's notice names
 Seen = tuple[str, int]  # the song's text and its transposition when the writer asked (`CoWriting.seen`)
 
 
@@ -101,31 +104,53 @@ class CoWriting:
         cancel: threading.Event | None = None,
         task: str | None = None,
         seen: Seen | None = None,
+        on_candidate: Callable[[str], None] | None = None,
     ) -> Proposal:
         """Ask the model; stream its tokens to `on_token`; return the proposal as changes to the song as
         the model saw it (`seen`, taken when the writer asked; by default the song now): `follow` and
         `accept` carry it onto the song as it is by then.
 
-        Nothing in the song changes until `accept`. Raises CowriterError (no model, cancelled, a reply
-        that could not be used even after a retry)."""
+        The co-writer makes several candidates and proposes the best; the others come with it
+        (`Proposal.candidates`, best first, each with why it ranks there), and `on_candidate` hears of
+        each as it is finished, in one line. Nothing in the song changes until `accept`. Raises
+        CowriterError (no model, cancelled, a reply that could not be used even after a retry)."""
         text, transpose = seen if seen is not None else self.seen()
+
+        def finished(candidate: SearchCandidate) -> None:
+            if on_candidate is not None and candidate.number > 1:  # the first streamed as it was written
+                on_candidate(candidate_line(candidate))
+
         result = self._cowriter().propose(
-            prompt, text, task=task, history=tuple(self.history), on_token=on_token, cancel=cancel
+            prompt,
+            text,
+            task=task,
+            numbering="editor",
+            history=tuple(self.history),
+            on_token=on_token,
+            on_candidate=finished,
+            cancel=cancel,
         )
         self._remember(prompt, result.text)
         # a chords-over-lyrics page is read (and answered) as ChordPro: the proposal is on that form, so
         # it holds the lines asked for and nothing else; turning the page into ChordPro stays the writer's
+        candidates = candidates_of(result)
+        best = next((c for c in result.candidates[:1]), None)
+        told = ""
+        if len(candidates) > 1 and best is not None:
+            told = f"\n(the best of {len(candidates)} candidates: no. {best.number}; c shows the next, ? why)"
         return Proposal(
             prompt=prompt,
-            reply=result.text,
+            reply=result.text + told,
             chordpro=result.chordpro,
             base=result.base,
             text=result.song,
             changes=diff_changes(result.base, result.song),
             model=result.model,
-            errors=tuple(f.message if hasattr(f, "message") else str(f) for f in result.flags),
+            # the constraints asked for and missed, said at once; every other reason is there on request
+            errors=tuple(f.message for f in result.flags if f.kind in SAID),
             transpose=transpose,
             as_chordpro=result.base != text,
+            candidates=candidates,
         )
 
     def seen(self) -> Seen:
@@ -150,7 +175,15 @@ class CoWriting:
         if not words:
             raise CowriterError("put the cursor on a lyric line to ask for alternatives")
         prompt = f"{count} alternatives for line {index + 1}"  # the editor's line (cowrite_craft.line_at)
-        result = self._cowriter().propose(prompt, song, task="alternatives", on_token=on_token, cancel=cancel)
+        result = self._cowriter().propose(
+            prompt,
+            song,
+            task="alternatives",
+            line=index + 1,
+            numbering="editor",
+            on_token=on_token,
+            cancel=cancel,
+        )
         self._remember(f"other versions of line {index + 1}", result.text)  # as the chat shows the request
         target = ports.syllables(words)
         # never a line the song already has (the original included), nor the same words twice
@@ -216,6 +249,35 @@ class CoWriting:
         from cowriter.service.workspace.melody import sketch_at
 
         return sketch_at(self.text, row, section=section, alternatives=alternatives)
+
+
+def candidate_line(candidate: SearchCandidate) -> str:
+    """A candidate in one line, as the chat says it is ready: its number, first words and score."""
+    first = next((line for line in candidate.lyrics if line.strip()), "")
+    words = " ".join(first.split()[:6]) + ("…" if len(first.split()) > 6 else "")
+    state = "" if candidate.ok else ", rejected"
+    return f"candidate {candidate.number}: {words} ({candidate.score:.1f}{state})"
+
+
+def candidates_of(result: Result) -> tuple[Candidate, ...]:
+    """The co-writer's candidates as the workspace offers them: the song with each in place, best first,
+    each with why it ranks where it does, short enough for a notice (its scores by what counted most,
+    what it misses, why it was rejected)."""
+    from cowriter.service.cowrite import described
+
+    if not result.candidates or (len(result.candidates) == 1 and result.candidates[0].parts == {}):
+        return ()
+    out: list[Candidate] = []
+    for i, c in enumerate(result.candidates):
+        marks = sorted(((k, v) for k, v in c.parts.items() if abs(v) >= 0.05), key=lambda kv: -abs(kv[1]))
+        parts = ", ".join(f"{k} {v:+.1f}" for k, v in marks[:4])
+        rank = f"no. {c.number}, {i + 1} of {len(result.candidates)}"
+        why = [f"{rank}: score {c.score:.1f} ({parts or 'no marks'})"]
+        why += [f"rejected, {described(f)}" for f in c.rejected[:2]]
+        why += [f"misses {described(f)}" for f in c.notes[:2]]
+        song = result.song if i == 0 else result.with_candidate(i).song
+        out.append(Candidate(song, c.chordpro, "; ".join(why), c.ok))
+    return tuple(out)
 
 
 def same_words(line: str) -> str:

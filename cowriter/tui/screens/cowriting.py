@@ -84,16 +84,23 @@ class CoWritingActions(MelodyActions):
         ws = self.ws
         seen = ws.seen()  # the song the model reads: its answer is merged onto the song as it is by then
         pieces: list[str] = []
+        ready: list[str] = []  # the candidates finished so far, one line each
 
         def on_token(piece: str) -> None:
             pieces.append(piece)
-            self.post_message(m.TokenStreamed(request, "".join(pieces)))
+            self.post_message(m.TokenStreamed(request, "".join(pieces) + "".join(ready)))
+
+        def on_candidate(line: str) -> None:
+            ready.append(f"\n· {line}")
+            self.post_message(m.TokenStreamed(request, "".join(pieces) + "".join(ready)))
 
         def work() -> None:
             lower_priority()  # the model's threads start from here and inherit it: typing stays quick
             try:
                 if line is None:
-                    proposal = ws.propose(prompt, on_token=on_token, cancel=cancel, seen=seen)
+                    proposal = ws.propose(
+                        prompt, on_token=on_token, cancel=cancel, seen=seen, on_candidate=on_candidate
+                    )
                 else:
                     proposal = ws.alternatives(line, on_token=on_token, cancel=cancel, seen=seen)
             except CowriterError as exc:
@@ -205,6 +212,15 @@ class CoWritingActions(MelodyActions):
         self._show_proposal(None)
         if self.proposal is not None:
             self.proposal_view.focus_list()
+
+    def on_proposal_view_candidate_wanted(self, event: ProposalView.CandidateWanted) -> None:
+        """The co-writer's next candidate for the open request, in place of the one shown."""
+        other = event.proposal.other_candidate()
+        if other is event.proposal:
+            self.notify("The song changed under these candidates: F2 asks again.", severity="warning")
+            return
+        self._show_proposal(other)
+        self.proposal_view.focus_list()
 
     def on_proposal_view_decided(self, event: ProposalView.Decided) -> None:
         self._catch_up()

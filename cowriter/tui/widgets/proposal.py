@@ -2,7 +2,9 @@
 section, to accept or reject line by line, by section, or all at once. A new section's start and end
 directives are shown where they go but are not rows to pick: they come with the section's lines (see
 `cowriter.service.workspace.frames`). Alternatives for a line are listed
-with their syllable fit; any of them can be played before it is accepted."""
+with their syllable fit; any of them can be played before it is accepted. When the co-writer made
+several candidates, `c` shows the next in place of this one and `?` says why each ranks where it does
+(its scores, what it misses, why others were rejected)."""
 
 from __future__ import annotations
 
@@ -44,6 +46,10 @@ class ProposalView(Vertical, can_focus=False):
         Binding("R", "reject_all", "Reject all"),
         Binding("p", "play", "Play it"),
         Binding("n", "next", "Next proposal", show=False),  # the title says "+N (n)" when any wait
+        # the co-writer's other candidates for this request, and why this one ranks where it does: the
+        # title says "1/4 (c ?)" when there are any
+        Binding("c", "candidate", "Next candidate", show=False),
+        Binding("question_mark", "why", "Why this candidate", show=False),
     ]
 
     @dataclass
@@ -68,6 +74,12 @@ class ProposalView(Vertical, can_focus=False):
     @dataclass
     class Next(Message):
         """The writer wants the next proposal waiting (this one waits in its turn)."""
+
+    @dataclass
+    class CandidateWanted(Message):
+        """The writer wants the co-writer's next candidate for this request in place of this one."""
+
+        proposal: Proposal
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
@@ -109,7 +121,9 @@ class ProposalView(Vertical, can_focus=False):
             # where the lines go first, then what waits for the writer: a narrow panel cuts the model's name
             n = len(proposal.conflicts)
             clash = f" · {n} !" if n else ""
-            title.update(Text(safe_line(f"{more}{proposal.summary}{clash} · {proposal.model}")))
+            count = len(proposal.candidates)
+            others = f" · {proposal.candidate + 1}/{count} (c ?)" if count > 1 else ""
+            title.update(Text(safe_line(f"{more}{proposal.summary}{clash}{others} · {proposal.model}")))
             section: str | None = None
             frames = proposal.frame_ids
             for c in proposal.changes:
@@ -180,6 +194,21 @@ class ProposalView(Vertical, can_focus=False):
 
     def action_next(self) -> None:
         self.post_message(self.Next())
+
+    def action_candidate(self) -> None:
+        if self.proposal is not None and len(self.proposal.candidates) > 1:
+            self.post_message(self.CandidateWanted(self.proposal))
+
+    def action_why(self) -> None:
+        """Why the candidate shown ranks where it does, and how many others were turned down."""
+        proposal = self.proposal
+        if proposal is None or not proposal.candidates:
+            self.notify("One candidate only: nothing was ranked.", title="Co-writer")
+            return
+        shown = proposal.candidates[proposal.candidate]
+        refused = sum(not c.ok for c in proposal.candidates if c is not shown)
+        more = f"; {refused} other{'s' * (refused != 1)} rejected (c shows them)" if refused else ""
+        self.notify(shown.why + more, title="Why", timeout=15)
 
     def action_play(self) -> None:
         proposal = self.proposal

@@ -1,0 +1,170 @@
+"""The line-by-line candidate search with a backend that continues its replies: a scripted one for what the
+search does with what it gets (order, judging, rhymes, chords, copies, time), the real default model for
+what it gives a writer."""
+
+from __future__ import annotations
+
+import json
+import threading
+
+import pytest
+
+from cowriter.core.chordpro import parse
+from cowriter.lyrics import is_rhyme
+from cowriter.model.backend import GenerationCancelled
+from cowriter.model.llama import LlamaBackend
+from cowriter.model.scripted import ScriptedSampler
+from cowriter.service.cowrite import VERSIONS, Candidate, CoWriter, described
+from tests.model.fixtures import llama_backend, model_path  # noqa: F401
+
+HARBOUR = """{title: Harbour Lights}
+{key: A}
+
+{start_of_verse: Verse 1}
+[A]Nets are drying on the [D]harbour wall
+The [A]gulls are crying where the [E]breakers fall
+{end_of_verse}
+"""
+
+
+def sampler(*lines: str, logprobs: tuple[float, ...] = ()) -> ScriptedSampler:
+    backend = ScriptedSampler.with_replies([line + "\n" for line in lines])
+    backend.logprobs.extend(logprobs)
+    return backend
+
+
+def test_a_section_is_written_line_by_line_and_the_best_version_goes_on() -> None:
+    assert VERSIONS == 3
+    backend = sampler(
+        "The boats come home at evening light",  # candidate 1: one version a line
+        "The lanterns swing along the quay",
+        # candidate 2: three versions a line, the likeliest kept
+        "Salt on the rope and tar on the hands",
+        "The tide turns silver in the bay",  # likeliest (below): kept
+        "My father's coat is on the chair",
+        "We mend the nets in morning air",
+        "The lanterns glow along the quay",
+        "Our boat rides low with fish today",
+        logprobs=(-1.0, -1.0, -3.0, -0.5, -1.0, -2.0, -2.5, -0.8),
+    )
+    cw = CoWriter(backend, candidates=2, budget=60)
+    seen: list[Candidate] = []
+    streamed: list[str] = []
+    p = cw.propose(
+        "a 2-line chorus about boats", HARBOUR, seed=3, on_candidate=seen.append, on_token=streamed.append
+    )
+    prefills = [c.prefill for c in backend.calls]
+    assert prefills[:2] == ["", "The boats come home at evening light\n"], (
+        "each line follows the lines before"
+    )
+    assert prefills[5:] == ["The tide turns silver in the bay\n"] * 3, "the likeliest first line went on"
+    assert [c.number for c in seen] == [1, 2]
+    assert p.candidates[0].number == 2 and p.candidates[0].lyrics[1] == "Our boat rides low with fish today"
+    assert "".join(streamed).startswith("{start_of_chorus: Chorus}\n"), "the first candidate streams"
+    assert "The [A]boats come home" in "".join(streamed)
+    assert p.chordpro.startswith("{start_of_chorus: Chorus}\n") and p.chordpro.endswith("{end_of_chorus}\n")
+    assert p.candidates[0].score >= p.candidates[1].score
+    assert all(c.grammar and "chord" not in c.grammar for c in backend.calls), (
+        "words only: chords are the song's"
+    )
+
+
+def test_chords_come_from_the_song_on_stressed_syllables() -> None:
+    backend = sampler("Amazing light above the sea", "The gulls are wheeling wild and free")
+    p = CoWriter(backend, candidates=1).propose("a 2-line verse about the morning", HARBOUR, seed=1)
+    lines = [line for line in parse(p.chordpro).lines if line.has_words]
+    assert [[c.symbol for c in line.chords] for line in lines] == [["A", "D"], ["A", "E"]], "verse 1's chords"
+    assert p.chordpro.splitlines()[1].startswith("A[A]mazing"), "a chord inside a word, on its stress"
+
+
+def test_a_line_that_misses_its_rhyme_gets_the_rhyme_the_model_likes_best_at_its_end() -> None:
+    backend = sampler(
+        "The lamps are low and the harbour is still",
+        "The sailors sing of home tonight",  # line 2 must rhyme with line 1 (AA): it does not
+        " hill",  # the ending asked for: the same line up to its last word, then a rhyme
+    )
+    p = CoWriter(backend, candidates=1).propose("a 2-line hook about the harbour, AA", HARBOUR, seed=2)
+    ending = backend.calls[2]
+    assert ending.prefill == "The lamps are low and the harbour is still\nThe sailors sing of home"
+    assert (
+        ending.grammar is not None
+        and ending.grammar.startswith('root ::= " " (')
+        and "word" not in ending.grammar
+    )
+    assert p.candidates[0].lyrics == (
+        "The lamps are low and the harbour is still",
+        "The sailors sing of home hill",
+    )
+    first, second = p.candidates[0].lyrics
+    assert is_rhyme(first.split()[-1], second.split()[-1])
+
+
+def test_copying_the_song_is_refused_while_writing_and_when_judged() -> None:
+    # line 1 rhymes with line 2 ("fall"): its rewrites keep the rhyme
+    backend = sampler(
+        "The gulls are crying where the breakers call", "Sea birds wheel above the harbour hall"
+    )
+    p = CoWriter(backend, candidates=2).propose("rewrite line 1", HARBOUR, seed=1)
+    first = backend.calls[0]
+    assert "crying" in first.banned[3], "after 'The gulls are', 'crying' would copy line 2"
+    assert p.candidates[-1].rejected and "copies" in described(p.candidates[-1].rejected[0])
+    assert p.candidates[0].ok
+
+
+def test_every_rejection_has_its_reason_and_rejected_candidates_rank_last() -> None:
+    backend = sampler(
+        "Blorpish nets are drying tall",
+        "Nets are drying on the harbour wall",
+        "Ropes are coiled upon the stall",
+    )
+    p = CoWriter(backend, candidates=3).propose("alternatives for line 1", HARBOUR, seed=1)
+    reasons = [described(f) for c in p.candidates for f in c.rejected]
+    assert any("not a word: 'Blorpish'" in r for r in reasons)
+    assert any("the line as it was" in r or "repeats a line" in r for r in reasons)
+    assert p.candidates[0].ok and not p.candidates[-1].ok
+    assert p.alternatives == ("[A]Ropes are coiled u[D]pon the stall",)  # the chord on the stress
+    payload = json.dumps([c.as_dict() for c in p.candidates])
+    assert "Blorpish" in payload and '"scores"' in payload
+
+
+def test_time_budget_ends_the_search_but_never_before_the_first() -> None:
+    backend = sampler(*["A quiet line along the shore"] * 40)
+    p = CoWriter(backend, budget=0.0).propose("a 2-line verse about rain", HARBOUR, seed=1)
+    assert len(p.candidates) == 2, "the first two (the first reads the prompt), then the budget"
+
+
+def test_cancel_stops_the_search() -> None:
+    cancel = threading.Event()
+    cancel.set()
+    with pytest.raises(GenerationCancelled):
+        CoWriter(sampler("x y z")).propose("a verse", HARBOUR, cancel=cancel)
+
+
+# -- the real default model ---------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.model
+def test_real_model_section_search(llama_backend: LlamaBackend) -> None:  # noqa: F811
+    seen: list[Candidate] = []
+    p = CoWriter(llama_backend, candidates=2).propose(
+        "a 4-line chorus about the harbour at night, ABAB rhyme", HARBOUR, seed=5, on_candidate=seen.append
+    )
+    assert len(seen) == 2 and p.candidates[0].ok
+    song = parse(p.chordpro)
+    assert not song.errors and [s.name for s in song.sections if s.lines] == ["chorus"]
+    lines = [line for line in song.lines if line.has_words]
+    assert len(lines) == 4 and all(line.chords for line in lines)
+    ends = [line.lyrics.split()[-1].strip(",.!?").lower() for line in lines]
+    assert is_rhyme(ends[0], ends[2]) and is_rhyme(ends[1], ends[3]), ends
+    assert not any(f.kind == "words" for f in p.candidates[0].rejected)
+
+
+@pytest.mark.slow
+@pytest.mark.model
+def test_real_model_rewrites_the_lyric_line_named(llama_backend: LlamaBackend) -> None:  # noqa: F811
+    p = CoWriter(llama_backend, candidates=3).propose("rewrite line 2", HARBOUR, seed=4)
+    assert p.taken == "line 2: 'The gulls are crying where the breakers fall'"
+    changed = [b for a, b in zip(HARBOUR.split("\n"), p.song.split("\n"), strict=True) if a != b]
+    assert len(changed) == 1 and "[E]" in changed[0], "the line keeps its chords"
+    assert is_rhyme(parse(changed[0]).lines[0].lyrics.split()[-1].strip(",.!?"), "wall")
