@@ -117,7 +117,8 @@ class Proposal:
         chosen = [c.id for c in self.changes if (ids is None or c.id in ids) and c.id not in conflicts]
         if not conflicts:
             return tuple(chosen)
-        return tuple(i for i in chosen if not self.closure({i}) & conflicts)
+        frames = Frames(self.base, self.changes)
+        return tuple(i for i in chosen if not frames.bring({i}) & conflicts)
 
     def rebase(self, base: str) -> Proposal:
         """The proposal carried onto a newer text (the writer kept typing): a three-way merge
