@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 
 from cowriter.core.format import songs_to_chordpro
+from cowriter.core.keys import KeyError_, parse_key
 from cowriter.core.sheet import read
+from cowriter.core.song import Song
 from cowriter.core.transpose import transpose_song
 
 __all__ = ["transposition_between"]
@@ -29,13 +31,30 @@ def transposition_between(old: str, new: str) -> int | None:
     ]:
         return None  # the words under the chords changed: no transposition (and no need to try 11)
     songs = read(old)
-    keys: list[str | None] = [None, *dict.fromkeys(_KEY.findall(new))]
     for semitones in range(1, 12):
-        for key in keys:
-            try:
-                moved = songs_to_chordpro(transpose_song(song, semitones, key) for song in songs)
-            except ValueError:  # a {key} the transposer cannot read as a key
-                continue
-            if moved.rstrip("\n") == new.rstrip("\n"):
-                return semitones
+        if _written(songs, semitones, None) == new.rstrip("\n"):
+            return semitones
+    # spelled for a key named with --to: with a {key} in the song, the key sets the distance
+    old_keys = _KEY.findall(old)
+    for key in dict.fromkeys(_KEY.findall(new)):
+        for semitones in range(1, 12):
+            if _written(songs, semitones, key) == new.rstrip("\n"):
+                return _distance(old_keys[0], key) if old_keys else semitones
+            if old_keys:
+                break  # every distance gives the same text: the key decides it
     return None
+
+
+def _written(songs: tuple[Song, ...], semitones: int, key: str | None) -> str | None:
+    """The songs transposed as `cowriter transpose` writes them (None: a key it cannot read)."""
+    try:
+        return songs_to_chordpro(transpose_song(song, semitones, key) for song in songs).rstrip("\n")
+    except (ValueError, KeyError_):
+        return None
+
+
+def _distance(source: str, target: str) -> int | None:
+    try:
+        return (parse_key(target).tonic_pc - parse_key(source).tonic_pc) % 12 or None
+    except KeyError_:
+        return None

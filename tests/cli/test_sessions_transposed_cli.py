@@ -75,3 +75,15 @@ def test_an_edit_is_no_transposition_and_the_writer_may_say_so(
     third.write_text(MODEL + "one more line\n", encoding="utf-8")
     code, _, err = run(capsys, *s, "save", "bus", str(third), "--transposed")
     assert code == 2 and "not the same lines" in err
+
+
+@pytest.mark.parametrize(
+    ("semitones", "key", "up"), [(2, None, 2), (-5, None, 7), (11, None, 11), (0, "A", 2), (5, "F#", 11)]
+)
+def test_the_distance_is_found_however_it_was_asked(semitones: int, key: str | None, up: int) -> None:
+    from cowriter.core.format import to_chordpro
+    from cowriter.core.sheet import read_song
+    from cowriter.core.transpose import transpose_song
+
+    moved = to_chordpro(transpose_song(read_song(MODEL), semitones, key))
+    assert transposition_between(MODEL, moved) == up
