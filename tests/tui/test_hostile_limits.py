@@ -57,3 +57,33 @@ async def test_an_unwritable_cache_is_a_notice_in_words(
         f"cannot write the sound to {blocker / 'cowriter'}: Not a directory "
         "(set XDG_CACHE_HOME to a folder you can write, or play with --audio none)"
     }
+
+
+async def test_a_silent_pulseaudio_server_does_not_leave_the_editor_playing_nothing(
+    song_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """F5 with a PULSE_SERVER that accepts and never answers: the take goes to a WAV within seconds (the
+    probe), instead of "playing" for two minutes while PortAudio waits."""
+    import socket
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    monkeypatch.setenv("PULSE_SERVER", f"tcp:127.0.0.1:{listener.getsockname()[1]}")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("SSH_CONNECTION", raising=False)
+    backend = ScriptedBackend.with_replies([], model_name="scripted")
+    app = CowriterApp(Workspace.open(song_file, backend=backend, audio="device"))
+    rec = Recorder()
+    try:
+        async with app.run_test(size=(100, 30), message_hook=rec) as pilot:
+            await settle(pilot)
+            await pilot.press("f5")
+            started = lambda: bool(rec.of(m.PlaybackStarted) or rec.of(m.PlaybackStopped))  # noqa: E731
+            assert await wait_for(pilot, started, timeout=30)  # a ceiling: PortAudio alone waits 120 s
+            await pilot.press("f5")
+            await settle(pilot)
+    finally:
+        listener.close()
+    routes = [s.route for s in rec.of(m.PlaybackStarted)]  # type: ignore[attr-defined]
+    assert routes and routes[0].startswith("WAV to "), (routes, rec.of(m.PlaybackStopped))
