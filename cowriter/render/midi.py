@@ -1,8 +1,12 @@
 """Standard MIDI files from an `Arrangement` (the only module that imports mido).
 
 A type-1 file: a conductor track (title, tempo, time and key signatures where they change, a marker per
-section, chord names as text events, lyrics as lyric events at their chords or notes), then one named
-track per part with its General MIDI program; drums on channel 10 (index 9).
+section, chord names as cue points), then one named track per part with its General MIDI program and the
+key signatures again (MuseScore reads a key change only from the tracks with notes); drums on channel 10
+(index 9). The words are lyric events, written by RP-017 (`core.karaoke`: a syllable an event, a space at
+each word's end, CR at a line's end, LF at a section's), in the melody's track where there is one (else in
+the conductor track, at the chords). Chord names are never text or lyric events: notation programs read
+those as words (MuseScore put "G" and "G7" among the lyrics).
 
 Arrangement times are beats of the meter's denominator (6/8 counts eighths); MIDI counts quarter notes,
 so each meter segment converts at `4 / unit` quarters per beat, and the tempo becomes quarter notes per
@@ -114,19 +118,26 @@ def _conductor(arrangement: Arrangement, clock: BeatClock) -> list[Event]:
         m = change.meter
         data = bytes((0xFF, 0x58, 4, m.beats, max(0, m.unit.bit_length() - 1), 24 * 4 // m.unit, 8))
         events.append((clock.ticks(change.start), 2, 0, data))
+    events += _keys(arrangement, clock)
+    words = () if any(t.instrument == "lead" for t in arrangement.tracks) else arrangement.lyrics
+    for order, kind, texts in ((4, 0x06, arrangement.markers), (5, 0x07, arrangement.chords),
+                               (6, 0x05, words)):  # fmt: skip
+        events.extend((clock.ticks(e.start), order, 0, _text(kind, e.text)) for e in texts)
+    return events
+
+
+def _keys(arrangement: Arrangement, clock: BeatClock) -> list[Event]:
+    events: list[Event] = []
     for k in arrangement.keys:
         name = key_name(k.key)
         if name:
             minor = name.endswith("m")
             sf = _MINOR[name[:-1]] if minor else _MAJOR[name]
             events.append((clock.ticks(k.start), 3, 0, bytes((0xFF, 0x59, 2, sf & 0xFF, int(minor)))))
-    for order, kind, texts in ((4, 0x06, arrangement.markers), (5, 0x01, arrangement.chords),
-                               (6, 0x05, arrangement.lyrics)):  # fmt: skip
-        events.extend((clock.ticks(e.start), order, 0, _text(kind, e.text)) for e in texts)
     return events
 
 
-def _part(track: Track, clock: BeatClock) -> list[Event]:
+def _part(track: Track, clock: BeatClock, arrangement: Arrangement) -> list[Event]:
     ch = track.channel & 0x0F
     events: list[Event] = [
         (0, 0, 0, _text(0x03, track.name)),
@@ -134,6 +145,10 @@ def _part(track: Track, clock: BeatClock) -> list[Event]:
         (0, 2, 0, bytes((0xB0 | ch, 10, _clamp(64 + track.pan * 63)))),
         (0, 3, 0, bytes((0xB0 | ch, 7, _clamp(100 * track.volume)))),
     ]
+    if track.instrument != "drums":
+        events += [(tick, 4, 0, data) for tick, _, _, data in _keys(arrangement, clock)]
+    if track.instrument == "lead":  # the words at the notes that sing them (a lyric before the note-on)
+        events += [(clock.ticks(e.start), 25, 0, _text(0x05, e.text)) for e in arrangement.lyrics]
     on_status, off_status = 0x90 | ch, 0x80 | ch
     ticks = clock.ticks
     for note in track.notes:
@@ -169,7 +184,7 @@ def midi_bytes(arrangement: Arrangement) -> bytes:
     clock = BeatClock(arrangement.meters)
     end = clock.ticks(arrangement.beats)
     chunks = [_chunk(_conductor(arrangement, clock), end)]
-    chunks.extend(_chunk(_part(track, clock), end) for track in arrangement.tracks)
+    chunks.extend(_chunk(_part(track, clock, arrangement), end) for track in arrangement.tracks)
     header = b"MThd" + (6).to_bytes(4, "big") + (1).to_bytes(2, "big") + len(chunks).to_bytes(2, "big")
     return header + TICKS_PER_QUARTER.to_bytes(2, "big") + b"".join(chunks)
 

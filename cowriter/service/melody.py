@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from cowriter.core.abc import AbcChord, AbcNote, AbcTune, format_abc, format_abc_block
+from cowriter.core.karaoke import continues
 from cowriter.core.keys import Key
 from cowriter.core.melody import VOICES, MelodyLine, ScoreCard, Sketch, Voice, key_for, sketch, windows
 from cowriter.core.sheet import is_chordpro
@@ -244,16 +245,16 @@ def repeats(timed: Timeline, lines: Sequence[MelodyLine]) -> list[tuple[int, flo
     out: list[tuple[int, float]] = []
     for k, line in enumerate(lines):
         first: float | None = None
-        previous_end: float | None = None
+        previous: ChordSpan | None = None
         for span in timed.spans:
             if span.line != line.source_line:
                 continue
-            if previous_end is None or span.start > previous_end + 1e-6:  # a new performance
+            if not continues(previous, span):  # a new performance
                 if first is None:
                     first = span.start
                 else:
                     out.append((k, span.start - first))
-            previous_end = span.start + span.duration
+            previous = span
     return out
 
 

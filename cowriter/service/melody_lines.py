@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
+from cowriter.core.karaoke import continues
 from cowriter.core.melody import MelodyLine, SungSyllable, windows
 from cowriter.core.song import LyricLine, SectionKind, Song
 from cowriter.core.timeline import ChordSpan, Meter, Timeline
@@ -103,7 +104,7 @@ def first_performance(spans: Sequence[ChordSpan], source_line: int) -> list[Chor
             if group:
                 break
             continue
-        if group and span.start > group[-1].start + group[-1].duration + 1e-6:
+        if group and not continues(group[-1], span):
             break
         group.append(span)
     return group

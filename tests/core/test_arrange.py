@@ -289,7 +289,7 @@ def test_markers_chords_and_lyrics_sit_at_their_chords() -> None:
     arrangement, _ = _song_arrangement(VERSE_CHORUS)
     assert [m.text for m in arrangement.markers] == ["Verse 1", "Chorus", "Chorus"]
     assert arrangement.chords[0].text == "G" and arrangement.chords[0].start == 0.0
-    assert arrangement.lyrics[0].text == "Walking down the"
+    assert arrangement.lyrics[0].text == "Walking down the "  # RP-017: a space ends each word
     assert arrangement.lyrics[1].start == arrangement.chords[1].start
 
 
@@ -309,7 +309,8 @@ w: Hel-lo there
     arrangement = arrange(read_song(text), count_in=False)
     lead = _track(arrangement, "lead")
     assert [n.pitch for n in lead.notes] == [64, 67, 67]
-    assert [(e.start, e.text) for e in arrangement.lyrics] == [(0.0, "Hel-"), (2.0, "lo"), (4.0, "there")]
+    # RP-017: a syllable without a space goes on in the next; LF ends the paragraph (the song's only line)
+    assert [(e.start, e.text) for e in arrangement.lyrics] == [(0.0, "Hel"), (2.0, "lo "), (4.0, "there \n")]
 
 
 def test_song_without_chords_is_refused() -> None:

@@ -37,17 +37,21 @@ def test_round_trip_tracks_markers_chords_lyrics() -> None:
     assert midi.type == 1 and midi.ticks_per_beat == TICKS_PER_QUARTER
     assert [t.name for t in midi.tracks] == ["Round Trip", "Piano", "Bass", "Drums"]
     assert [m.text for m in _meta(midi, "marker")] == ["Count-in", "Verse", "Chorus"]
-    assert [m.text for m in _meta(midi, "text")] == ["Bb", "Gm7", "Eb", "F7", "Cm7", "F/A", "Bb"]
+    # chord names are cue points: no text or lyric event carries one (MuseScore reads those as words)
+    assert [m.text for m in _meta(midi, "cue_marker")] == ["Bb", "Gm7", "Eb", "F7", "Cm7", "F/A", "Bb"]
+    assert _meta(midi, "text") == []
+    # RP-017: a space ends each word, LF the section's last line
     assert [m.text for m in _meta(midi, "lyrics")] == [
-        "Hello",
-        "there,",
-        "my old",
-        "friend",
-        "Sing",
-        "along",
-        "now",
+        "Hello ",
+        "there, ",
+        "my old ",
+        "friend \n",
+        "Sing ",
+        "along ",
+        "now \n",
     ]
-    assert [m.key for m in _meta(midi, "key_signature")] == ["Bb"]
+    # the key in the conductor track and again in each part with pitched notes (MuseScore reads those)
+    assert [m.key for m in _meta(midi, "key_signature")] == ["Bb", "Bb", "Bb"]
     assert midi.length == pytest.approx(arrangement.seconds)
 
 
@@ -72,12 +76,12 @@ def test_lyric_events_sit_at_their_chords() -> None:
     now, chords, lyrics = 0, {}, {}
     for message in midi.tracks[0]:
         now += message.time
-        if message.type == "text":
+        if message.type == "cue_marker":
             chords.setdefault(now, message.text)
         elif message.type == "lyrics":
             lyrics[now] = message.text
     assert set(lyrics) <= set(chords)
-    assert lyrics[0] == "Hello" and chords[0] == "Bb"
+    assert lyrics[0] == "Hello " and chords[0] == "Bb"
 
 
 def test_same_seed_same_bytes() -> None:
@@ -141,13 +145,14 @@ def test_bytes_of_a_one_note_song() -> None:
         00 ff5804 04021808                               time signature 4/4
         00 ff5902 0100                                   key signature: one sharp, major (G)
         00 ff0601 41                                     marker "A"
-        00 ff0102 456d                                   text "Em"
-        00 ff0502 6c61                                   lyric "la"
+        00 ff0702 456d                                   cue point "Em" (the chord)
+        00 ff0502 6c61                                   lyric "la" (no melody track: here, at the chord)
         8f00 ff2f00                                      end of track after 1920 ticks (one bar)
-        4d54726b 00000021                                MTrk, 33 bytes
+        4d54726b 00000027                                MTrk, 39 bytes
         00 ff0304 42617373                               track name "Bass"
         00 c121                                          program 33 on channel 2
         00 b10a40 00 b10764                              pan centre, volume 100
+        00 ff5902 0100                                   key signature again, in the part
         00 912864                                        note on E2, velocity 100
         8360 812800                                      note off after 480 ticks
         8b20 ff2f00                                      end of track at the bar's end

@@ -7,12 +7,17 @@ and seed give the same `Arrangement`.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from cowriter.core.abc import AbcError, parse_abc_block
 from cowriter.core.arrange.band import ArrangeError, MelodyNote, arrange_timeline
 from cowriter.core.arrange.flow import select_section
+from cowriter.core.arrange.harmony import transpose_key
 from cowriter.core.arrange.styles import STYLES, Style, find_style
-from cowriter.core.events import Arrangement
+from cowriter.core.events import Arrangement, KeyChange
 from cowriter.core.song import SectionKind, Song, Verbatim
+from cowriter.core.song_key import song_key
+from cowriter.core.timeline import Timeline
 from cowriter.core.timing import timeline as song_timeline
 
 __all__ = [
@@ -83,7 +88,7 @@ def arrange(
     if not timed.spans:
         raise ArrangeError("the song has no chords to arrange")
     _check_length(timed.seconds * (timed.tempos[0].bpm / bpm if bpm and bpm > 0 and timed.tempos else 1.0))
-    return arrange_timeline(
+    arrangement = arrange_timeline(
         timed,
         style=style,
         bpm=bpm,
@@ -92,7 +97,24 @@ def arrange(
         ending=ending,
         melody=melody,
         title=song.title,
+        lyric_lines={line.line: line.lyrics for line in song.lines if line.has_words},
     )
+    return _with_opening_key(arrangement, song, timed)
+
+
+def _with_opening_key(arrangement: Arrangement, song: Song, timed: Timeline) -> Arrangement:
+    """A song that does not say its key from the start gets the key its chords fit best (as the editor
+    shows it, `core.song_key`), sounding (after `{transpose}` or a capo), from beat 0: a MIDI file without
+    a key signature leaves a reader to guess it (MuseScore took a B flat song for F)."""
+    if arrangement.keys and arrangement.keys[0].start <= 1e-9:
+        return arrangement
+    found = song_key(song)
+    if found is None:
+        return arrangement
+    name = transpose_key(str(found), timed.spans[0].transpose if timed.spans else 0)
+    if not name:
+        return arrangement
+    return replace(arrangement, keys=(KeyChange(0.0, name), *arrangement.keys))
 
 
 def _check_length(seconds: float) -> None:

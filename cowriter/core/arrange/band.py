@@ -11,7 +11,7 @@ every change in every style and meter: `audit.py` is the judge.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from cowriter.core.arrange.bars import Bar, bars_of
@@ -24,6 +24,7 @@ from cowriter.core.arrange.harmony import Change, Changes, harmony_of, transpose
 from cowriter.core.arrange.humanize import TIMING, VELOCITY, humanize, rng_for, untangle
 from cowriter.core.arrange.styles import CRASH, KICK, PROGRAMS, STYLES, Style, default_style, find_style
 from cowriter.core.events import Arrangement, KeyChange, Note, TextEvent, Track
+from cowriter.core.karaoke import Sung, lyric_texts, span_texts
 from cowriter.core.timeline import Meter, MeterChange, TempoChange, Timeline
 
 
@@ -75,6 +76,7 @@ def arrange_timeline(
     melody: Sequence[MelodyNote] = (),
     song_style: str | None = None,
     title: str = "",
+    lyric_lines: Mapping[int, str] | None = None,
 ) -> Arrangement:
     forced = resolve_style(style) if style else None
     fallback = find_style(song_style) if song_style else None
@@ -183,7 +185,7 @@ def arrange_timeline(
         keys=_keys(timeline),
         markers=tuple(TextEvent(m.start, m.name) for m in sorted(timeline.sections, key=lambda m: m.start)),
         chords=_chord_texts(timeline),
-        lyrics=_lyrics(timeline, melody),
+        lyrics=_lyrics(timeline, melody, lyric_lines or {}),
         title=title,
     )
     return shift_meta(arrangement, offset) if offset else arrangement
@@ -238,10 +240,16 @@ def _chord_texts(timeline: Timeline) -> tuple[TextEvent, ...]:
     return tuple(out)
 
 
-def _lyrics(timeline: Timeline, melody: Sequence[MelodyNote]) -> tuple[TextEvent, ...]:
-    if any(n.syllable for n in melody):
-        return tuple(TextEvent(n.start, n.syllable + ("-" if n.hyphen else "")) for n in melody if n.syllable)
-    return tuple(TextEvent(s.start, s.lyric.strip()) for s in timeline.spans if s.lyric.strip())
+def _lyrics(
+    timeline: Timeline, melody: Sequence[MelodyNote], lines: Mapping[int, str]
+) -> tuple[TextEvent, ...]:
+    """Lyric events as karaoke players and notation programs read them (RP-017: `core.karaoke`): a tune's
+    syllables at their notes, else the words under each chord at the chord."""
+    sung = [Sung(n.start, n.syllable, n.hyphen) for n in melody if n.syllable]
+    if sung:
+        texts = lyric_texts(sung, timeline, lines)
+        return tuple(TextEvent(s.start, text) for s, text in zip(sung, texts, strict=True))
+    return tuple(TextEvent(start, text) for start, text in span_texts(timeline))
 
 
 def shift_meta(arrangement: Arrangement, offset: float) -> Arrangement:
