@@ -91,7 +91,10 @@ async def test_an_unsaved_song_left_by_a_crash_is_offered_back_whole(tmp_path: P
 
     again = bare(store)
     async with again.run_test(size=(80, 24)) as pilot:
-        assert await wait_for(pilot, lambda: isinstance(again.screen, RecoverScreen))
+        assert await wait_for(  # the screen is pushed before its list is mounted
+            pilot,
+            lambda: isinstance(again.screen, RecoverScreen) and bool(again.screen.query("#recover-list")),
+        )
         options = again.screen.query_one("#recover-list", OptionList)
         assert options.option_count == 1
         shown = str(options.get_option_at_index(0).prompt)
