@@ -19,6 +19,12 @@ if command -v apt-get >/dev/null 2>&1; then
   fi
 fi
 
+# ChordSheetJS reads our ChordPro and text back (tests/cli/test_chordsheetjs_clients.py): into tests/js
+if command -v npm >/dev/null 2>&1; then
+  (cd tests/js && npm install --no-package-lock --no-audit --no-fund --silent) ||
+    echo "npm install in tests/js failed: the ChordSheetJS tests will skip"
+fi
+
 PY=${PYTHON:-python3}
 # llama-cpp-python compiles llama.cpp from source the first time (about 7 minutes on 2 cores).
 $PY -m pip install --quiet --progress-bar off -e '.[dev]'

@@ -42,13 +42,12 @@ def song_json(name: str, song: Any, extra_warnings: list[dict[str, Any]]) -> dic
                 chords = [{"symbol": c.symbol, "at": c.at} for c in item.chords if not c.annotation]
                 lines.append({"lyrics": item.lyrics, "chords": chords})
             elif isinstance(item, GridRow) and item.bars:
-                chords, pos = [], 0
-                for bar in item.bars:
-                    for cell in bar:
-                        at = item.text.find(cell.token, pos)
-                        pos = at + len(cell.token) if at >= 0 else pos
-                        if cell.token not in (".", "/", "%", "%%", "-", "~"):
-                            chords.append({"symbol": cell.token, "at": max(at, 0)})
+                chords = [
+                    {"symbol": cell.token, "at": max(cell.column, 0)}  # where the cell stands, past the label
+                    for bar in item.bars
+                    for cell in bar
+                    if cell.token not in (".", "/", "%", "%%", "-", "~")
+                ]
                 lines.append({"lyrics": item.text, "chords": chords})
         sections.append({"kind": section.kind.value, "label": section.title, "lines": lines})
     timed = timeline(song)

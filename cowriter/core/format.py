@@ -7,12 +7,18 @@ canonical long form (`{title: X}`, `{start_of_verse: Verse 1}`). Metadata presen
 (no directive item for it) is written first, as directives.
 
 `to_text(song)` writes chords on their own line above the words, each chord starting at the column of
-the syllable it falls on (pushed right when chords would touch); directives become readable headers
-(`Title: …`, `[Chorus]`), grids and verbatim blocks are kept as they are.
+the syllable it falls on. Chords that would touch push the words right: between words with spaces, inside
+a word with dashes (`ri--ver` under `Gmaj7 D`: one word to a reader, which our importer closes up again).
+Metadata becomes lower-case `name: value` headers (`title: …`, `key: D`: what ChordSheetJS and
+chords-over-words readers take as metadata), `x_` directives the same (`x_style: ballad`, where they
+stood), `#` comments stay, `{comment}` becomes `(…)`; sections are labelled `Chorus:` / `Verse 1:`, or
+`[Label]` for a name that is not a section word; directives for one instrument (`{key-bass: E}`) are left
+out; grids and verbatim blocks are kept as they are.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from cowriter.core.song import (
@@ -137,21 +143,15 @@ def songs_to_chordpro(songs: Iterable[Song]) -> str:
 
 # chords over lyrics ---------------------------------------------------------------------------------
 
-_HEADERS = {
-    "title": "Title",
-    "subtitle": "Subtitle",
-    "artist": "Artist",
-    "composer": "Composer",
-    "lyricist": "Lyricist",
-    "album": "Album",
-    "year": "Year",
-    "key": "Key",
-    "tempo": "Tempo",
-    "time": "Time",
-    "capo": "Capo",
-    "duration": "Duration",
-    "copyright": "Copyright",
-}
+_HEADERS = frozenset(
+    ("title", "subtitle", "artist", "composer", "lyricist", "album", "year", "key", "tempo", "time", "capo",
+     "duration", "copyright")
+)  # fmt: skip
+# section labels a chords-over-words reader takes as a section with a colon (`Chorus:`); others in brackets
+_SECTION_WORD = re.compile(
+    r"(?i)^(verse|chorus|pre-chorus|bridge|intro|outro|solo|interlude|instrumental|refrain|coda|tag|"
+    r"break|hook|ending)(\s*\d+)?$"
+)
 _COMMENTS = frozenset({"comment", "comment_italic", "comment_box", "highlight"})
 
 
@@ -170,8 +170,11 @@ def chord_over_lyric(line: LyricLine) -> list[str]:
         if len(chord_row) > col or (chord_row and len(chord_row) == col and col > 0):
             need = len(chord_row) + 1 - col
             insert_at = min(col, len(words))
+            inside = 0 < insert_at < len(words) and (words[insert_at - 1] + words[insert_at]).isalnum()
+            if inside:  # a word is stretched, not split: `ri--ver` (two dashes at least, to be undone)
+                need = max(need, 2)
             if lyrics.strip():
-                words = words[:insert_at] + " " * need + words[insert_at:]
+                words = words[:insert_at] + ("-" if inside else " ") * need + words[insert_at:]
             shift += need
             col += need
         chord_row = chord_row.ljust(col) + name
@@ -180,23 +183,29 @@ def chord_over_lyric(line: LyricLine) -> list[str]:
     return [chord_row.rstrip(), words]
 
 
+def _label(title: str) -> str:
+    return f"{title}:" if _SECTION_WORD.match(title.strip()) else f"[{title}]"
+
+
 def _text_lines(song: Song) -> Iterable[str]:
     for section in song.sections:
         if section.kind is not SectionKind.NONE:
-            yield f"[{section.title}]"
+            yield _label(section.title)
         for item in section.items:
             if isinstance(item, LyricLine):
                 yield from chord_over_lyric(item)
             elif isinstance(item, Directive):
                 value = (item.value or "").strip()
-                if item.name in _HEADERS and value:
-                    yield f"{_HEADERS[item.name]}: {value}"
+                if item.selector:  # `{key-bass: E}` is for a bass player's copy: not this one
+                    continue
+                if (item.name in _HEADERS or item.name.startswith("x_")) and value:
+                    yield f"{item.name}: {value}"
                 elif item.name in _COMMENTS and value:
                     yield f"({value})"
-                elif item.name.startswith("x_") or item.name in ("define", "chord"):
+                elif item.name in ("define", "chord"):
                     yield directive_text(item)
             elif isinstance(item, Comment):
-                continue
+                yield item.text
             elif isinstance(item, Blank):
                 yield ""
             elif isinstance(item, GridRow | Verbatim):
@@ -204,6 +213,12 @@ def _text_lines(song: Song) -> Iterable[str]:
 
 
 def to_text(song: Song) -> str:
-    """The song as chords over lyrics (plain text)."""
-    lines = list(_text_lines(song))
+    """The song as chords over lyrics (plain text). A section label gets a blank line before it, as
+    chord sheets set them apart (a reader would otherwise take a line above it for chords over it)."""
+    lines: list[str] = []
+    labels = {_label(s.title) for s in song.sections if s.kind is not SectionKind.NONE}
+    for line in _text_lines(song):
+        if line in labels and lines and lines[-1].strip():
+            lines.append("")
+        lines.append(line)
     return "\n".join(lines) + ("\n" if lines else "")

@@ -25,7 +25,8 @@ CONTINUE = frozenset({".", "/", "-", "~"})
 
 def parse_grid_row(text: str, line: int = 0) -> GridRow:
     """Read one grid line; a line with no bar lines is a row with no bars (kept as text)."""
-    tokens = [m.group(0) for m in _TOKEN.finditer(text)]
+    found = list(_TOKEN.finditer(text))
+    tokens = [m.group(0) for m in found]
     if not any(t in _BARLINES for t in tokens):
         return GridRow(text=text, line=line)
     label_parts: list[str] = []
@@ -56,7 +57,7 @@ def parse_grid_row(text: str, line: int = 0) -> GridRow:
         elif not seen_bar:
             label_parts.append(tok)
         else:
-            cells.append(GridCell(tok))
+            cells.append(GridCell(tok, found[i].start()))
     match = _TIMES.search(" ".join(trailing))
     if match:
         times = int(next(g for g in match.groups() if g))

@@ -99,9 +99,11 @@ class Verbatim:
 
 @dataclass(frozen=True, slots=True)
 class GridCell:
-    """One beat-slot token of a grid row: a chord symbol, `.` (continue), `%`/`%%` (repeat), `/`, `N.C.`."""
+    """One beat-slot token of a grid row: a chord symbol, `.` (continue), `%`/`%%` (repeat), `/`, `N.C.`;
+    `column` is where it stands in the row's text (-1 when not read from one; not part of equality)."""
 
     token: str
+    column: int = field(default=-1, compare=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -45,8 +45,12 @@ _DECORATED = re.compile(r"^\s*[-=*#~]{2,}\s*([^-=*#~].*?)\s*[-=*#~]{2,}\s*$")
 _TAB_LINE = re.compile(r"^\s*[A-Ga-g][#b]?\s*[|:]?[-0-9hpbrsx/\\~^().|\s]*[-|]{2,}[-0-9hpbrsx/\\~^().|\s]*$")
 _LEGEND = re.compile(r"^\s*\(?[A-G][^\s=:]*\)?\s*(?:=\s*[0-9xX]{4,}|:\s*\|?[0-9xX]{4,}\|?)")
 _META = re.compile(
-    r"^\s*(title|subtitle|artist|key|capo|tempo|time|composer|lyricist|album|year)\s*:\s*(.+?)\s*$", re.I
+    r"^\s*(title|subtitle|artist|key|capo|tempo|time|composer|lyricist|album|year|duration|copyright)"
+    r"\s*:\s*(.+?)\s*$",
+    re.I,
 )
+_X_META = re.compile(r"^\s*(x_[a-z0-9_]+)\s*:\s*(.*?)\s*$")  # `x_style: ballad` (`convert --to text`)
+_PADDING = re.compile(r"(?<=\w)-{2,}$")  # dashes that stretched a word to make room for a chord: `ri--ver`
 _MARKS = re.compile(r"^(\|+:?|:?\|+|/+|-+|\.+|%+|x\d+|\(?\d+x\)?|\(x\d+\)|\*+|~|N\.?C\.?|n\.?c\.?)$")
 _CHORDISH = re.compile(r"^[A-G][#b♯♭]?[^\s]*[\d/][^\s]*$")
 _SOFT_WORDS = frozenset({"(repeat)", "repeat", "(riff)", "riff", "etc", "etc.", "(fade)", "fade"})
@@ -234,11 +238,27 @@ def _merge(chord_line: str, lyric: str) -> str:
         inserts.append((at, token))
     out, pos = [], 0
     for at, token in inserts:
-        out.append(lyric[pos:at])
+        piece = lyric[pos:at]
+        if lyric[at : at + 1].isalnum():  # a word stretched under crowded chords closes up again
+            piece = _PADDING.sub("", piece)
+        out.append(piece)
         out.append(f"[{token}]")
         pos = at
     out.append(lyric[pos:])
     return "".join(out)
+
+
+def _spelled(line: str, after: str | None) -> bool:
+    """The pasted-page trap: a row of single capital letters under a chord row ("A B C D E F G" under
+    "C  F  C" in the alphabet song) is that row's words, not a second chord row, when nothing is sung
+    under it: the row after it is blank, another chord row or the end (a chord row over words has words
+    under it). Letters spelled out are written a single space apart; chords over words are spread."""
+    tokens = line.split()
+    if len(tokens) < 3 or any(len(t.strip(",.;:!?'")) != 1 for t in tokens):
+        return False
+    if "  " in line.strip():
+        return False
+    return after is None or not after.strip() or is_chord_line(after, None) or _header(after) is not None
 
 
 def _chords_only(chord_line: str) -> str:
@@ -266,7 +286,9 @@ def _lines(text: str) -> list[tuple[str, int]]:
     env: str | None = None
     in_tab = False
     seen_chords = False
-    first_text = next((i for i, line in enumerate(lines) if line.strip()), None)
+    first_text = next(
+        (i for i, ln in enumerate(lines) if ln.strip() and not ln.lstrip().startswith("#")), None
+    )
     i = 0
     n = len(lines)
     while i < n:
@@ -318,10 +340,11 @@ def _lines(text: str) -> list[tuple[str, int]]:
                 out.append((f"# {stripped}", number))
         elif is_chord_line(line, below):
             seen_chords = True
+            after = lines[i + 2] if i + 2 < n else None
             if (
                 below is not None
                 and below.strip()
-                and not is_chord_line(below, None)
+                and (not is_chord_line(below, None) or _spelled(below, after))
                 and not _header(below)
                 and not below.strip().startswith(("{", "#"))
             ):
@@ -331,6 +354,8 @@ def _lines(text: str) -> list[tuple[str, int]]:
             out.append((_chords_only(line), number))
         elif not seen_chords and (meta := _META.match(line)):
             out.append((f"{{{meta.group(1).lower()}: {meta.group(2)}}}", number))
+        elif meta := _X_META.match(line):
+            out.append((f"{{{meta.group(1)}: {meta.group(2)}}}", number))
         elif not seen_chords and i == first_text and env is None:
             out.append((f"{{title: {stripped}}}", number))
         elif stripped.startswith("(") and stripped.endswith(")") and "[" not in stripped:

@@ -80,7 +80,7 @@ def test_json_decodes_to_the_songs_own_text(song: Path, tmp_path: Path) -> None:
 SONG_TEXT = [
     (["transpose", "SONG", "0"], None),
     (["convert", "SONG", "--to", "chordpro"], None),
-    (["convert", "SONG", "--to", "text"], "Title: Rain "),
+    (["convert", "SONG", "--to", "text"], "title: Rain "),
 ]
 
 

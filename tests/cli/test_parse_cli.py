@@ -178,3 +178,22 @@ def test_json_gives_one_object_per_file_even_when_one_cannot_be_read(
     assert objects[0]["errors"][0]["line"] == 0 and "no such file" in objects[0]["errors"][0]["message"]
     assert objects[1]["errors"] == [] and objects[2]["sections"] == []
     assert err.count("\n") == 2
+
+
+def test_parse_json_gives_a_grid_chord_its_own_column(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`A    | A . . . | D7 . . . |`: the first chord stands at column 7, not at the label's 0 (issue 17)."""
+    path = tmp_path / "grid.cho"
+    row = "A    | A . . . | D7 . . . |  x2"
+    path.write_text(f"{{title: Grid}}\n{{start_of_grid}}\n{row}\n|: G . C . :| Em |\n{{end_of_grid}}\n")
+    assert main(["parse", str(path), "--json"]) == 0
+    lines = json.loads(capsys.readouterr().out)["sections"][-1]["lines"]
+    assert lines[0]["chords"] == [{"symbol": "A", "at": 7}, {"symbol": "D7", "at": 17}]
+    assert [row[c["at"] :].split()[0] for c in lines[0]["chords"]] == ["A", "D7"]
+    text = lines[1]["lyrics"]
+    assert [(c["symbol"], text[c["at"] : c["at"] + len(c["symbol"])]) for c in lines[1]["chords"]] == [
+        ("G", "G"),
+        ("C", "C"),
+        ("Em", "Em"),
+    ]

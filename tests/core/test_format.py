@@ -32,8 +32,10 @@ def test_line_text(line: LyricLine, text: str) -> None:
             LyricLine("Swing low, sweet chariot,", (ChordRef("D", 6), ChordRef("G", 17), ChordRef("D", 22))),
             ["      D          G    D", "Swing low, sweet chariot,"],
         ),
-        # chords that would touch push the words apart
-        (LyricLine("abc", (ChordRef("Cmaj7", 0), ChordRef("G", 1))), ["Cmaj7 G", "a     bc"]),
+        # chords that would touch stretch a word with dashes (it stays one word) and push words apart
+        (LyricLine("abc", (ChordRef("Cmaj7", 0), ChordRef("G", 1))), ["Cmaj7 G", "a-----bc"]),
+        (LyricLine("a bc", (ChordRef("Cmaj7", 0), ChordRef("G", 2))), ["Cmaj7 G", "a     bc"]),
+        (LyricLine("river", (ChordRef("Gmaj7", 0), ChordRef("D", 2))), ["Gmaj7 D", "ri----ver"]),
         (LyricLine("", (ChordRef("C", 0), ChordRef("G", 0))), ["C G"]),
         (LyricLine("just words"), ["just words"]),
     ],
@@ -64,7 +66,7 @@ def test_text_output_reads_back_to_the_same_chords() -> None:
         "{eov}\n{soc}\n[C]La [G]la\n{eoc}\n{sog}\n| C . G . |\n{eog}\n"
     )
     text = to_text(song)
-    assert "[Verse 1]" in text and "(softly)" in text and "| C . G . |" in text
+    assert "Verse 1:" in text and "(softly)" in text and "| C . G . |" in text
     back = import_text(text)
     assert (back.title, back.key) == ("T", "G")
     assert [(ln.lyrics, [(c.symbol, c.at) for c in ln.chords]) for ln in back.lines if ln.has_words] == [

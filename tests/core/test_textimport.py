@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from cowriter.core.chordpro import parse as chordpro_parse
 from cowriter.core.sheet import is_chordpro, read, read_song
-from cowriter.core.song import SectionKind
+from cowriter.core.song import Directive, SectionKind
 from cowriter.core.textimport import import_text, is_chord_line, to_chordpro
 from cowriter.core.timing import timeline
 
@@ -205,3 +205,53 @@ def test_any_sheet_reads_without_raising_and_its_chordpro_reparses(text: str) ->
     assert again == song  # deterministic
     assert all(s.duration > 0 for s in timeline(song).spans)
     assert read_song(to_chordpro(text)).lines == chordpro_parse(to_chordpro(text)).lines
+
+
+ALPHABET = """The Alphabet Song
+
+C         F     C
+A B C D E F G
+F    C     G     C
+H I J K L M N O P
+"""
+
+
+def test_a_row_of_spelled_letters_under_a_chord_row_is_its_words() -> None:
+    """The pasted-page trap: "A B C D E F G" under "C F C" is sung (issue 17); the rows around it decide."""
+    assert to_chordpro(ALPHABET).splitlines()[2:4] == [
+        "[C]A B C D E [F]F G[C]",
+        "[F]H I J[C] K L M[G] N O P[C]",
+    ]
+    # a second chord row over words stays a chord row, and spread-out letters are chords
+    assert to_chordpro("Intro\nC   G   Am   F\nC   G   C\nHere comes the sun\n").splitlines()[1:] == [
+        "[C][G][Am][F]",
+        "[C]Here[G] com[C]es the sun",
+    ]
+    assert to_chordpro("x\nC   F   C\nA  B  C  D\n\n").splitlines()[1:3] == ["[C][F][C]", "[A][B][C][D]"]
+
+
+def test_text_output_reads_back_to_the_same_song() -> None:
+    """`convert --to text`, read again: the same chords at the same characters, words never split (a word
+    stretched under crowded chords, `ri----ver`, closes up), headers and x_ directives and comments kept."""
+    from cowriter.core.format import to_text
+
+    source = (
+        "# a comment to keep\n{title: Rolling}\n{key: D}\n{x_style: ballad}\n\n{start_of_verse: Verse 1}\n"
+        "A[D]way, you [Bm]rolling [Gmaj7]ri[D]ver.\n{x_style: waltz}\n[Cmaj7]a[G]bc de\n{end_of_verse}\n"
+        "{start_of_verse: Lyric strain}\nI [G]hate to see\n{end_of_verse}\n"
+    )
+    song = read_song(source)
+    text = to_text(song)
+    assert "ri----ver" in text and "ri ver" not in text.replace("-", "")
+    assert text.splitlines()[:4] == ["# a comment to keep", "title: Rolling", "key: D", "x_style: ballad"]
+    assert "Verse 1:" in text.splitlines() and "[Lyric strain]" in text.splitlines()
+    assert "{" not in text
+    back = read_song(to_chordpro(text))
+    lines = [(ln.lyrics, [(c.symbol, c.at) for c in ln.chords]) for ln in back.lines]
+    assert lines == [(ln.lyrics, [(c.symbol, c.at) for c in ln.chords]) for ln in song.lines]
+    directives = [i for i in back.items() if isinstance(i, Directive)]
+    assert [(d.name, d.value) for d in directives if d.name.startswith("x_")] == [
+        ("x_style", "ballad"),
+        ("x_style", "waltz"),
+    ]
+    assert back.title == "Rolling" and back.key == "D"
