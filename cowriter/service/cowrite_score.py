@@ -34,7 +34,8 @@ BAN_AFTER = 2  # while writing, a word that would make a run of 3 words of the s
 # model writes them when it describes the request instead of answering it
 META = frozenset(
     """song songs songwriter songwriters lyric lyrics verse verses chorus choruses rhyme rhymes rhyming
-    syllable syllables stanza melody tune""".split()  # noqa: SIM905
+    syllable syllables stanza melody tune line lines request version versions alternative alternatives
+    rewrite""".split()  # noqa: SIM905
 )
 _DANGLING = FUNCTION_WORDS - {"me", "you", "mine", "yours", "us", "them", "him", "her", "it", "i", "we"}
 
@@ -124,7 +125,7 @@ class Judge:
     )
 
     def __post_init__(self) -> None:
-        self._meta = META - set(self.names) - {w.lower() for w in self.topic}
+        self._meta = META - {w.lower() for w in self.topic}  # "a song about songs" may say so
         self._copies = set().union(*(ngrams(t) for t in self.avoid)) if self.avoid else set()
         self._follow: dict[tuple[str, ...], set[str]] = {}
         for text in self.avoid:

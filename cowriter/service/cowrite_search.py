@@ -29,6 +29,11 @@ from cowriter.service.cowrite_score import Goal, Judge, Verdict, plain_words
 LINE_TOKENS = 40  # a line's words never need more (the grammar bounds them)
 EXTRA_TRIES = 2  # versions of a line written beyond the asked number when all were rejected
 MIN_SINGLE = 3  # versions of a single line always written, whatever the time
+PERFECT_ENOUGH = 5  # with this many perfect rhymes at hand, a line end is not offered slant ones
+
+
+class _Late(Exception):
+    """The search's time is over before a candidate was finished."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +127,7 @@ class LineSearch:
     started: float = field(default_factory=time.perf_counter)
     samples: int = 0
     tokens: int = 0  # tokens written, all samples together
+    per_sample: float = 0.0  # seconds a sample takes, once the prompt is read (the latest estimate)
 
     def _seed(self) -> int | None:
         self.samples += 1
@@ -160,7 +166,9 @@ class LineSearch:
         while len(out) < versions or (not any(v.ok for v, _ in out) and len(out) < versions + extra):
             sample = self._sample(prefill, grammar, chosen, on_piece if not out else None)
             if goal.rhyme_with and rhymes:
-                sample = self._rhymed(sample, prefill, goal.rhyme_with, rhymes, chosen)
+                # the first version of a line (the first candidate's) tries one ending: it is shown first
+                tries = 1 if versions == 1 else 2
+                sample = self._rhymed(sample, prefill, goal.rhyme_with, rhymes, chosen, tries)
             text = " ".join(sample.text.split())
             verdict = self.judge.line(
                 text, goal, before=chosen, logprob=sample.mean_logprob, leads_rhyme=self.plan[n].leads
@@ -187,6 +195,7 @@ class LineSearch:
             found = self.judge.banned_next(text)
             return found | earlier.banned_next(text) if earlier is not None else found
 
+        t0 = time.perf_counter()
         sample = self.sampler.sample(
             self.messages,
             prefill=prefill,
@@ -200,37 +209,63 @@ class LineSearch:
             ban=ban,
         )
         self.tokens += sample.tokens
+        if self.samples > 1:  # the first also read the prompt
+            took = time.perf_counter() - t0
+            self.per_sample = took if not self.per_sample else 0.7 * self.per_sample + 0.3 * took
         return sample
 
     def _rhymed(
-        self, sample: Sample, prefill: str, word: str, rhymes: tuple[str, ...], chosen: Sequence[str]
+        self,
+        sample: Sample,
+        prefill: str,
+        word: str,
+        rhymes: tuple[str, ...],
+        chosen: Sequence[str],
+        tries: int = 2,
     ) -> Sample:
         """The line as the model wrote it when it ends on a rhyme for `word`; else the same line with its
-        last word replaced by the rhyme the model finds likeliest there (its own choice of where the line
-        ends, and of the word that fits that place best)."""
+        last word (or its last two) replaced by the rhyme the model finds likeliest there: its own choice
+        of where the line ends, and of the word that fits that place best. Perfect rhymes are offered
+        alone when there are enough of them; of the endings tried, the likeliest line is kept."""
         text = sample.text.rstrip()
         words = plain_words(text)
         if len(words) < 2 or (words[-1] != word.lower() and is_rhyme(words[-1], word)):
             return sample
-        cut = text.rstrip(",.!?;:").rfind(" ")
-        if cut <= 0:
-            return sample
-        stem = text[:cut]
-        ending = self._sample(prefill + stem, ending_grammar(rhymes), chosen, tokens=8, temperature=0.0)
-        head, count = sample.before(len(stem))
-        logprob = head + (ending.logprob or 0.0)
-        steps = (*((p, x) for p, x in sample.steps[:count]), *ending.steps)
-        return Sample(stem + ending.text, logprob, count + ending.tokens, steps)
+        perfect = tuple(w for w in rhymes if is_rhyme(w, word, slant=False))
+        grammar = ending_grammar(perfect if len(perfect) >= PERFECT_ENOUGH else rhymes)
+        best: Sample | None = None
+        bare = text.rstrip(",.!?;:")
+        cuts = [bare.rfind(" ")]
+        if len(words) >= 4 and tries > 1:
+            cuts.append(bare.rfind(" ", 0, cuts[0]))
+        for cut in cuts:
+            if cut <= 0:
+                continue
+            stem = text[:cut]
+            ending = self._sample(prefill + stem, grammar, chosen, tokens=8, temperature=0.0)
+            head, count = sample.before(len(stem))
+            steps = (*((p, x) for p, x in sample.steps[:count]), *ending.steps)
+            line = Sample(stem + ending.text, head + (ending.logprob or 0.0), count + ending.tokens, steps)
+            if best is None or (line.mean_logprob or -99.0) > (best.mean_logprob or -99.0):
+                best = line
+        return best or sample
 
     def section(
-        self, number: int, versions: int, on_line: Callable[[int, str], None] | None = None
+        self,
+        number: int,
+        versions: int,
+        on_line: Callable[[int, str], None] | None = None,
+        deadline: float = float("inf"),
     ) -> Candidate:
-        """One candidate: every line of the plan, each the best of `versions` (see `write_line`)."""
+        """One candidate: every line of the plan, each the best of `versions` (see `write_line`); given up
+        (`_Late`) when `deadline` passes before its last line."""
         chosen: list[str] = []
         verdicts: list[Verdict] = []
         passed: list[tuple[int, Verdict]] = []
         spent = self.samples
         for n in range(len(self.plan)):
+            if time.perf_counter() > deadline:
+                raise _Late()
             *others, (best, _sample) = self.write_line(n, chosen, versions)
             chosen.append(best.text)
             verdicts.append(best)
@@ -288,26 +323,30 @@ class LineSearch:
         on_line: Callable[[int, str], None] | None = None,
         on_candidate: Callable[[Candidate], None] | None = None,
     ) -> list[Candidate]:
-        """Up to `candidates` candidates, as many as fit in `budget` seconds (the first always): the first
-        with one version a line (`on_line` sees its lines as they are chosen), the others with `versions`.
-        Each finished candidate goes to `on_candidate`. Returned in the order they were made."""
+        """Up to `candidates` candidates, as many as fit in `budget` seconds: the first always (with one
+        version a line; `on_line` sees its lines as they are chosen), the others with `versions`, each
+        started only when its expected time fits and given up, unfinished, when the time is over. A single
+        line gets MIN_SINGLE versions whatever the time, and more while none is usable. Each finished
+        candidate goes to `on_candidate`. Returned in the order they were made."""
         out: list[Candidate] = []
         single = len(self.plan) == 1
-        first = MIN_SINGLE if single else 2  # the first reads the prompt: time the next before judging
-        per_version = 0.0  # seconds one version of every line took, last time
+        deadline = self.started + budget
         for number in range(1, candidates + 1):
             k = 1 if single or number == 1 else versions
-            late = time.perf_counter() - self.started + per_version * k > budget
-            if number > first and late and (not single or any(c.ok for c in out)):
+            if out and not (single and (number <= MIN_SINGLE or not any(c.ok for c in out))):
+                expected = self.per_sample * k * len(self.plan)
+                if time.perf_counter() + expected > deadline:
+                    break
+            try:
+                if single:
+                    candidate = self.single(number)
+                    if number == 1 and on_line is not None:
+                        on_line(0, candidate.lines[0])
+                else:
+                    late = deadline if number > 1 else float("inf")
+                    candidate = self.section(number, k, on_line if number == 1 else None, late)
+            except _Late:
                 break
-            t0 = time.perf_counter()
-            if single:
-                candidate = self.single(number)
-                if number == 1 and on_line is not None:
-                    on_line(0, candidate.lines[0])
-            else:
-                candidate = self.section(number, k, on_line if number == 1 else None)
-            per_version = (time.perf_counter() - t0) / k
             out.append(candidate)
             if on_candidate is not None:
                 on_candidate(candidate)

@@ -128,9 +128,24 @@ def test_every_rejection_has_its_reason_and_rejected_candidates_rank_last() -> N
 
 
 def test_time_budget_ends_the_search_but_never_before_the_first() -> None:
-    backend = sampler(*["A quiet line along the shore"] * 40)
-    p = CoWriter(backend, budget=0.0).propose("a 2-line verse about rain", HARBOUR, seed=1)
-    assert len(p.candidates) == 2, "the first two (the first reads the prompt), then the budget"
+    lines = [f"A quiet line along the {w}" for w in ("shore", "road", "bay", "quay", "hill", "town")] * 6
+    p = CoWriter(sampler(*lines), budget=0.0).propose("a 2-line verse about rain", HARBOUR, seed=1)
+    assert len(p.candidates) == 1, "the first always, then no time for more"
+    more = sampler(*lines)
+    more.default = "A quiet line along the wall\n"
+    p = CoWriter(more, budget=60.0, candidates=3).propose("a 2-line verse about rain", HARBOUR)
+    assert len(p.candidates) == 3
+
+
+def test_a_candidate_still_unfinished_when_time_is_up_is_given_up() -> None:
+    lines = [f"A quiet line along the {w}" for w in ("shore", "road", "bay", "quay", "hill", "town")] * 6
+    backend = sampler(*lines)
+    backend.default = "A quiet line along the wall\n"
+    backend.delay = 0.05  # a piece
+    p = CoWriter(backend, budget=1.0, candidates=4).propose("a 2-line verse about rain", HARBOUR, seed=1)
+    assert 1 <= len(p.candidates) < 4
+    assert p.seconds < 1.0 + 2.5, "at most one line past the budget"
+    assert all(len(c.lines) == 2 for c in p.candidates), "no half-written candidate"
 
 
 def test_cancel_stops_the_search() -> None:

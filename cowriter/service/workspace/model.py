@@ -271,7 +271,7 @@ def candidates_of(result: Result) -> tuple[Candidate, ...]:
     for i, c in enumerate(result.candidates):
         marks = sorted(((k, v) for k, v in c.parts.items() if abs(v) >= 0.05), key=lambda kv: -abs(kv[1]))
         parts = ", ".join(f"{k} {v:+.1f}" for k, v in marks[:4])
-        rank = f"no. {c.number}, {i + 1} of {len(result.candidates)}"
+        rank = f"candidate {c.number}, ranked {i + 1} of {len(result.candidates)}"
         why = [f"{rank}: score {c.score:.1f} ({parts or 'no marks'})"]
         why += [f"rejected, {described(f)}" for f in c.rejected[:2]]
         why += [f"misses {described(f)}" for f in c.notes[:2]]

@@ -122,8 +122,9 @@ class ProposalView(Vertical, can_focus=False):
             n = len(proposal.conflicts)
             clash = f" · {n} !" if n else ""
             count = len(proposal.candidates)
-            others = f" · {proposal.candidate + 1}/{count} (c ?)" if count > 1 else ""
-            title.update(Text(safe_line(f"{more}{proposal.summary}{clash}{others} · {proposal.model}")))
+            # which candidate, early: a narrow panel cuts the end of the title
+            others = f"{proposal.candidate + 1}/{count} (c ?) · " if count > 1 else ""
+            title.update(Text(safe_line(f"{more}{others}{proposal.summary}{clash} · {proposal.model}")))
             section: str | None = None
             frames = proposal.frame_ids
             for c in proposal.changes:
