@@ -3,7 +3,7 @@ a sentence, never cut mid-word by a token count.
 
 The reply streams as it is written until it is `SOFT` tokens long (less when the room is short); from there
 on it stops at the first sentence end (those words are shown once their sentence ends). If the room runs
-out first, the reply ends at its last sentence end and the unfinished one is never shown.
+out first, the reply ends at its last sentence end.
 """
 
 from __future__ import annotations
@@ -74,7 +74,9 @@ def reply(
     if close is not None:
         close()
     if not finished and count >= fitted.max_tokens and sentence_end(shown):
-        pass  # out of room: the reply ends at its last complete sentence (what is held is dropped)
+        # out of room: the reply ends at its last complete sentence (what is held is never shown; a
+        # fragment streamed before the soft limit is dropped from the reply the writer keeps)
+        shown = shown[: sentence_end(shown)]
     elif not finished and held:
         shown += held  # the model ended its turn: every word is its own
         if on_token is not None:
