@@ -5,10 +5,12 @@
 
 from __future__ import annotations
 
-from cowriter.lyrics.rhyme import is_rhyme, rhyme_scheme, rhymes
+from cowriter.lyrics.rhyme import is_rhyme, rhyme_key, rhyme_scheme, rhymes
 from cowriter.lyrics.stress import Syllable, stress_pattern, syllabify
 
-__all__ = ["Syllable", "is_rhyme", "rhyme_scheme", "rhymes", "stress_pattern", "syllabify", "syllables"]
+__all__ = [
+    "Syllable", "is_rhyme", "rhyme_key", "rhyme_scheme", "rhymes", "stress_pattern", "syllabify", "syllables",
+]
 
 
 def syllables(text: str) -> int:

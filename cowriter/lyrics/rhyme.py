@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from cowriter.lyrics.syllables import all_phones, estimate_count, phones, words
 
-__all__ = ["is_rhyme", "rhyme_scheme", "rhymes"]
+__all__ = ["is_rhyme", "rhyme_key", "rhyme_scheme", "rhymes"]
 
 # near vowels: a slant rhyme may swap one for another of its family
 _VOWEL_FAMILY = {"IY": "I", "IH": "I", "EH": "E", "AE": "E", "AA": "A", "AO": "A", "UW": "U", "UH": "U"}
@@ -35,6 +35,12 @@ def _rhyme_part(word: str) -> tuple[str, ...] | None:
     """Phones from the last stressed vowel on, stress marks removed; None for unknown words."""
     pron = phones(word)
     return None if pron is None else _part_of(pron)
+
+
+def rhyme_key(word: str) -> tuple[str, ...] | None:
+    """What two words share when they rhyme perfectly: their sounds from the last stressed vowel on
+    ("night" and "light": AY T); None for a word the dictionary lacks."""
+    return _rhyme_part(word.lower())
 
 
 def _part_of(pron: str) -> tuple[str, ...]:

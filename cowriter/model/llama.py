@@ -141,6 +141,7 @@ class LlamaBackend:
         self._meta: dict[str, gguf.Value] = {}
         self._grammars: dict[str, Any] = {}
         self._chat: Any = None  # the chat template's formatter, for `sample`
+        self._words: frozenset[str] | None = None
         self._flag = CancelFlag()
         self._lock = threading.RLock()  # held while llama.cpp runs; never across a yield
         self._closing = threading.Event()  # set once by close(): no more loading or generating
@@ -241,6 +242,21 @@ class LlamaBackend:
                 "the proposal grammar does not compile", hint="a prompts/ grammar or cowriter itself is wrong"
             )
         return sampler
+
+    def vocabulary(self) -> frozenset[str]:
+        """The whole words the model writes as one token after a space, lower case ("night", "river"):
+        the words it knows best, which the co-writer prefers for the ends of lines."""
+        with self._lock:
+            self.load()
+            if self._words is None:
+                llm = self._llm
+                found: set[str] = set()
+                for token in range(int(llm.n_vocab())):
+                    text = llm.detokenize([token]).decode("utf-8", errors="ignore")
+                    if text.startswith(" ") and text[1:].isalpha() and text[1:].islower():
+                        found.add(text[1:])
+                self._words = frozenset(found)
+            return self._words
 
     def check_grammar(self, grammar: str) -> None:
         """Raise ModelError unless llama.cpp's own GBNF parser accepts `grammar`."""

@@ -202,7 +202,7 @@ def parse_request(prompt: str, task: str | None = None) -> Request:
         syllables = int(m.group(1))
     rhyme_with = None
     m = re.search(r"rhym\w*\s+(?:with\s+)?[\"'“‘]?([a-z']+)", p)
-    if m and m.group(1) not in ("with", "scheme"):
+    if m and m.group(1) not in ("with", "scheme", *SCHEMES) and not _SCHEME.fullmatch(m.group(1)):
         rhyme_with = m.group(1).strip("'")
     lines = max(1, min(MAX_LINES, lines))
     rhyme_lines: tuple[int, ...] = ()

@@ -19,24 +19,24 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
-from cowriter.core import format as fmt
-from cowriter.core.keys import Key
-from cowriter.core.sheet import is_chordpro, read_song
-from cowriter.core.song import LyricLine, Song
+from cowriter.core.song import LyricLine
 from cowriter.errors import CowriterError
 from cowriter.model.backend import Backend, Message, Sampler
 from cowriter.model.context import Fitted, fit
 from cowriter.model.grammar import SectionSpec
 from cowriter.model.prompts import Prompts
 from cowriter.model.replies import Flag
-from cowriter.model.request import FIXED_WORDS, NEEDS_TARGET, Request, parse_request
+from cowriter.model.request import FIXED_WORDS, NEEDS_TARGET, Request
 from cowriter.service import cowrite_chat as chat
 from cowriter.service import cowrite_craft as craft
 from cowriter.service import cowrite_harmony as harmony
 from cowriter.service import cowrite_whole as whole
+from cowriter.service import cowrite_words as words
+from cowriter.service.cowrite_ask import Ask, read_ask
 from cowriter.service.cowrite_diff import Hunk, apply_hunks, proposal_diff
 from cowriter.service.cowrite_plan import PlanLine, plan
-from cowriter.service.cowrite_score import Judge, names_in
+from cowriter.service.cowrite_rhymes import RhymeBook, book_of, usable_rhymes
+from cowriter.service.cowrite_score import Judge
 from cowriter.service.cowrite_search import LINE_TOKENS, Candidate, LineSearch, described, ranked
 
 __all__ = [
@@ -109,18 +109,6 @@ def _flags(candidate: Candidate) -> tuple[Flag, ...]:
     return (*candidate.rejected, *candidate.notes)
 
 
-@dataclass(frozen=True)
-class _Ask:
-    """One request, read: what was asked, the song, its key and the lines the task works on."""
-
-    request: Request
-    base: str
-    song: Song
-    key: Key
-    target: tuple[LyricLine, ...]
-    taken: str
-
-
 @dataclass
 class CoWriter:
     """Proposes changes to a song with one backend. Thread-compatible: one `propose` at a time.
@@ -136,6 +124,7 @@ class CoWriter:
     checks: craft.CraftChecks = field(default_factory=craft.CraftChecks)
     candidates: int | None = None
     budget: float = BUDGET
+    _rhyme_book: RhymeBook | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         # the model family's own templates first, where prompts/families.toml gives it some
@@ -162,7 +151,7 @@ class CoWriter:
 
         `line` names the line to work on (as "line N" in the prompt does); `numbering` says how lines are
         counted: "lyric" (the Nth lyric line, as the CLI counts) or "editor" (the file's own lines)."""
-        ask = self._read(prompt, song_text, task, line, numbering)
+        ask = read_ask(prompt, song_text, task, line, numbering)
         started = time.perf_counter()
         if ask.request.task == "chat":
             fitted = self._fit(ask, history, chat.budget(self.backend.context_size))
@@ -219,61 +208,40 @@ class CoWriter:
     ) -> str:
         """Which lines `propose` with these arguments would work on, as the writer numbers them ("line 2:
         'That saved a wretch like me'"; "" for a new section). Raises the errors `propose` would."""
-        return self._read(prompt, song_text, task, line, numbering).taken
+        return read_ask(prompt, song_text, task, line, numbering).taken
 
     # -- reading the request -----------------------------------------------------------------------------
-    def _read(self, prompt: str, song_text: str, task: str | None, line: int | None, numbering: str) -> _Ask:
-        try:
-            request = parse_request(prompt, task)
-        except ValueError as exc:
-            raise CowriterError(str(exc), hint="tasks: " + ", ".join(craft.TASK_HELP)) from None
-        if line is not None:
-            request = request.with_lines((line,))
-            if task is None and request.task in ("section", "continue"):
-                request = request.with_task("rewrite")
-        base, song = _as_chordpro(song_text)
-        key = craft.song_key(song)
-        converted = base != song_text and bool(request.target_lines) and numbering == "editor"
-        original = read_song(song_text) if converted else None
-        target: tuple[LyricLine, ...] = ()
-        if request.task in NEEDS_TARGET:
-            target = craft.target_lines(song, request, original, numbering)
-        numbers = request.target_lines if numbering == "editor" and request.target_lines else None
-        return _Ask(request, base, song, key, target, craft.taken(song, target, numbering, numbers))
-
-    def _judge(self, ask: _Ask, song_text: str) -> Judge:
-        request = ask.request
-        # a line the song itself repeats is a refrain: singing it again is no copy
-        sung = craft.unrepeated(line.lyrics for line in ask.song.lines if line.has_words)
-        rewritten = {line.lyrics for line in ask.target}
-        others = [line for line in sung if line not in rewritten]
-        plain = craft.variables(request, "", ask.key, [], (), lyrics_only=True)
-        example = self.prompts.render("example_reply", plain)
-        # the prompt's own words (what it asks, without the writer's words or the song) are no lyrics, nor
-        # the writer's instructions ("a verse about", "rewrite line 2")
-        shown = {**plain, "request": "", "topic": "", "target": "", "lyrics": "·", "song": "·"}
-        asked = self.prompts.render(request.task, shown) + "\n" + self.prompts.render("system", shown)
-        topic = request.content_words
-        if request.task in ("rewrite", "alternatives", "mood", "continue"):
-            source = ask.target if ask.target else ask.song.lines
-            topic = (*topic, *craft.content_words(line.lyrics for line in source if line.has_words))
-        return Judge(
-            names=names_in([song_text, request.prompt]),
-            topic=tuple(dict.fromkeys(topic)),
-            avoid=(example, asked, craft.instructions(request.prompt), *others),
-            existing=sung,
-            rhymeable=lambda word: len(self._rhymes(word)),
-            count_syllables=self.checks.count_syllables,
-            rhymes_with=self.checks.rhymes_with,
+    def _judge(self, ask: Ask, song_text: str) -> Judge:
+        return words.judge_for(
+            ask.request,
+            ask.song,
+            ask.target,
+            song_text,
+            self.prompts,
+            self.checks,
+            rhymeable=self._rhymeable,
         )
 
+    def _book(self) -> RhymeBook | None:
+        """The perfect rhymes among the model's own words, when the backend says which words it knows."""
+        if self._rhyme_book is None and hasattr(self.backend, "vocabulary"):
+            self._rhyme_book = book_of(self.backend.vocabulary())
+        return self._rhyme_book
+
     def _rhymes(self, word: str) -> tuple[str, ...]:
-        """Usable line ends rhyming with `word`: everyday words the model writes in one piece."""
-        return craft.usable_rhymes(word, self.backend.count_tokens, self.checks.rhymes_for)
+        """Usable line ends rhyming with `word`: everyday words, the model's own perfect rhymes alone when
+        it knows enough of them."""
+        usable = usable_rhymes(word, self.backend.count_tokens, self.checks.rhymes_for)
+        book = self._book()
+        return book.rhymes(word, usable) if book is not None else usable
+
+    def _rhymeable(self, word: str) -> int:
+        book = self._book()
+        return len(book.perfect(word)) if book is not None else len(self._rhymes(word))
 
     def _fit(
         self,
-        ask: _Ask,
+        ask: Ask,
         history: Sequence[Message],
         answer: int,
         *,
@@ -284,7 +252,7 @@ class CoWriter:
         return self._fit_vars(variables, ask, history, answer, examples)
 
     def _fit_vars(
-        self, variables: dict[str, object], ask: _Ask, history: Sequence[Message], answer: int, examples: bool
+        self, variables: dict[str, object], ask: Ask, history: Sequence[Message], answer: int, examples: bool
     ) -> Fitted:
         system = Message("system", self.prompts.render("system", variables))
         task_message = Message("user", self.prompts.render(ask.request.task, variables))
@@ -307,7 +275,7 @@ class CoWriter:
     # -- the line search ----------------------------------------------------------------------------------
     def _search(
         self,
-        ask: _Ask,
+        ask: Ask,
         goals: Sequence[PlanLine],
         lines: int,
         judge: Judge,
@@ -334,6 +302,8 @@ class CoWriter:
             temperature=max(self.temperature, 0.8),
             seed=seed,
             cancel=cancel,
+            leaders=book.leaders() if (book := self._book()) is not None else (),
+            rhymeable=self._rhymeable,
         )
         single = len(goals) == 1
         count = self.candidates or (
@@ -360,7 +330,7 @@ class CoWriter:
     # -- harmony made in code, chosen by the model -----------------------------------------------------------
     def _harmony(
         self,
-        ask: _Ask,
+        ask: Ask,
         chosen: harmony.HarmonyPlan,
         history: Sequence[Message],
         seed: int | None,
@@ -393,7 +363,7 @@ class CoWriter:
     # -- chords for given words ---------------------------------------------------------------------------
     def _chords(
         self,
-        ask: _Ask,
+        ask: Ask,
         history: Sequence[Message],
         seed: int | None,
         on_token: OnToken | None,
@@ -409,7 +379,7 @@ class CoWriter:
 
     # -- the proposal ---------------------------------------------------------------------------------------
     def _chosen(
-        self, ask: _Ask, best: Sequence[Candidate], started: float, tokens: int, attempts: int
+        self, ask: Ask, best: Sequence[Candidate], started: float, tokens: int, attempts: int
     ) -> Proposal:
         top = best[0]
         merged = craft.merge_lines(ask.base, ask.request, top, ask.target)
@@ -435,7 +405,7 @@ class CoWriter:
 
     def _proposal(
         self,
-        ask: _Ask,
+        ask: Ask,
         text: str,
         chordpro: str,
         merged: str,
@@ -464,13 +434,3 @@ class CoWriter:
             target=ask.target,
         )
         return proposal
-
-
-def _as_chordpro(text: str) -> tuple[str, Song]:
-    """The song as ChordPro text and its parse (chords over lyrics is converted first)."""
-    if not text.strip():
-        return "", read_song("")
-    if is_chordpro(text):
-        return text, read_song(text)
-    converted = fmt.to_chordpro(read_song(text))
-    return converted, read_song(converted)

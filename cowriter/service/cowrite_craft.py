@@ -7,9 +7,8 @@ wires them to the proposal pipeline.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from cowriter.core import format as fmt
@@ -81,6 +80,8 @@ def _syllables(text: str) -> int:
 
 
 def _rhymes_for(word: str) -> list[str]:
+    from cowriter.service.cowrite_rhymes import rhymes_of
+
     return list(rhymes_of(word))
 
 
@@ -251,48 +252,6 @@ def taken(
     return f"{span}: '{words[0]}' to '{words[-1]}'"
 
 
-INSTRUCTION_WORDS = frozenset(
-    """verse chorus bridge intro outro hook refrain section song line lines rhyme rhymes rhyming scheme
-    syllable syllables about write rewrite keep meter alternatives alternative versions continue
-    give""".split()  # noqa: SIM905
-)
-
-
-def instructions(prompt: str) -> str:
-    """The runs of the writer's request that instruct rather than describe ("a verse about", "rewrite line
-    2"), one a line: a line of lyrics should not echo them (their topic words are free to use)."""
-    from cowriter.lyrics.syllables import words
-
-    found = [w.lower() for w in words(prompt)]
-    runs = [" ".join(found[max(0, i - 2) : i + 3]) for i, w in enumerate(found) if w in INSTRUCTION_WORDS]
-    return "\n".join(runs)
-
-
-def unrepeated(lines: Iterable[str]) -> list[str]:
-    """The lines the song sings once (a line it repeats is a refrain, free to come back), in order."""
-    from collections import Counter
-
-    def plain(line: str) -> str:
-        return " ".join(w.lower().strip(",.!?;:'\"") for w in line.split())
-
-    found = list(lines)
-    counts = Counter(plain(line) for line in found)
-    return [line for line in found if counts[plain(line)] < 2]
-
-
-def content_words(lines: Iterable[str], limit: int = 8) -> tuple[str, ...]:
-    """The most used content words of some lines (not function words), most used first."""
-    from collections import Counter
-
-    from cowriter.lyrics.stress import FUNCTION_WORDS
-    from cowriter.lyrics.syllables import words
-
-    counts = Counter(
-        w.lower() for line in lines for w in words(line) if len(w) > 2 and w.lower() not in FUNCTION_WORDS
-    )
-    return tuple(w for w, _ in counts.most_common(limit))
-
-
 def line_count(request: Request, target: Sequence[LyricLine]) -> int:
     """How many lines the task writes: the number asked for, else the lines it rewrites."""
     if request.task == "alternatives":
@@ -320,59 +279,6 @@ def lyrics_of(song_text: str) -> str:
         out.extend(words)
         out.append("")
     return "\n".join(out).strip()
-
-
-@lru_cache(maxsize=256)
-def rhymes_of(word: str | None) -> tuple[str, ...]:
-    """Perfect rhymes for `word`, everyday words first, then slant rhymes (the lyrics module ranks them)."""
-    from cowriter.lyrics import rhymes
-
-    if not word:
-        return ()
-    return tuple(dict.fromkeys([*rhymes(word, limit=120), *rhymes(word, slant=True, limit=80)]))
-
-
-SHORT_ENDS = frozenset("me be we he she go so no do my by up us oh you i".split())  # noqa: SIM905
-CANNOT_END = frozenset(
-    """a an the of to and or but nor for from with at by in on into onto as than that if is are was were am
-    be's its it's my your our their his her""".split()  # noqa: SIM905
-)
-
-
-def usable_rhymes(
-    word: str,
-    count_tokens: Callable[[str], int],
-    rhymes_for: Callable[[str], Sequence[str]] | None = None,
-    limit: int = 120,
-) -> tuple[str, ...]:
-    """Line ends for a rhyme on `word`: plain everyday words (one token for the model, where it counts
-    tokens for real; three letters at least, or a short word songs end lines on, "me", "go"), nothing a
-    line cannot end on ("the", "of"), not the word itself, at most `limit`. The model picks among them
-    by its own likelihood, so a long list costs nothing in quality."""
-    lower = word.lower()
-    source = rhymes_for(lower) if rhymes_for is not None else rhymes_of(lower)
-    found = [
-        w
-        for w in source
-        if w != lower
-        and w.isalpha()
-        and w not in CANNOT_END
-        and (len(w) >= 3 or w in SHORT_ENDS)
-        and not lower.endswith(w)
-    ]
-    if rhymes_for is None or rhymes_for is _rhymes_for:
-        found += [w for w in SHORT_ENDS if w != lower and w not in found and _rhymes(w, lower)]
-    from cowriter.lyrics.rhyme import _derived_forms
-
-    # everyday words: one token for the model, or two with the dictionary's derived forms ("hills")
-    common = [w for w in found if (n := count_tokens(" " + w)) <= 1 or (n <= 2 and _derived_forms(w) >= 2)]
-    return tuple(common[:limit])
-
-
-def _rhymes(a: str, b: str) -> bool:
-    from cowriter.lyrics import is_rhyme
-
-    return is_rhyme(a, b)
 
 
 def variables(

@@ -12,7 +12,8 @@ A line is judged on what a songwriter would check, each a named part of its scor
   run of four words; while a line is written, the word that would make a run of three is not offered:
   `banned_next`), no word hammered, no line ending on "the" or "of";
 - `fluency`: the model's own mean log-probability of the line's tokens (small models judge better than
-  they write).
+  they write), and `ending`: its log-probability of the line's last word, where a rhyme forced into a
+  place it does not fit shows.
 
 The score is the sum of the parts; a rejected line is never preferred to one that is not.
 """
@@ -121,7 +122,7 @@ class Judge:
     count_syllables: Callable[[str], int] = syllables
     rhymes_with: Callable[[str, str], bool] = is_rhyme
     weights: dict[str, float] = field(
-        default_factory=lambda: {"fluency": 1.0, "syllables": 0.6, "meter": 1.2, "topic": 0.5}
+        default_factory=lambda: {"fluency": 1.0, "ending": 0.3, "syllables": 0.8, "meter": 1.2, "topic": 0.5}
     )
 
     def __post_init__(self) -> None:
@@ -166,6 +167,7 @@ class Judge:
         before: Sequence[str] = (),
         logprob: float | None = None,
         leads_rhyme: bool = False,
+        ending: float | None = None,
     ) -> Verdict:
         """Judge `text` as the next line after `before` (the section's lines so far)."""
         parts: dict[str, float] = {}
@@ -184,6 +186,8 @@ class Judge:
         w = self.weights
         if logprob is not None:
             parts["fluency"] = w["fluency"] * logprob
+        if ending is not None:  # the line's last word, where a forced rhyme shows
+            parts["ending"] = w["ending"] * ending
         if goal.syllables:
             count = self.count_syllables(text)
             off = abs(count - goal.syllables)

@@ -19,17 +19,19 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from cowriter.lyrics import is_rhyme
+from cowriter.lyrics.stress import FUNCTION_WORDS
 from cowriter.model.backend import Message, Sample, Sampler
 from cowriter.model.grammar import LineSpec, ending_grammar, line_grammar, words_for_syllables
 from cowriter.model.replies import Flag
 from cowriter.service import cowrite_chords as harmony
 from cowriter.service.cowrite_plan import PlanLine
+from cowriter.service.cowrite_rhymes import CANNOT_END, LEADER_RHYMES, PERFECT_ENOUGH
 from cowriter.service.cowrite_score import Goal, Judge, Verdict, plain_words
 
 LINE_TOKENS = 40  # a line's words never need more (the grammar bounds them)
 EXTRA_TRIES = 2  # versions of a line written beyond the asked number when all were rejected
 MIN_SINGLE = 3  # versions of a single line always written, whatever the time
-PERFECT_ENOUGH = 5  # with this many perfect rhymes at hand, a line end is not offered slant ones
+SHORT_WORDS = FUNCTION_WORDS | CANNOT_END
 
 
 class _Late(Exception):
@@ -102,6 +104,18 @@ def ranked(candidates: Sequence[Candidate]) -> list[Candidate]:
     return sorted(candidates, key=lambda c: (not c.ok, -c.score, c.number))
 
 
+def last_word_logprob(sample: Sample) -> float | None:
+    """The model's log-probability of the sample's last word (its tokens from the last space on)."""
+    if not sample.steps:
+        return None
+    total = 0.0
+    for piece, logprob in reversed(sample.steps):
+        total += logprob
+        if piece.startswith(" ") and piece.strip(" ,.!?;:"):
+            return total
+    return total
+
+
 def line_spec(goal: PlanLine) -> LineSpec:
     """Words only, bounded for the syllable target."""
     low, high = words_for_syllables(goal.syllables) if goal.syllables else (3, 8)
@@ -121,6 +135,8 @@ class LineSearch:
     header: str = ""
     footer: str = ""
     lead: str = ""  # the reply's beginning before the lines (the prefill), e.g. a label for them
+    leaders: tuple[str, ...] = ()  # words with rhymes enough for a line that others rhyme with
+    rhymeable: Callable[[str], int] | None = None  # how many perfect rhymes a word has
     temperature: float = 0.8
     seed: int | None = None
     cancel: threading.Event | None = None
@@ -165,13 +181,23 @@ class LineSearch:
         out: list[tuple[Verdict, Sample]] = []
         while len(out) < versions or (not any(v.ok for v, _ in out) and len(out) < versions + extra):
             sample = self._sample(prefill, grammar, chosen, on_piece if not out else None)
+            # the first version of a line (the first candidate's) tries one ending: it is shown first
+            tries = 1 if versions == 1 else 2
             if goal.rhyme_with and rhymes:
-                # the first version of a line (the first candidate's) tries one ending: it is shown first
-                tries = 1 if versions == 1 else 2
                 sample = self._rhymed(sample, prefill, goal.rhyme_with, rhymes, chosen, tries)
+            elif self.plan[n].leads and self.leaders and self.rhymeable is not None:
+                # later lines rhyme with this one: it ends on a word with rhymes enough to choose from
+                last = plain_words(sample.text)
+                if last and self.rhymeable(last[-1]) < LEADER_RHYMES:
+                    sample = self._ended(sample, prefill, self.leaders, chosen, tries)
             text = " ".join(sample.text.split())
             verdict = self.judge.line(
-                text, goal, before=chosen, logprob=sample.mean_logprob, leads_rhyme=self.plan[n].leads
+                text,
+                goal,
+                before=chosen,
+                logprob=sample.mean_logprob,
+                leads_rhyme=self.plan[n].leads,
+                ending=last_word_logprob(sample),
             )
             if note:
                 notes = (*verdict.notes, ("rhyme", note))
@@ -188,11 +214,12 @@ class LineSearch:
         *,
         tokens: int = LINE_TOKENS,
         temperature: float | None = None,
+        never: frozenset[str] = frozenset(),
     ) -> Sample:
         earlier = Judge(avoid=chosen) if chosen else None
 
         def ban(text: str) -> set[str]:
-            found = self.judge.banned_next(text)
+            found = self.judge.banned_next(text) | never
             return found | earlier.banned_next(text) if earlier is not None else found
 
         t0 = time.perf_counter()
@@ -223,16 +250,27 @@ class LineSearch:
         chosen: Sequence[str],
         tries: int = 2,
     ) -> Sample:
-        """The line as the model wrote it when it ends on a rhyme for `word`; else the same line with its
-        last word (or its last two) replaced by the rhyme the model finds likeliest there: its own choice
-        of where the line ends, and of the word that fits that place best. Perfect rhymes are offered
-        alone when there are enough of them; of the endings tried, the likeliest line is kept."""
-        text = sample.text.rstrip()
-        words = plain_words(text)
+        """The line as the model wrote it when it ends on a rhyme for `word`; else the same line ended on
+        the rhyme the model finds likeliest there (`_ended`), perfect rhymes alone when there are enough."""
+        words = plain_words(sample.text)
         if len(words) < 2 or (words[-1] != word.lower() and is_rhyme(words[-1], word)):
             return sample
         perfect = tuple(w for w in rhymes if is_rhyme(w, word, slant=False))
-        grammar = ending_grammar(perfect if len(perfect) >= PERFECT_ENOUGH else rhymes)
+        return self._ended(
+            sample, prefill, perfect if len(perfect) >= PERFECT_ENOUGH else rhymes, chosen, tries
+        )
+
+    def _ended(
+        self, sample: Sample, prefill: str, ends: Sequence[str], chosen: Sequence[str], tries: int
+    ) -> Sample:
+        """The same line with its last word (or its last two, with `tries` 2) replaced by the word of
+        `ends` the model finds likeliest there: its own choice of where the line ends, and of the word
+        that fits that place best. Of the endings tried, the likeliest line is kept."""
+        text = sample.text.rstrip()
+        words = plain_words(text)
+        grammar = ending_grammar(ends)
+        # a short word the model means whole ("is", "the") must not open a longer one ("isolate", "theme")
+        never = frozenset(SHORT_WORDS - set(ends))
         best: Sample | None = None
         bare = text.rstrip(",.!?;:")
         cuts = [bare.rfind(" ")]
@@ -242,7 +280,7 @@ class LineSearch:
             if cut <= 0:
                 continue
             stem = text[:cut]
-            ending = self._sample(prefill + stem, grammar, chosen, tokens=8, temperature=0.0)
+            ending = self._sample(prefill + stem, grammar, chosen, tokens=8, temperature=0.0, never=never)
             head, count = sample.before(len(stem))
             steps = (*((p, x) for p, x in sample.steps[:count]), *ending.steps)
             line = Sample(stem + ending.text, head + (ending.logprob or 0.0), count + ending.tokens, steps)

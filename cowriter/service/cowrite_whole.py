@@ -29,7 +29,8 @@ from cowriter.service.cowrite_score import Goal, Judge, Verdict
 from cowriter.service.cowrite_search import Candidate
 
 if TYPE_CHECKING:
-    from cowriter.service.cowrite import CoWriter, _Ask
+    from cowriter.service.cowrite import CoWriter
+    from cowriter.service.cowrite_ask import Ask
 
 OnToken = Callable[[str], None]
 
@@ -88,7 +89,7 @@ def _stream(
 
 def replies(
     cw: CoWriter,
-    ask: _Ask,
+    ask: Ask,
     goals: Sequence[PlanLine],
     judge: Judge,
     history: Sequence[Message],
@@ -204,7 +205,7 @@ def _candidate(
 
 def chords(
     cw: CoWriter,
-    ask: _Ask,
+    ask: Ask,
     history: Sequence[Message],
     seed: int | None,
     on_token: OnToken | None,

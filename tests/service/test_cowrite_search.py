@@ -183,3 +183,16 @@ def test_real_model_rewrites_the_lyric_line_named(llama_backend: LlamaBackend) -
     changed = [b for a, b in zip(HARBOUR.split("\n"), p.song.split("\n"), strict=True) if a != b]
     assert len(changed) == 1 and "[E]" in changed[0], "the line keeps its chords"
     assert is_rhyme(parse(changed[0]).lines[0].lyrics.split()[-1].strip(",.!?"), "wall")
+
+
+def test_everyday_words_and_the_rhyme_book() -> None:
+    from cowriter.service.cowrite_rhymes import RhymeBook, everyday
+
+    assert all(everyday(w) for w in ("night", "doors", "sprayed", "me"))
+    assert not any(everyday(w) for w in ("glycemic", "ischemic", "aven"))
+    book = RhymeBook(["night", "light", "bright", "flight", "sight", "glycemic", "the", "river"])
+    assert "glycemic" not in book and "the" not in book
+    assert set(book.perfect("night")) == {"light", "bright", "flight", "sight"}
+    assert "night" in book.leaders() and "river" not in book.leaders(), "a leader has rhymes to answer it"
+    assert book.rhymes("night", ("kite", "fight")) == ("bright", "flight", "light", "sight")
+    assert book.rhymes("river", ("giver", "shiver")) == (), "the book's words only"
