@@ -9,7 +9,14 @@ from cowriter.lyrics.rhyme import is_rhyme, rhyme_key, rhyme_scheme, rhymes
 from cowriter.lyrics.stress import Syllable, stress_pattern, syllabify
 
 __all__ = [
-    "Syllable", "is_rhyme", "rhyme_key", "rhyme_scheme", "rhymes", "stress_pattern", "syllabify", "syllables",
+    "Syllable",
+    "is_rhyme",
+    "rhyme_key",
+    "rhyme_scheme",
+    "rhymes",
+    "stress_pattern",
+    "syllabify",
+    "syllables",
 ]
 
 

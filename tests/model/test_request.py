@@ -167,6 +167,8 @@ def test_topic_and_content_words(prompt: str, topic: str, words: tuple[str, ...]
     assert request.content_words == words
 
 
-@pytest.mark.parametrize("prompt", ["a verse in rhyming couplets", "a chorus, rhyme scheme ABAB", "rhyming abab"])
+@pytest.mark.parametrize(
+    "prompt", ["a verse in rhyming couplets", "a chorus, rhyme scheme ABAB", "rhyming abab"]
+)
 def test_a_scheme_is_no_word_to_rhyme_with(prompt: str) -> None:
     assert parse_request(prompt).rhyme_with is None
