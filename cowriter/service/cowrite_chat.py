@@ -70,6 +70,8 @@ def reply(
                 on_token(done)
             finished = True
             break
+        if count >= fitted.max_tokens:  # a server that ignores max_tokens: the reply is as long as asked
+            break
     close = getattr(pieces, "close", None)
     if close is not None:
         close()

@@ -15,7 +15,8 @@ from cowriter.model.openai_http import MAX_BODY, OpenAIHTTPBackend
 from tests.hostile import assert_shown_safe, run
 from tests.odd_server import OddServer, endless, endless_line, keepalive, raw, silent, sse
 
-ASK = ["ask", "a chorus about rain", "--task", "chat"]
+ASK = ["ask", "a chorus about rain", "--task", "section"]
+CHAT = ["ask", "a chorus about rain", "--task", "chat"]
 HELLO = [Message("user", "hello")]
 CEILING_MB = 150
 
@@ -92,6 +93,15 @@ def test_an_odd_reply_is_one_clear_line(server: dict[str, object], line: str, tm
     assert said == line
 
 
+def test_an_endless_chat_reply_ends_at_the_tokens_asked_for(tmp_path: Path) -> None:
+    """A server that ignores max_tokens: the chat reply stops where it was asked to (not at 16 MB)."""
+    with OddServer(chat=endless("la ")) as odd:
+        done = run(["--model", odd.url, *CHAT], tmp_path, timeout=90)
+    assert done.code == 0, done.stderr
+    assert 0 < len(done.out) < 64 * 1024  # about 1,500 pieces of "la ", not megabytes
+    assert done.peak_mb < CEILING_MB
+
+
 def test_port_out_of_range(tmp_path: Path) -> None:
     done = run(["--model", "http://127.0.0.1:99999/v1", *ASK], tmp_path)
     assert done.code == 1
@@ -104,13 +114,13 @@ def test_port_out_of_range(tmp_path: Path) -> None:
 def test_a_reply_with_escapes_is_shown_safe(tmp_path: Path) -> None:
     pieces = ["Rain \x1b]0;PWNED-TITLE\x07", "on the \x1b]52;c;UFdORUQ=\x07roof", "\x9b2J\n"]
     with OddServer(chat=sse(pieces)) as odd:
-        done = run(["--model", odd.url, *ASK], tmp_path, timeout=90)
+        done = run(["--model", odd.url, *CHAT], tmp_path, timeout=90)
     assert done.code == 0, done.stderr
     assert_shown_safe(done.out)
     assert_shown_safe(done.err)
     assert "Rain ␛]0;PWNED-TITLE␇on the ␛]52;c;UFdORUQ=␇roof\\u009b2J" in done.stdout
     with OddServer(chat=sse(pieces)) as odd:
-        done = run(["--model", odd.url, *ASK, "--json"], tmp_path, timeout=90)
+        done = run(["--model", odd.url, *CHAT, "--json"], tmp_path, timeout=90)
     assert_shown_safe(done.out)
     assert json.loads(done.out)["text"].startswith("Rain \x1b]0;PWNED-TITLE\x07on the")
 
