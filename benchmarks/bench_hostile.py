@@ -151,19 +151,30 @@ def _server_rows(tmp: str) -> list[Row]:
     from tests.odd_server import OddServer, endless, sse
 
     env = _env(tmp)
-    ask = [PYTHON, "-m", "cowriter", "ask", "a chorus", "--task", "chat", "--model"]
+    ask = [PYTHON, "-m", "cowriter", "ask", "a chorus", "--task", "section", "--model"]
     with OddServer(chat=sse(["Rain on the roof\n"])) as odd:
         short_s, short_mb = _run([*ask, odd.url], env=env)
     with OddServer(chat=endless()) as odd:
         end_s, end_mb = _run([*ask, odd.url], env=env)
+    with OddServer(chat=endless("la " * 20_000)) as odd:  # 60 KB a piece
+        big_s, big_mb = _run([*ask, odd.url], env=env)
+    peer = "a short answer from the same server"
+    short = f"{short_s:.1f} s, {short_mb:.0f} MB"
     return [
         Row(
-            "endless model answer: until `ask` gives up",
+            "endless answer ignoring max_tokens: `ask` ends it",
             f"{end_s:.1f} s, {end_mb:.0f} MB",
-            "a short answer from the same server",
-            f"{short_s:.1f} s, {short_mb:.0f} MB",
+            peer,
+            short,
+            "cut at max_tokens",
+        ),
+        Row(
+            "endless answer of 60 KB pieces: `ask` gives up",
+            f"{big_s:.1f} s, {big_mb:.0f} MB",
+            peer,
+            short,
             "bounded (16 MB)",
-        )
+        ),
     ]
 
 

@@ -192,7 +192,7 @@ class OpenAIHTTPBackend:
         conn, response = self._request("POST", "/chat/completions", body)
         if "json" in (response.getheader("Content-Type") or "").lower():  # a server that would not stream
             return self._whole(conn, response)
-        return self._events(conn, response, cancel)
+        return self._events(conn, response, cancel, max_tokens)
 
     def _whole(self, conn: Any, response: Any) -> Iterator[str]:
         """A non-streamed answer (one JSON completion), read within the same limits."""
@@ -218,7 +218,11 @@ class OpenAIHTTPBackend:
         if piece:
             yield piece
 
-    def _events(self, conn: Any, response: Any, cancel: threading.Event | None) -> Iterator[str]:
+    def _events(
+        self, conn: Any, response: Any, cancel: threading.Event | None, max_tokens: int
+    ) -> Iterator[str]:
+        """The answer's pieces. Each piece holds at least one token, so a server that sends more than
+        `max_tokens` of them ignored the limit: the answer ends there, as if it had stopped."""
         lines: queue.Queue[object] = queue.Queue()
 
         def reader() -> None:
@@ -243,6 +247,7 @@ class OpenAIHTTPBackend:
         thread = threading.Thread(target=reader, name="cowriter-sse", daemon=True)
         thread.start()
         done = False
+        pieces = 0
         give_up = time.monotonic() + self.deadline
         try:
             while True:
@@ -277,8 +282,12 @@ class OpenAIHTTPBackend:
                 piece, finished = self._piece(data)
                 if piece:
                     yield piece
+                    pieces += 1
                 if finished:
                     done = True
+                if pieces >= max_tokens:  # more than it was asked for: the server ignores the limit
+                    done = True
+                    break
             if not done:
                 raise ModelError(
                     f"the model server at {self.base_url} closed the connection mid-answer",

@@ -31,7 +31,7 @@ def _ask(server: OddServer, tmp_path: Path) -> tuple[str, float]:
 
 CASES = [
     (
-        {"chat": endless()},
+        {"chat": endless("la " * 20_000)},  # 60 KB a piece: 16 MB long before max_tokens pieces
         "cowriter: the model server at URL sent an answer larger than 16 MB; stopped reading "
         "(is it a model server? check the URL)",
     ),
@@ -144,12 +144,18 @@ def test_a_silent_server_times_out() -> None:
             list(backend.stream(HELLO))
 
 
+def test_a_server_that_ignores_max_tokens_is_cut_there() -> None:
+    with OddServer(chat=endless("la ")) as odd:
+        backend = OpenAIHTTPBackend(odd.url, model="odd")
+        assert len(list(backend.stream(HELLO, max_tokens=300))) == 300
+
+
 def test_the_body_limit_is_counted_across_lines() -> None:
-    with OddServer(chat=endless("x" * 100)) as odd:
+    with OddServer(chat=endless("x" * 100_000)) as odd:
         backend = OpenAIHTTPBackend(odd.url, model="odd")
         got = 0
         with pytest.raises(ModelError, match="larger than 16 MB"):
-            for piece in backend.stream(HELLO):
+            for piece in backend.stream(HELLO, max_tokens=10_000):
                 got += len(piece)
         assert got < MAX_BODY
 
