@@ -163,14 +163,21 @@ def infer_task(prompt: str) -> str:
     if re.search(r"\bchords?\s+(for|to|on|under)\b", p) or _about_chords(prompt):
         return "chords"
     if re.search(r"\b(alternatives?|versions?|options|other lines|variations)\b", p) or re.search(
-        _NUM + r"\s+(other|more|different|alternative)\s+(lines?|ways?|takes?)", p
+        _NUM
+        + r"\s+(other|different|alternative)\s+(lines?|ways?|takes?)|"
+        + _NUM
+        + r"\s+more\s+(ways?|takes?)",
+        p,
     ):
         return "alternatives"
     if re.search(r"\b(rewrite|rework|redo|fix|tighten)\b", p):
         return "rewrite"
     if re.search(r"\b(mood|feel|make|turn|change)\b", p) and any(m in p for m in _MOODS):
         return "mood"
-    if re.search(r"\b(continue|next|what comes next|another)\b", p):
+    # "two more lines", "add a line", "finish the verse": lines after the song's, not other takes
+    if re.search(
+        r"\b(continue|next|what comes next|another|finish|extend)\b|\b(more|add|extra)\b.*\blines?\b", p
+    ):
         return "continue"
     return "section"
 
@@ -192,7 +199,7 @@ def parse_request(prompt: str, task: str | None = None) -> Request:
     else:
         label = section.title()
     lines = 4
-    m = re.search(_NUM + r"[\s-]+lines?\b", p)
+    m = re.search(_NUM + r"[\s-]+(?:(?:more|new|extra|other)\s+)?lines?\b", p)
     lines_given = bool(m) and chosen != "alternatives"
     if m and lines_given:
         lines = _number(m.group(1))

@@ -17,7 +17,8 @@ from cowriter.core.chords import is_chord
 from cowriter.core.harmony_ask import read_harmony_ask
 from cowriter.core.keys import Key, KeyError_, parse_key
 from cowriter.core.progressions import realise
-from cowriter.core.song import LyricLine, Song
+from cowriter.core.sheet import read_song
+from cowriter.core.song import LyricLine, Section, Song
 from cowriter.errors import CowriterError
 from cowriter.model.grammar import LineSpec, SectionSpec, chord_rule_from_symbols
 from cowriter.model.replies import Checks
@@ -336,6 +337,11 @@ def _line_budget(line: LineSpec) -> int:
 def merge_lines(base: str, request: Request, candidate: Candidate, target: Sequence[LyricLine]) -> str:
     """The song text with a candidate in place: a new section after the song, new lines instead of the
     ones the task works on (for alternatives, the candidate's line instead of the target)."""
+    section = extended_section(base, request)
+    if section is not None:  # "two more lines for the verse": at the end of the verse
+        lines = base.split("\n")
+        at = section.lines[-1].line
+        return "\n".join([*lines[:at], *candidate.lines, *lines[at:]])
     if request.task in ("section", "continue"):
         body = base.rstrip("\n")
         return (body + "\n\n" if body else "") + candidate.chordpro.rstrip("\n") + "\n"
@@ -343,6 +349,20 @@ def merge_lines(base: str, request: Request, candidate: Candidate, target: Seque
     if request.task == "alternatives":
         lines = lines[:1]
     return _replace(base, target, lines)
+
+
+def extended_section(base: str, request: Request) -> Section | None:
+    """The section a "continue" adds its lines to, when the writer asked for a number of lines for a section
+    the song has ("two more lines for the verse"): its last one of that kind. None: a new section follows."""
+    if request.task != "continue" or not request.lines_given or not request.target_section:
+        return None
+    wanted = request.target_section
+    found = [
+        s
+        for s in read_song(base).sections
+        if not s.recall and s.lines and wanted in (s.title.lower(), s.name, s.kind.value)
+    ]
+    return found[-1] if found else None
 
 
 def _replace(base: str, target: Sequence[LyricLine], new_lines: Sequence[str]) -> str:

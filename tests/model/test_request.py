@@ -22,6 +22,10 @@ from cowriter.model.request import TASKS, infer_task, parse_request
         ("make the chorus sadder", "mood"),
         ("continue the song", "continue"),
         ("what comes next?", "continue"),
+        ("two more lines for the verse, about waiting on the pier at night", "continue"),
+        ("add a line about the rain", "continue"),
+        ("finish the verse", "continue"),
+        ("two more ways to say line 3", "alternatives"),
         ("a sad chorus", "section"),  # a mood word alone describes a new section
     ],
 )

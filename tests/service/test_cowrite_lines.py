@@ -145,3 +145,20 @@ def test_a_wordless_line_above_words_is_refused_not_shifted(text: str, n: int) -
 def test_a_line_of_only_chords_above_its_words_means_those_words() -> None:
     p = writer(NEW + "\n").propose("rewrite line 10", FRAMED, numbering="editor")
     assert changed(FRAMED, p.song) == {11: NEW}
+
+
+def test_more_lines_for_a_section_go_at_its_end() -> None:
+    """ "Two more lines for the verse" extends the song's last verse; a new section follows otherwise."""
+    reply = "[C]Waking to the [G]dawn\n[C]Stepping out the [G]door\n"
+    p = writer(reply).propose("two more lines for the verse", SONG)
+    assert p.task == "continue"
+    lines = p.song.split("\n")
+    at = lines.index("[Am]Nothing left to [F]say")
+    assert lines[at + 1 : at + 4] == [
+        "[C]Waking to the [G]dawn",
+        "[C]Stepping out the [G]door",
+        "{end_of_verse}",
+    ]
+    assert p.song.replace("[C]Waking to the [G]dawn\n[C]Stepping out the [G]door\n", "") == SONG
+    fresh = writer("{start_of_bridge}\n" + reply + "{end_of_bridge}\n").propose("two more lines", SONG)
+    assert fresh.song.startswith(SONG.rstrip("\n")) and fresh.song.count("{start_of_verse") == 2
