@@ -90,14 +90,20 @@ def ask(source: Path, case: Case, workdir: Path) -> Reply:
     return Reply(case, True, data["chordpro"], seconds=data["seconds"], first=first, data=data)
 
 
+def offered(reply: Reply) -> str:
+    """What the reply offers as ChordPro: the proposal, or for alternatives every alternative."""
+    text = reply.data.get("text") if reply.data.get("task") == "alternatives" else None
+    return str(text) if isinstance(text, str) and text.strip() else reply.chordpro
+
+
 def new_lines(reply: Reply) -> list[str]:
-    """The reply's lyric lines as ChordPro (for alternatives, every alternative the reply gives)."""
-    song = parse(reply.chordpro)
+    """The reply's lyric lines (for alternatives, every alternative the reply gives)."""
+    song = parse(offered(reply))
     return [line.lyrics for line in song.lines if line.has_words]
 
 
 def chord_lines(reply: Reply) -> list[str]:
-    return [line for line in reply.chordpro.splitlines() if line.strip() and not line.startswith(("{", "#"))]
+    return [line for line in offered(reply).splitlines() if line.strip() and not line.startswith(("{", "#"))]
 
 
 def known(case: Case) -> set[str]:
@@ -248,7 +254,7 @@ song = open(sys.argv[1], encoding="utf-8").read()
 backend = LlamaBackend(default_model_path())
 writer = CoWriter(backend)
 writer.propose("a verse about the river", song, seed=1)  # warm: the model loaded, the song read
-firsts, totals = [], []
+firsts, totals, counts = [], [], []
 for n in range(int(sys.argv[2])):
     stamps = []
     t0 = time.perf_counter()
@@ -260,8 +266,10 @@ for n in range(int(sys.argv[2])):
         writer.propose(ask, song, seed=100 + n)
     totals.append(time.perf_counter() - t0)
     firsts.append(stamps[0] if stamps else totals[-1])
+    counts.append(max(1, len(stamps)))
 backend.close()
-print(json.dumps({"first": statistics.median(firsts), "total": statistics.median(totals)}))
+print(json.dumps({"first": statistics.median(firsts), "total": statistics.median(totals),
+                  "candidates": statistics.median(counts)}))
 """
 
 
@@ -377,7 +385,7 @@ def write_replies(folder: Path, before: Sequence[Reply], after: Sequence[Reply])
         song = f" (song: {x.case.song[:30].splitlines()[0]})" if x.case.song else ""
         out.append(f"## {n}. {x.case.prompt}{song}")
         for label, r in (("before", x), ("after", y)):
-            body = r.chordpro.strip() if r.ok else f"(failed: {r.error})"
+            body = offered(r).strip() if r.ok else f"(failed: {r.error})"
             out.append(f"\n{label}:\n```\n{body}\n```")
         out.append("")
     (folder / "replies.md").write_text("\n".join(out), encoding="utf-8")

@@ -142,6 +142,7 @@ class LlamaBackend:
         self._grammars: dict[str, Any] = {}
         self._chat: Any = None  # the chat template's formatter, for `sample`
         self._words: frozenset[str] | None = None
+        self._starts: dict[str, frozenset[int]] = {}  # a word's first tokens (`llama_sample.first_tokens`)
         self._flag = CancelFlag()
         self._lock = threading.RLock()  # held while llama.cpp runs; never across a yield
         self._closing = threading.Event()  # set once by close(): no more loading or generating
@@ -393,7 +394,8 @@ class LlamaBackend:
             while count < max_tokens:
                 with self._lock:  # one step of llama.cpp
                     self._live(llm, cancel)
-                    banned = llama_sample.first_tokens(llm, ban(out)) if ban is not None else set()
+                    words = ban(out) if ban is not None else ()
+                    banned = llama_sample.first_tokens(llm, words, self._starts)
                     step = steps.next_token(sorted(banned))
                     piece = text.piece(step[0]) if step is not None else ""
                 if step is None:
@@ -434,6 +436,7 @@ class LlamaBackend:
         with self._lock:
             llm, self._llm = self._llm, None
             self._grammars.clear()
+            self._starts.clear()
             self._chat = None
             if llm is not None:
                 llm.close()

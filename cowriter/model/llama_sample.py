@@ -179,16 +179,23 @@ class Steps:
         self._chain.close()  # type: ignore[no-untyped-call]
 
 
-def first_tokens(llm: Any, words: Iterable[str]) -> set[int]:
+def first_tokens(llm: Any, words: Iterable[str], known: dict[str, frozenset[int]] | None = None) -> set[int]:
     """The tokens that would begin each of `words` as the next word (after a space or not, capitalised or
-    not): what to forbid so that a word is not written next."""
+    not): what to forbid so that a word is not written next. `known` remembers them (per model)."""
     out: set[int] = set()
     for word in words:
-        for form in {word, word.capitalize()}:
-            for text in (" " + form, form):
-                found = llm.tokenize(text.encode("utf-8"), add_bos=False, special=False)
-                if found:
-                    out.add(int(found[0]))
+        tokens = known.get(word) if known is not None else None
+        if tokens is None:
+            found: set[int] = set()
+            for form in {word, word.capitalize()}:
+                for text in (" " + form, form):
+                    pieces = llm.tokenize(text.encode("utf-8"), add_bos=False, special=False)
+                    if pieces:
+                        found.add(int(pieces[0]))
+            tokens = frozenset(found)
+            if known is not None:
+                known[word] = tokens
+        out |= tokens
     return out
 
 

@@ -35,7 +35,7 @@ from cowriter.service import cowrite_words as words
 from cowriter.service.cowrite_ask import Ask, read_ask
 from cowriter.service.cowrite_diff import Hunk, apply_hunks, proposal_diff
 from cowriter.service.cowrite_plan import PlanLine, plan
-from cowriter.service.cowrite_rhymes import RhymeBook, book_of, usable_rhymes
+from cowriter.service.cowrite_rhymes import PERFECT_ENOUGH, RhymeBook, book_of, usable_rhymes
 from cowriter.service.cowrite_score import Judge
 from cowriter.service.cowrite_search import LINE_TOKENS, Candidate, LineSearch, described, ranked
 
@@ -231,8 +231,10 @@ class CoWriter:
     def _rhymes(self, word: str) -> tuple[str, ...]:
         """Usable line ends rhyming with `word`: everyday words, the model's own perfect rhymes alone when
         it knows enough of them."""
-        usable = usable_rhymes(word, self.backend.count_tokens, self.checks.rhymes_for)
         book = self._book()
+        if book is not None and len(book.perfect(word)) >= PERFECT_ENOUGH:
+            return book.perfect(word)  # no need to look for slant rhymes (a second a word)
+        usable = usable_rhymes(word, self.backend.count_tokens, self.checks.rhymes_for)
         return book.rhymes(word, usable) if book is not None else usable
 
     def _rhymeable(self, word: str) -> int:

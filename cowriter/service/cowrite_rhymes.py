@@ -20,12 +20,16 @@ LEADER_RHYMES = 3  # a line that others rhyme with ends on a word with at least 
 
 @lru_cache(maxsize=256)
 def rhymes_of(word: str | None) -> tuple[str, ...]:
-    """Perfect rhymes for `word`, everyday words first, then slant rhymes (the lyrics module ranks them)."""
+    """Perfect rhymes for `word`, everyday words first, then slant rhymes when the perfect ones are few
+    (the lyrics module ranks them; finding slant rhymes reads the whole dictionary, seconds a word)."""
     from cowriter.lyrics import rhymes
 
     if not word:
         return ()
-    return tuple(dict.fromkeys([*rhymes(word, limit=120), *rhymes(word, slant=True, limit=80)]))
+    perfect = rhymes(word, limit=120)
+    if len(perfect) >= 3 * PERFECT_ENOUGH:
+        return tuple(perfect)
+    return tuple(dict.fromkeys([*perfect, *rhymes(word, slant=True, limit=80)]))
 
 
 SHORT_ENDS = frozenset("me be we he she go so no do my by up us oh you i".split())  # noqa: SIM905

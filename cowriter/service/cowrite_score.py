@@ -36,7 +36,7 @@ BAN_AFTER = 2  # while writing, a word that would make a run of 3 words of the s
 META = frozenset(
     """song songs songwriter songwriters lyric lyrics verse verses chorus choruses rhyme rhymes rhyming
     syllable syllables stanza melody tune line lines request version versions alternative alternatives
-    rewrite""".split()  # noqa: SIM905
+    rewrite refrain imagery vocabulary sentence title words lyricist prompt""".split()  # noqa: SIM905
 )
 _DANGLING = FUNCTION_WORDS - {"me", "you", "mine", "yours", "us", "them", "him", "her", "it", "i", "we"}
 
@@ -226,6 +226,8 @@ class Judge:
             )
         if goal.original and plain == " ".join(plain_words(goal.original)):
             rejected.append(("repeats", "the line as it was"))
+        elif goal.original and len(ngrams(text) & ngrams(goal.original)) >= 2:
+            rejected.append(("repeats", "too close to the line as it was"))
         copied = ngrams(text) & self._copies
         if copied:
             rejected.append(("repeats", "copies '" + " ".join(sorted(copied)[0]) + "'"))
