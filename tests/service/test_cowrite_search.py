@@ -162,7 +162,7 @@ def test_cancel_stops_the_search() -> None:
 @pytest.mark.model
 def test_real_model_section_search(llama_backend: LlamaBackend) -> None:  # noqa: F811
     seen: list[Candidate] = []
-    p = CoWriter(llama_backend, candidates=2).propose(
+    p = CoWriter(llama_backend, candidates=2, budget=60.0).propose(
         "a 4-line chorus about the harbour at night, ABAB rhyme", HARBOUR, seed=5, on_candidate=seen.append
     )
     assert len(seen) == 2 and p.candidates[0].ok
