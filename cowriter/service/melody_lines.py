@@ -18,7 +18,7 @@ from cowriter.core.melody import MelodyLine, SungSyllable, windows
 from cowriter.core.song import LyricLine, SectionKind, Song
 from cowriter.core.timeline import ChordSpan, Meter, Timeline
 from cowriter.core.timing import phrase_bars
-from cowriter.lyrics import syllabify
+from cowriter.lyrics import Syllable, syllabify
 from cowriter.lyrics.syllables import WORD_RE
 
 __all__ = ["anchors", "first_performance", "melody_lines", "sung_syllables"]
@@ -30,7 +30,7 @@ def sung_syllables(text: str) -> tuple[tuple[SungSyllable, ...], tuple[tuple[int
     """The syllables of a lyric line to sing, and where each stands in `text` (start, end). A word keeps
     its elision apostrophes ("'Twas", "Comin'", "rock 'n' roll"): the first syllable takes the leading
     one, the last the trailing one."""
-    sylls = syllabify(text)
+    sylls = _numbers_whole(syllabify(text))
     if not sylls:
         return (), ()
     spans = [_word_span(text, m.start(), m.end()) for m in WORD_RE.finditer(text)]
@@ -55,6 +55,18 @@ def sung_syllables(text: str) -> tuple[tuple[SungSyllable, ...], tuple[tuple[int
         out.append(SungSyllable(piece or s.text, s.level, s.word_end, rhyme=k >= rhyme_from))
         where.append((w_start if first else begin, w_end if s.word_end else stop))
     return tuple(out), tuple(where)
+
+
+def _numbers_whole(sylls: list[Syllable]) -> list[Syllable]:
+    """A number is sung on one note with its digits together ("2001", not "2-0-0-1": abc2midi drops digits
+    set as syllables of a w: line, and no singer reads a year digit by digit)."""
+    out: list[Syllable] = []
+    for s in sylls:
+        if out and out[-1].word_index == s.word_index and (out[-1].text + s.text).isdigit():
+            out[-1] = Syllable(out[-1].text + s.text, s.word_index, out[-1].stress, s.word_end, out[-1].level)
+            continue
+        out.append(s)
+    return out
 
 
 def _word_span(text: str, start: int, end: int) -> tuple[tuple[int, int], tuple[int, int]]:

@@ -75,3 +75,10 @@ def test_susanna_puts_banjo_on_g7_and_knee_on_c() -> None:
     for span, syllable in ((spans[-2], "ban"), (spans[-1], "knee")):
         sung = [n["syllable"] for n in notes if abs(float(n["start"]) - span.start) < 1e-6]  # type: ignore[arg-type]
         assert sung == [syllable], span.chord
+
+
+def test_a_number_is_sung_whole() -> None:
+    """ "1st July 2001": the year is one syllable of the tune ("2001"), not "2-0-0-1" (abc2midi drops
+    digits set as syllables of a w: line)."""
+    notes = _sung_at("{title: Date}\n[C]Tabbed on the [G]1st of July [C]2001\n", 0)
+    assert "2001" in [n["syllable"] for n in notes]
