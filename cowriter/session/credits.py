@@ -338,12 +338,14 @@ def format_report(data: Mapping[str, Any], title: str = "") -> str:
     out = [f"Credits{': ' + title if title else ''}", ""]
     total = data["lines"]
     out.append(f"Lines: {total} (blank lines not counted)")
+    # the columns as wide as the longest name (a model's file name is often longer than 24)
+    wide = max([24, *(len(str(a["author"])) for a in [*data["authors"], *data["chords"]])])
     for a in data["authors"]:
         note = "  (the writer's edits of model lines)" if a["author"] == EDITED else ""
-        out.append(f"  {a['author']:<24} {a['lines']:>5}  {a['share'] * 100:5.1f}%{note}")
+        out.append(f"  {a['author']:<{wide}} {a['lines']:>5}  {a['share'] * 100:5.1f}%{note}")
     if data["chords"]:
         out.append(f"Chords: {sum(c['chords'] for c in data['chords'])} inline")
-        out.extend(f"  {c['author']:<24} {c['chords']:>5}" for c in data["chords"])
+        out.extend(f"  {c['author']:<{wide}} {c['chords']:>5}" for c in data["chords"])
     out.append(f"Models used: {', '.join(data['models']) if data['models'] else 'none'}")
     if data["prompts"]:
         out.append("Prompts behind model lines:")
@@ -353,10 +355,13 @@ def format_report(data: Mapping[str, Any], title: str = "") -> str:
             out.append(f"  #{p['id']} {', '.join(p['models'])}: {text!r} -> lines {_ranges(p['lines'])}")
     out.append("")
     out.append("By line:")
+    rows: list[tuple[int, str, str]] = []
     for row in data["by_line"]:
         who = row["author"] if row["author"] != EDITED else f"edited({row['origin']})"
         chord_authors = ",".join(dict.fromkeys(c["author"] for c in row["chords"]))
         if chord_authors and chord_authors != row["author"]:
             who += f" +chords {chord_authors}"
-        out.append(f"  {row['line']:>4}  {who:<28} {row['text']}")
+        rows.append((row["line"], who, row["text"]))
+    width = max([28, *(len(who) for _, who, _ in rows)])
+    out.extend(f"  {line:>4}  {who:<{width}} {text}" for line, who, text in rows)
     return "\n".join(out) + "\n"

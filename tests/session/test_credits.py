@@ -161,3 +161,14 @@ def test_session_credits_and_report(tmp_path: Path) -> None:
     json.dumps(data)  # plain data
     text = credits.format("Rain")
     assert "write a chorus about rain" in text and "edited(model:smollm2)" in text
+
+
+def test_the_report_keeps_its_columns_with_a_long_model_name(tmp_path: Path) -> None:
+    long = "model:SmolLM2-135M-Instruct.Q4_1.gguf"  # longer than the name column
+    with SessionStore(tmp_path).create("Rain", "[C]Hello [G]world\n") as s:
+        s.save_version(s.text() + "[Am]Rain on the roof\n", long, message="line", prompt="one more line")
+        text = s.credits().format("Rain")
+    counts = [line for line in text.splitlines() if line.startswith("  ") and line.rstrip().endswith("%")]
+    assert len(counts) == 2 and len({line.index("%") for line in counts}) == 1
+    rows = [line for line in text.splitlines() if line[:6].strip().isdigit()]
+    assert len(rows) == 2 and len({line.index(w) for line, w in zip(rows, ("[C]", "[Am]"), strict=True)}) == 1
