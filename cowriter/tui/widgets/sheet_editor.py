@@ -14,6 +14,7 @@ from typing import ClassVar
 
 from rich.style import Style
 from rich.text import Text
+from textual import events
 from textual.binding import Binding, BindingType
 from textual.geometry import Offset
 from textual.strip import Strip
@@ -41,7 +42,8 @@ class SheetEditor(TextArea, inherit_bindings=False):
     # as CSI 1;5H / 1;5F, which Textual reads as these names).
     BINDINGS: ClassVar[list[BindingType]] = [
         *(
-            b for b in TextArea.BINDINGS
+            b
+            for b in TextArea.BINDINGS
             if not (isinstance(b, Binding) and set(b.key.split(",")) <= SHADOWED_KEYS)
         ),
         Binding("ctrl+home", "song_start", "Song start", show=False),
@@ -171,6 +173,22 @@ class SheetEditor(TextArea, inherit_bindings=False):
         self._gutters.clear()
         self._styled.clear()
         super().notify_style_update()
+
+    # -- keys in the order typed ---------------------------------------------------------------------------
+
+    async def _on_key(self, event: events.Key) -> None:
+        """The editor's own bound keys (End, Home, arrows, Backspace, ctrl+k…) act here, in order with typing.
+
+        Textual runs a widget's non-priority bindings only once the key has bubbled up to the app, while
+        Enter and printable keys act at once in TextArea: keys that came in one read (over SSH, quick typing
+        arrives in one packet) were done out of order, and "End Enter" split the line before its end (Textual
+        issue #6605). Priority bindings were checked before the key reached the editor, and the editor is
+        the first place the app would look for the rest, so which action runs does not change."""
+        for binding in self._bindings.key_to_bindings.get(event.key, ()):
+            if not binding.priority and await self.app.run_action(binding.action, self):
+                event.stop()
+                event.prevent_default()
+                return
 
     # -- moving ------------------------------------------------------------------------------------------
 
