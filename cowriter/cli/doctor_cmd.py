@@ -1,4 +1,5 @@
-"""`cowriter doctor`: what works here — audio device, SSH, model, terminal colours — with advice."""
+"""`cowriter doctor`: what works here — audio device, SSH, the laptop's listener, model, terminal colours —
+with advice."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import os
 from pathlib import Path
 
 SSH_ADVICE = (
-    "to hear sound over SSH: forward your laptop's PulseAudio/PipeWire — on the laptop run "
+    "or forward your laptop's PulseAudio/PipeWire — on the laptop run "
     "`pactl load-module module-native-protocol-tcp auth-ip-acl=127.0.0.1`, connect with "
     "`ssh -R 24713:localhost:4713 HOST`, then `export PULSE_SERVER=tcp:localhost:24713` here; "
     "or let cowriter write a WAV (the default over SSH) and copy it back with scp"
@@ -20,7 +21,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.set_defaults(func=run)
 
 
-def audio_lines(mode: str | None, env: dict[str, str]) -> list[str]:
+def audio_lines(mode: str | None, env: dict[str, str], *, laptop: bool = False) -> list[str]:
     from cowriter.render.audio import NoDevice, decide_route, load_sounddevice, output_devices
 
     lines = []
@@ -40,7 +41,9 @@ def audio_lines(mode: str | None, env: dict[str, str]) -> list[str]:
     except ValueError as exc:
         lines.append(f"          {exc}")
         return lines
-    if route.kind == "device" and not device_ok:
+    if laptop and not mode and not env.get("COWRITER_AUDIO"):
+        lines.append("          `cowriter play` plays on your laptop (via SSH), through `cowriter listen`")
+    elif route.kind == "device" and not device_ok:
         lines.append("          `cowriter play` will write a WAV file and say where")
     elif route.kind == "device":
         lines.append(f"          `cowriter play` plays on the device ({route.reason})")
@@ -49,7 +52,7 @@ def audio_lines(mode: str | None, env: dict[str, str]) -> list[str]:
     return lines
 
 
-def ssh_lines(env: dict[str, str]) -> list[str]:
+def ssh_lines(env: dict[str, str], *, advise: bool = True) -> list[str]:
     conn = env.get("SSH_CONNECTION")
     if not conn:
         return ["ssh:      not an SSH session"]
@@ -58,7 +61,7 @@ def ssh_lines(env: dict[str, str]) -> list[str]:
     lines = [f"ssh:      SSH session from {client}"]
     if env.get("PULSE_SERVER"):
         lines.append(f"          PULSE_SERVER={env['PULSE_SERVER']}: sound is forwarded, the device is used")
-    else:
+    elif advise:
         lines.append(f"          {SSH_ADVICE}")
     return lines
 
@@ -137,7 +140,13 @@ def colour_lines(env: dict[str, str]) -> list[str]:
 def run(args: argparse.Namespace) -> int:
     env = dict(os.environ)
     mode = getattr(args, "audio", None)
-    for line in [*audio_lines(mode, env), *sound_lines(getattr(args, "sound", None), env), *ssh_lines(env),
+    from cowriter.cli.listen_cmd import doctor_lines
+
+    laptop = doctor_lines(env)  # a listener that answers needs no other advice about sound over SSH
+    answers = any("answers at" in line for line in laptop)
+    ssh = ssh_lines(env, advise=not answers)
+    audio = audio_lines(mode, env, laptop=answers)
+    for line in [*audio, *sound_lines(getattr(args, "sound", None), env), *laptop, *ssh,
                  *model_lines(getattr(args, "model", None)), *colour_lines(env)]:
         print(line)
     return 0

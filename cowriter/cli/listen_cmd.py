@@ -152,3 +152,55 @@ def run(args: argparse.Namespace) -> int:
     if not args.json:
         printer.out("stopped listening")
     return 0
+
+
+def doctor_lines(env: dict[str, str]) -> list[str]:
+    """What `cowriter doctor` says about live sound through a laptop: on a server (an SSH session, or
+    COWRITER_LISTEN), whether a listener answers and what to do if not; on the laptop, whether one runs."""
+    from cowriter.render import remote_find, remote_wire
+    from cowriter.textsafe import safe_line
+
+    if env.get("SSH_CONNECTION") or env.get("COWRITER_LISTEN", "").strip():
+        try:
+            endpoint, hello = remote_find.probe(env)
+        except remote_find.NoListener as exc:
+            lines = [f"laptop:   {safe_line(str(exc))}"]
+            if not env.get("COWRITER_LISTEN", "").strip():
+                forward = f"RemoteForward {remote_find.socket_dir()}/cowriter-listen-%r.sock ..."
+                lines.append(
+                    "          to hear the song on your laptop: run `cowriter listen` there and add the line"
+                    f" it prints to ~/.ssh/config under this host ({forward}), then reconnect"
+                )
+                lines += _server_sshd_notes()
+            return lines
+        version = hello.get("version")
+        how = (
+            "events: your laptop's synth renders"
+            if version == remote_wire.VERSION
+            else (f"sound (PCM): its protocol {safe_line(str(version))[:8]}, ours {remote_wire.VERSION}")
+        )
+        return [
+            f"laptop:   `cowriter listen` answers at {endpoint} ({how}): F5 and `cowriter play` play there"
+        ]
+    from cowriter.render.remote_listener import local_socket
+
+    path = local_socket()
+    try:
+        remote_find.probe({"COWRITER_LISTEN": str(path)})
+    except remote_find.NoListener:
+        return ["listen:   not running: `cowriter listen` here plays what cowriter on a server sends through"
+                " SSH (it prints the ~/.ssh/config line)"]  # fmt: skip
+    return [f"listen:   running ({path}): servers you reach with its RemoteForward line play here"]
+
+
+def _server_sshd_notes() -> list[str]:
+    """What this server's sshd_config says about forwarded sockets (where it can be read)."""
+    try:
+        text = Path("/etc/ssh/sshd_config").read_text(errors="replace").lower()
+    except OSError:
+        return []
+    words = {line.split()[0]: line.split()[1] for line in text.splitlines() if len(line.split()) >= 2}
+    if words.get("allowstreamlocalforwarding") in ("no", "remote", "local"):
+        tcp = "`cowriter listen --port 47113` and set here COWRITER_LISTEN and COWRITER_LISTEN_KEY as it says"
+        return [f"          this server's sshd does not forward sockets: on the laptop run {tcp}"]
+    return []

@@ -262,6 +262,32 @@ def handshake(
     return str(mode), hello
 
 
+def probe(env: Mapping[str, str] | None = None, *, timeout: float = 2.0) -> tuple[Endpoint, dict[str, Any]]:
+    """The first listener that greets, and its greeting, without starting a session (the listener sees a
+    caller that hung up, and says nothing): for `cowriter doctor`."""
+    env = os.environ if env is None else env
+    found, why = candidates(env)
+    problems = []
+    for endpoint in found:
+        try:
+            sock = _open(endpoint, timeout)
+        except NoListener as exc:
+            problems.append(str(exc))
+            continue
+        link = wire.Link(sock)
+        try:
+            hello = link.recv_json()
+        except (TimeoutError, wire.WireError):
+            problems.append(f"{endpoint}: the SSH forward is there but nothing listens on the laptop")
+            continue
+        finally:
+            link.close()
+        if hello.get("cowriter") == "listen":
+            return endpoint, hello
+        problems.append(f"{endpoint}: something else answers there (not `cowriter listen`)")
+    raise NoListener(problems[0] if problems else why, found=bool(found))
+
+
 def connect(
     env: Mapping[str, str] | None = None,
     *,

@@ -155,3 +155,30 @@ def test_play_over_ssh_without_a_listener_is_as_before(home: Path) -> None:
     done = play(home, song, SSH_CONNECTION="10.0.0.1 50000 10.0.0.2 22")
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("no audio device: SSH session") and done.stdout.count("\n") == 1
+
+
+def doctor(home: Path, **extra: str) -> str:
+    done = subprocess.run([sys.executable, "-m", "cowriter", "doctor"], env=env_for(home, **extra),
+                          capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_doctor_on_both_sides(home: Path) -> None:
+    ssh = "10.0.0.1 50000 10.0.0.2 22"
+    said = doctor(home, SSH_CONNECTION=ssh)
+    assert "laptop:   no listener socket at " in said and "RemoteForward " in said and "PULSE_SERVER" in said
+    assert "listen:   not running" in doctor(home)
+    proc = listen(home, "--json")
+    assert proc.stdout is not None
+    proc.stdout.readline()
+    sock = home / "c" / "cowriter" / "listen.sock"
+    try:
+        server = doctor(home, SSH_CONNECTION=ssh, COWRITER_LISTEN=str(sock))
+        laptop = doctor(home)
+    finally:
+        out, _ = stop(proc)
+    assert f"laptop:   `cowriter listen` answers at {sock} (events" in server
+    assert "plays on your laptop (via SSH)" in server and "ssh -R 24713" not in server  # no other advice
+    assert f"listen:   running ({sock})" in laptop
+    assert out == ""  # the doctor's probes started no session: the listener reported nothing
