@@ -178,6 +178,23 @@ class Playback:
     def paused(self) -> bool:
         return bool(getattr(self._player, "paused", False))
 
+    @property
+    def route(self) -> str:
+        """Where the sound of the current play request goes now ("" when nothing plays)."""
+        return ports.player_route(self._player) if self._player is not None else ""
+
+    def bar_of_line(self, line: int) -> int | None:
+        """The song bar where 1-based source `line` starts to sound (None: no chord on or after it)."""
+        song, _ = ports.parse(self.text)
+        from cowriter.core.timing import timeline
+
+        try:
+            spans = timeline(song).spans
+        except Exception:  # a song the timing cannot lay out has no bars to go to
+            return None
+        bars = [s.bar for s in spans if s.line == line]
+        return min(bars) if bars else None
+
     def seek(self, bar: int) -> bool:
         """Go on playing from a song bar (1-based); False when nothing plays that could."""
         player = self._player

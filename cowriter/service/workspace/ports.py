@@ -189,7 +189,7 @@ def start_player(
         if on_position is not None:
             on_position(pos.bar, pos.beat, pos.line)
 
-    player: Any = _relay_player(arrangement, timed, moved, wav_path, notes, chosen)
+    player: Any = _relay_player(arrangement, timed, moved, wav_path, notes, chosen) if audio is None else None
     if player is None:
         player = _local_player(arrangement, timed, moved, audio, wav_path, chosen)
     try:

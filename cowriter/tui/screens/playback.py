@@ -1,9 +1,12 @@
-"""The transport actions of the main screen: play and stop, the play head, loop a section, tempo,
-style and key. Arranging and starting the player happen in a worker; the play head arrives as messages.
+"""The transport actions of the main screen: play and stop, pause, play from the cursor, the play head,
+loop a section, tempo, style and key (the last two heard at once while the song plays). Arranging and
+starting the player happen in a worker; the play head arrives as messages.
 
 When the sound cannot be heard here (SSH, `--audio wav`, no device) it is written to a WAV file, faster
 than it would play: the transport says "writing", then "written" with the file, no play head moves, and a
-notification says where the sound is, how long it is and how to hear it."""
+notification says where the sound is, how long it is and how to hear it. Over SSH with `cowriter listen`
+on the laptop, the laptop plays it and its play head comes back; if it goes away mid-song, a notice says
+so and the take is written to the WAV instead."""
 
 from __future__ import annotations
 
@@ -96,7 +99,10 @@ class PlaybackActions(SongScreen):
 
         # a WAV route says so from the start (the file is named once the player has opened it)
         self.transport.file = "WAV file" if (self._route or ws.audio_label).startswith("WAV") else ""
-        self.transport.playing = True
+        self.transport.playing = True  # (paused stays: a take restarted while paused starts paused)
+        if self._watch_timer is not None:  # a restart (loop, style, key): the player being replaced is
+            self._watch_timer.stop()  # not "played out", and must not stop the new one as it starts
+            self._watch_timer = None
         self.run_worker(work, thread=True, group="play", exclusive=True, exit_on_error=False)
 
     def on_playback_started(self, message: m.PlaybackStarted) -> None:
@@ -105,13 +111,30 @@ class PlaybackActions(SongScreen):
             return
         if message.route:
             self._route = self.status.route = message.route
+        self._tell_notes()
         self._armed = True
+        if self.transport.paused:  # paused while this take was being arranged, or restarted while paused
+            self.ws.pause()
         sound = self.ws.sound_file
         self.transport.file = str(sound.path) if sound is not None else ""
         if self._watch_timer is None:
             self._watch_timer = self.set_interval(0.25, self._watch_playback)
 
+    def _tell_notes(self) -> bool:
+        """Say where the sound went when it is not where the writer expected (the laptop's listener was
+        not there, or went away mid-song: then the take is written to a file, shown as such)."""
+        notes = self.ws.take_notes()
+        for note in notes:
+            self.notify(note, title="Sound", severity="warning", timeout=10)
+        sound = self.ws.sound_file if notes else None
+        if sound is not None and sound.writing:
+            self.transport.file = str(sound.path)
+            self._route = self.status.route = self.ws.route or self.status.route
+            self.editor.set_play_line(None)
+        return bool(notes)
+
     def _watch_playback(self) -> None:
+        self._tell_notes()
         if not self.ws.playing:
             sound = self.ws.sound_file if self.transport.file else None
             self._stopped()
@@ -153,6 +176,7 @@ class PlaybackActions(SongScreen):
             self._watch_timer.stop()
             self._watch_timer = None
         self.transport.playing = False
+        self.transport.paused = False
         self.editor.set_play_line(None)
 
     def on_playhead_moved(self, message: m.PlayheadMoved) -> None:
@@ -229,7 +253,48 @@ class PlaybackActions(SongScreen):
         self.ws.settings.style = nxt
         self.transport.style = nxt or ""
         self._keep_settings()
-        self.notify(f"Style: {nxt or 'as the song says'} (F5 plays).")
+        if self._play_again():
+            self.notify(f"Style: {nxt or 'as the song says'}, from this bar.")
+        else:
+            self.notify(f"Style: {nxt or 'as the song says'} (F5 plays).")
+
+    def _play_again(self) -> bool:
+        """While the song is heard, hear a change (style, key) at once: play again from the bar sounding
+        (the looped section from its start). False when nothing is heard now."""
+        if not (self.transport.playing and self._playing_song and not self.transport.file and self._armed):
+            return False
+        if self.transport.loop:
+            self._play()
+        else:
+            self._play(bar=max(1, self.transport.bar))
+        return True
+
+    def action_pause(self) -> None:
+        """Hold the sound where it is; again: go on from there."""
+        if not self.transport.playing or self.transport.file:
+            self.notify("Nothing is playing to pause (F5 plays).")
+            return
+        self.transport.paused = not self.transport.paused
+        if not self._armed:  # the take is still being arranged: it starts as the transport says
+            return
+        if self.transport.paused:
+            self.ws.pause()
+        else:
+            self.ws.resume()
+
+    def action_play_from_cursor(self) -> None:
+        """Play from the bar of the line under the cursor (while playing: jump there)."""
+        bar = self.ws.bar_of_line(self.editor.cursor_location[0] + 1)
+        if bar is None:
+            self.notify("No bar on this line: put the cursor on a line with chords.", severity="warning")
+            return
+        if self.transport.playing and self._playing_song and not self.transport.file and self.ws.seek(bar):
+            if self.ws.paused:
+                self.ws.resume()
+                self.transport.paused = False
+            return
+        self.transport.loop = ""
+        self._play(bar=bar)
 
     def action_transpose(self, semitones: int) -> None:
         self._catch_up()
@@ -268,6 +333,7 @@ class PlaybackActions(SongScreen):
         self.transport.transpose = self.ws.settings.transpose
         self._keep_settings()
         self._replace_text(message.text)
+        self._play_again()  # heard in the new key from this bar
         text, before, moved = self._transposing
         self._transposing = ("", None, None)
         if self.proposal is not None:

@@ -40,6 +40,7 @@ class Transport(Static):
     transpose: reactive[int] = reactive(0)
     style: reactive[str] = reactive("")
     file: reactive[str] = reactive("")  # the WAV the sound goes to instead of speakers ("": none)
+    paused: reactive[bool] = reactive(False)
 
     def watch_playing(self, playing: bool) -> None:
         if playing:  # no play head yet: the last one played is not where this one starts
@@ -47,6 +48,8 @@ class Transport(Static):
 
     def render(self) -> Text:
         state = ("|> playing", "bold green") if self.playing else ("[] stopped", "bold")
+        if self.playing and self.paused:
+            state = ("|| paused", "bold yellow")
         key = f"{self.key}?" if self.key and self.key_guessed else self.key or "-"
         shift = f" {self.transpose:+d}" if self.transpose else ""
         fields: list[tuple[str, str]] = [
