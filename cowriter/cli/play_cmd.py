@@ -125,7 +125,8 @@ def _play_on_laptop(
     written to `wav` instead and one line says so."""
     from cowriter.cli.output import write_control
     from cowriter.render.player import Position, bar_beat
-    from cowriter.render.remote_player import ROUTE, RemotePlayer
+    from cowriter.render.remote_find import ROUTE
+    from cowriter.render.remote_player import RemotePlayer
 
     bars = bar_beat(arrangement, arrangement.beats)[0] - 1
     tty = sys.stdout.isatty()

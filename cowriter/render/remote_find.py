@@ -36,6 +36,7 @@ from cowriter.render import remote_wire as wire
 from cowriter.textsafe import safe_line
 
 DEFAULT_PORT = 47113
+ROUTE = "laptop (via SSH)"  # where the sound goes, as the status line says it
 CONNECT_TIMEOUT = 3.0
 
 
@@ -173,7 +174,7 @@ def listener_label(env: Mapping[str, str] | None = None) -> str:
     except NoListener:
         return ""
     if any(e.path is None or not socket_problem(e.path) for e in found):
-        return "laptop (via SSH)" if env.get("SSH_CONNECTION") else "listener"
+        return ROUTE
     return ""
 
 

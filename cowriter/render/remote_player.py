@@ -26,14 +26,13 @@ from cowriter.render import remote_events as events
 from cowriter.render import remote_wire as wire
 from cowriter.render.audio import BlockRing, Kind, WavOutput
 from cowriter.render.player import Player, Position, SongClock
-from cowriter.render.remote_find import Opened
+from cowriter.render.remote_find import ROUTE, Opened
 from cowriter.textsafe import safe_line
 
 PING_SECONDS = 2.0
 IDLE_TIMEOUT = 10.0
 STOP_WAIT = 1.5  # how long `stop` waits for the laptop to say it stopped
 PCM_LEAD = 0.12  # seconds of PCM in flight at most (seek and stop act within about this)
-ROUTE = "laptop (via SSH)"
 
 
 class PcmLinkOutput:
