@@ -141,9 +141,12 @@ def run(args: argparse.Namespace) -> int:
     def terminate(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
 
+    from cowriter.render.audio import quiet_stderr
+
     previous = signal.signal(signal.SIGTERM, terminate)
     try:
-        listener.serve()
+        with quiet_stderr():  # ALSA and PortAudio write underruns straight to fd 2, through the lines above
+            listener.serve()
     except KeyboardInterrupt:
         pass
     finally:

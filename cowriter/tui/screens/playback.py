@@ -127,7 +127,7 @@ class PlaybackActions(SongScreen):
         for note in notes:
             self.notify(note, title="Sound", severity="warning", timeout=10)
         sound = self.ws.sound_file if notes else None
-        if sound is not None and sound.writing:
+        if sound is not None:  # (it may be written already: a file is written faster than it plays)
             self.transport.file = str(sound.path)
             self._route = self.status.route = self.ws.route or self.status.route
             self.editor.set_play_line(None)
