@@ -118,14 +118,43 @@ def onset(x: np.ndarray, sr: int, after: float = 0.0) -> float:
 
 
 def best_lag(signal: np.ndarray, template: np.ndarray) -> tuple[int, float]:
-    """Where `template` sits in `signal` (frames) and the normalised cross-correlation there."""
+    """Where `template` sits in `signal` (frames, `template` wholly inside) and the normalised
+    cross-correlation there (normalised at every lag, so a louder stretch does not outbid the match)."""
     a, b = signal[:, 0].astype(np.float64), template[:, 0].astype(np.float64)
     n = 1 << int(np.ceil(np.log2(len(a) + len(b))))
-    corr = np.fft.irfft(np.fft.rfft(a, n) * np.conj(np.fft.rfft(b, n)), n)[: len(a)]
-    lag = int(np.argmax(corr))
-    seg = a[lag : lag + len(b)]
-    norm = np.linalg.norm(seg) * np.linalg.norm(b[: len(seg)]) + 1e-12
-    return lag, float(corr[lag] / norm)
+    corr = np.fft.irfft(np.fft.rfft(a, n) * np.conj(np.fft.rfft(b, n)), n)[: len(a) - len(b) + 1]
+    energy = np.concatenate(([0.0], np.cumsum(a * a)))
+    window = np.sqrt(np.maximum(energy[len(b) :] - energy[: len(a) - len(b) + 1], 0.0))
+    ncc = corr / (window * np.linalg.norm(b) + 1e-9)
+    lag = int(np.argmax(ncc))
+    return lag, float(ncc[lag])
+
+
+def second_by_second(x: np.ndarray, ref: np.ndarray, sr: int, drift: float = 0.3) -> list[float]:
+    """How well each sounding second of `ref` matches `x` where it should be: the first from the two
+    onsets, each next one within `drift` seconds of where the one before was found. An underrun (the
+    device sounding silence, or the recorder dropping frames) shifts what follows, and only the second
+    it falls in matches less; a different song, style or key matches little anywhere, and a repeated bar
+    cannot stand in for a missing one, since each second is only looked for near its place."""
+    start = onset(x, sr)
+    if np.isnan(start):
+        return []  # silence
+    offset = int((start - onset(ref, sr)) * sr)
+    pad = int(drift * sr)
+    similar = []
+    for i in range(0, len(ref) - sr, sr):
+        chunk = ref[i : i + sr]
+        if np.abs(chunk).max() < 0.01:
+            continue
+        lo = max(0, i + offset - pad)
+        window = x[lo : i + offset + sr + pad]
+        if len(window) < sr:
+            similar.append(0.0)
+            continue
+        lag, value = best_lag(window, chunk)
+        offset = lo + lag - i
+        similar.append(value)
+    return similar
 
 
 def test_a_song_played_on_the_server_sounds_on_the_laptop(sshd: Sshd, pulse: Pulse, laptop: dict) -> None:
@@ -149,8 +178,11 @@ def test_a_song_played_on_the_server_sounds_on_the_laptop(sshd: Sshd, pulse: Pul
     assert abs(sounding_span(x, sr) - sounding_span(ref, sr)) < 0.3  # the same length
     bass = peak_frequency(x, sr, 40, 150, whole=True)
     assert abs(bass - peak_frequency(ref, sr, 40, 150, whole=True)) < 2.0  # the same fundamental
-    _, similar = best_lag(x, ref)
-    assert similar > 0.9  # the same sound, sample for sample once aligned
+    # The same sound, sample for sample once aligned, each second in its place; one underrun of a loaded
+    # machine costs the second it falls in, not the match of all that follows it.
+    similar = second_by_second(x, ref, sr)
+    assert len(similar) >= 8 and float(np.median(similar)) > 0.95, similar
+    assert sum(s > 0.9 for s in similar) >= 0.75 * len(similar), similar
 
 
 SEEK_STOP = """
