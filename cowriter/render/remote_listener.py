@@ -314,9 +314,10 @@ class Listener:
         return emit
 
     def _refuse(self, link: wire.Link, number: int, reason: str) -> None:
+        # Said here before the client is told, so the listener's line is there once the client knows.
+        self.emit({"event": "refused", "connection": number, "reason": reason})
         with contextlib.suppress(wire.WireError, OSError):
             link.send_json({"refused": reason})
-        self.emit({"event": "refused", "connection": number, "reason": reason})
 
     def _greet(self, link: wire.Link, via: str, number: int) -> str | None:
         """The handshake; the mode agreed, or None (refused, or a probe that hung up)."""

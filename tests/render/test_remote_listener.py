@@ -160,6 +160,12 @@ def test_a_second_server_is_refused_while_the_first_plays(running: Running) -> N
 
 def test_a_tcp_port_wants_the_key(tmp_path: Path) -> None:
     listener, events, thread = start_listener(tmp_path, port=0)
+
+    def slow(event: dict[str, Any]) -> None:  # a slow terminal: the listener's line is still there
+        time.sleep(0.1)  # once the refused client knows
+        events.append(event)
+
+    listener.emit = slow
     try:
         setup = listener.setup()
         env = setup.env
