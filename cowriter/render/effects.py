@@ -50,6 +50,23 @@ def _band_masks(freqs: npt.NDArray[np.float64], sr: int, top: float) -> npt.NDAr
     return masks
 
 
+def octave_noise(n: int, sr: int, *, seed: int, top: float = 15000.0) -> Audio:
+    """Noise split into the octave bands of `CENTRES` (each from fc/sqrt 2 to fc sqrt 2, as octave-band
+    meters read them), each at unit RMS, with the steep roll-off from `top` Hz: shape (bands, n), periodic
+    in n (a band tiles without a seam)."""
+    rng = np.random.default_rng(seed)
+    spectrum = np.fft.rfft(rng.standard_normal(n))
+    freqs = np.fft.rfftfreq(n, 1.0 / sr)
+    octs = np.log2(np.maximum(freqs, 1.0) / CENTRES[0])
+    masks = (np.abs(octs[None, :] - np.arange(len(CENTRES))[:, None]) < 0.5).astype(np.float64)
+    masks *= np.exp(-((np.maximum(freqs - top, 0.0) / (top / 6.0)) ** 2))[None, :]
+    masks[:, (freqs > 0.48 * sr) | (freqs < 20.0)] = 0.0
+    out = np.fft.irfft(spectrum[None, :] * masks, n, axis=1)
+    out /= np.sqrt(np.mean(out * out, axis=1, keepdims=True)) + 1e-30
+    result: Audio = out.astype(np.float32)
+    return result
+
+
 def banded_noise(
     n: int, sr: int, profile: Profile, *, seed: int, attack: float = 0.0005, top: float = 15000.0
 ) -> npt.NDArray[np.float64]:

@@ -52,7 +52,9 @@ class BuiltinVoices:
     def note(self, instrument: str, program: int, pitch: int, velocity: int, hold: int) -> Audio:
         if instrument == "drums":
             return drumkit.hit(pitch, velocity, self.sample_rate)
-        voice = instruments.VOICES.get(instrument, instruments.piano)
+        voice = instruments.PROGRAM_VOICES.get((instrument, program)) or instruments.VOICES.get(
+            instrument, instruments.piano
+        )
         return voice(pitch, velocity, hold, self.sample_rate)
 
 

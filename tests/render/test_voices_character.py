@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from cowriter.render import drumkit, instruments
+from tests.render.gm_reference import click_db
 
 SR = 44100
 
@@ -78,12 +79,11 @@ def test_ride_and_crash_ring_then_decay(note: int) -> None:
     assert power[max(0, peak - 3) : peak + 4].sum() / power.sum() < 0.1
 
 
-@pytest.mark.parametrize(("voice", "most"), [("nylon", -25.0), ("guitar", -15.0)])
-@pytest.mark.parametrize("pitch", [52, 64])
-def test_a_pluck_has_no_click(voice: str, most: float, pitch: int) -> None:
-    """Energy above 10 kHz in the first 5 ms: the old nylon had -18/-14 dB (E3/E4), the old steel guitar
-    -12/-7; FluidR3's nylon about -29, its steel strings about -18."""
-    x = mono(instruments.VOICES[voice](pitch, 100, SR, SR))[: round(0.005 * SR)]
-    power = np.abs(np.fft.rfft(x, 4096)) ** 2
-    freqs = np.fft.rfftfreq(4096, 1 / SR)
-    assert 10 * math.log10(power[freqs > 10000].sum() / power.sum()) < most
+@pytest.mark.parametrize(
+    ("voice", "pitch", "most"), [("nylon", 52, -35.0), ("nylon", 64, -25.0), ("guitar", 64, -15.0)]
+)
+def test_a_pluck_has_no_click(voice: str, pitch: int, most: float) -> None:
+    """Energy above 10 kHz in the first 5 ms from the onset (Hann-windowed: the cut at 5 ms adds no highs
+    of its own): FluidR3's nylon E3/E4 -45/-30 dB, its steel-string E4 -21; the nylon that clicked, -11."""
+    x = mono(instruments.VOICES[voice](pitch, 100, SR, SR))
+    assert click_db(x.astype(np.float64)) < most
