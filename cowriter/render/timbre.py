@@ -50,7 +50,7 @@ SNAPSHOTS = (0.0, 0.12, 0.4, 1.0, 2.2)
 NOISE_BANDS = CENTRES  # octave bands 63 Hz - 16 kHz
 FLOOR = -120.0
 TAIL_DB = -50.0  # a released note ends (with a 10 ms fade) this far under its level at the key-off
-HELD_BYTES = 48 * 1024 * 1024
+HELD_BYTES = 32 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -154,7 +154,7 @@ def _phases(count: int, width: float) -> tuple[Floats, Floats]:
     return left, left + spread
 
 
-@lru_cache(maxsize=96)
+@lru_cache(maxsize=16)
 def tables(timbre: Timbre, pitch: int, touch: int, sample_rate: int) -> tuple[tuple[Complex, Complex], ...]:
     """The note's spectrum at each of `SNAPSHOTS` as a wavetable with unit mono power, holding only partials
     below 0.45 x the sample rate (a semitone of vibrato stays alias-free): per snapshot, (left + i right) at
