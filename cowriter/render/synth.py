@@ -42,6 +42,11 @@ SEND: dict[str, float] = {
 }
 MASTER_GAIN = 0.4
 WET = 0.5
+# A struck or plucked string sounds once: the same key or string struck again (on the same track) stops the
+# note still ringing there, within CHOKE seconds; so does any hi-hat note a ringing hi-hat (one cymbal pair).
+STRUCK = frozenset({"piano", "epiano", "guitar", "nylon", "bass"})
+HATS = frozenset({42, 44, 46})
+CHOKE = 0.03
 
 
 class TempoMap:
@@ -156,10 +161,11 @@ class _Voice:
     start: int
     track: int
     gain: float
+    stop: int  # the frame it falls silent at: its end, or a choke's (fading over the CHOKE frames before)
 
     @property
     def end(self) -> int:
-        return self.start + int(self.audio.shape[-1])
+        return min(self.start + int(self.audio.shape[-1]), self.stop)
 
 
 class NoteSource:
@@ -195,6 +201,8 @@ class NoteSource:
         frames = np.rint(seconds * scale).astype(np.int64) + offset
         a, b = frames[: len(rows)], frames[len(rows) :]
         order = np.lexsort((rows[:, 2], rows[:, 4], a))
+        self._choke = round(CHOKE * self.sample_rate)
+        self._stops = self._choked(rows[order], a[order])
         self._starts = a[order].tolist()
         self._holds = np.maximum(b - a, 1)[order].tolist()
         self._pitches = rows[order, 2].astype(np.int64).tolist()
@@ -216,6 +224,26 @@ class NoteSource:
         self._gains = gains
         self._mono = np.zeros((len(self.tracks), 0), dtype=np.float32)
         self._stereo = np.zeros((len(self.tracks), 2, 0), dtype=np.float32)
+
+    def _choked(self, rows: npt.NDArray[np.float64], starts: npt.NDArray[np.int64]) -> list[int]:
+        """Per note (in start order): where a later note on the same string stops it (see STRUCK), else
+        never."""
+        never = np.iinfo(np.int64).max
+        stops = np.full(len(rows), never, dtype=np.int64)
+        kinds = [t.instrument for t in self.tracks]
+        pitch = rows[:, 2].astype(np.int64)
+        hats = np.isin(pitch, list(HATS))
+        track = rows[:, 4].astype(np.int64)
+        struck = np.array([kinds[t] in STRUCK for t in track.tolist()], dtype=bool)
+        drums = np.array([kinds[t] == "drums" for t in track.tolist()], dtype=bool)
+        live = struck | (drums & hats)
+        group = np.where(drums & hats, -1, pitch) + track * 1000
+        idx = np.nonzero(live)[0]
+        if idx.size > 1:
+            by = idx[np.lexsort((starts[idx], group[idx]))]
+            same = group[by[1:]] == group[by[:-1]]
+            stops[by[:-1][same]] = starts[by[1:]][same] + self._choke
+        return stops.tolist()
 
     def frame_at(self, beat: float) -> int:
         seconds = (self._map.seconds_at(beat) - self._t0) / self.tempo_scale
@@ -257,7 +285,7 @@ class NoteSource:
             audio, gain = self.cache.get(
                 track.instrument, self._pitches[i], self._vels[i], self._holds[i], track.program
             )
-            self._voices.append(_Voice(audio, starts[i], ti, gain))
+            self._voices.append(_Voice(audio, starts[i], ti, gain, self._stops[i]))
         if self._cut is not None and self._cut <= b1:
             self._next = self._count
         if not self._voices:
@@ -277,11 +305,18 @@ class NoteSource:
             end = v.end
             c = min(b1, end)
             if c > a:
+                part = v.gain * v.audio[..., a - v.start : c - v.start]
+                fade = v.stop - self._choke
+                if c > fade:  # choked: fading to silence at `stop`
+                    f = max(a, fade)
+                    part[..., f - a :] *= (v.stop - np.arange(f, c, dtype=np.float32)) / np.float32(
+                        self._choke
+                    )
                 if v.audio.ndim == 1:
-                    mono[v.track, a - b0 : c - b0] += v.gain * v.audio[a - v.start : c - v.start]
+                    mono[v.track, a - b0 : c - b0] += part
                     used_mono.add(v.track)
                 else:
-                    stereo[v.track, :, a - b0 : c - b0] += v.gain * v.audio[:, a - v.start : c - v.start]
+                    stereo[v.track, :, a - b0 : c - b0] += part
                     used_stereo.add(v.track)
             if end > b1:
                 alive.append(v)

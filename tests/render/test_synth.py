@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import numpy as np
@@ -211,3 +212,44 @@ def test_render_wav_round_trip(tmp_path: Path) -> None:
     ref = render(song)
     assert sr == 44100 and x.shape == ref.shape
     assert float(np.abs(x - ref).max()) < 2 / 32768
+
+
+def dry_mix(arrangement: Arrangement, seconds: float) -> np.ndarray:
+    """The notes' own sound (before the room and the master), (2, n)."""
+    engine = Engine(44100, 4096)
+    src = engine.source(arrangement)
+    out = []
+    for _ in range(math.ceil(seconds * 44100 / 4096)):
+        dry, send = np.zeros((2, 4096), dtype=np.float32), np.zeros(4096, dtype=np.float32)
+        src.mix_into(dry, send)
+        out.append(dry)
+    return np.concatenate(out, axis=1)
+
+
+@pytest.mark.parametrize(
+    ("instrument", "channel", "first", "second"),
+    [("piano", 0, 60, 60), ("guitar", 0, 52, 52), ("drums", 9, 46, 42), ("drums", 9, 46, 44)],
+)
+def test_a_string_or_a_hat_struck_again_stops_ringing(
+    instrument: str, channel: int, first: int, second: int
+) -> None:
+    """A key struck again while its note still rings (held, or in its release) damps the string: past a
+    short fade only the new note sounds. So does a closed or pedal hi-hat on a ringing open one (one pair
+    of cymbals). Without it, the same note piled on itself (comping on every beat) rang twice as loud
+    and combed against itself."""
+    notes = (Note(0.0, 2.0, first, 100), Note(0.5, 1.0, second, 100))
+    both = Arrangement((Track("t", instrument, 0, channel, notes),), 3.0, (TempoChange(0.0, 60.0),))
+    alone = Arrangement((Track("t", instrument, 0, channel, notes[1:]),), 3.0, (TempoChange(0.0, 60.0),))
+    x, y = dry_mix(both, 3.0), dry_mix(alone, 3.0)
+    after = slice(int(0.55 * 44100), None)  # 50 ms after the second strike
+    assert np.array_equal(x[:, after], y[:, after])
+    assert np.abs(x[:, int(0.45 * 44100) : int(0.5 * 44100)]).max() > 0  # the first one rang until then
+
+
+def test_a_different_key_keeps_ringing() -> None:
+    notes = (Note(0.0, 2.0, 60, 100), Note(0.5, 1.0, 64, 100))
+    both = Arrangement((Track("t", "piano", 0, 0, notes),), 3.0, (TempoChange(0.0, 60.0),))
+    alone = Arrangement((Track("t", "piano", 0, 0, notes[1:]),), 3.0, (TempoChange(0.0, 60.0),))
+    x, y = dry_mix(both, 3.0), dry_mix(alone, 3.0)
+    rest = x[:, int(0.6 * 44100) : int(1.0 * 44100)] - y[:, int(0.6 * 44100) : int(1.0 * 44100)]
+    assert np.abs(rest).max() > 0.01 * np.abs(x).max()
