@@ -8,7 +8,8 @@ canonical long form (`{title: X}`, `{start_of_verse: Verse 1}`). Metadata presen
 
 `to_text(song)` writes chords on their own line above the words, each chord starting at the column of
 the syllable it falls on. Chords that would touch push the words right: between words with spaces, inside
-a word with dashes (`ri--ver` under `Gmaj7 D`: one word to a reader, which our importer closes up again).
+a word with dashes (`ri--ver` under `Gmaj7 D`: one word to a reader, which our importer closes up again;
+an even number of them, so that `jump-[D]up` stretched to `jump---up` keeps its hyphen).
 Metadata becomes lower-case `name: value` headers (`title: …`, `key: D`: what ChordSheetJS and
 chords-over-words readers take as metadata), `x_` directives the same (`x_style: ballad`, where they
 stood), `#` comments stay, `{comment}` becomes `(…)`; sections are labelled `Chorus:` / `Verse 1:`, or
@@ -19,6 +20,7 @@ out; grids and verbatim blocks are kept as they are.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 
 from cowriter.core.song import (
@@ -155,6 +157,13 @@ _SECTION_WORD = re.compile(
 _COMMENTS = frozenset({"comment", "comment_italic", "comment_box", "highlight"})
 
 
+def _width(text: str) -> int:
+    """Display columns (CJK characters are two wide), as a reader of the text lines the chords up."""
+    if text.isascii():
+        return len(text)
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
 def chord_over_lyric(line: LyricLine) -> list[str]:
     """Two lines (chords, words) for a lyric line with chords; the words alone otherwise."""
     refs = [c for c in line.chords]
@@ -166,13 +175,16 @@ def chord_over_lyric(line: LyricLine) -> list[str]:
     words = lyrics
     for ref in refs:
         name = f"*{ref.symbol}" if ref.annotation else ref.symbol
-        col = ref.at + shift
+        insert_at = min(ref.at + shift, len(words))
+        col = _width(words[:insert_at]) + ref.at + shift - insert_at  # display columns: 日本 is 4 wide
         if len(chord_row) > col or (chord_row and len(chord_row) == col and col > 0):
             need = len(chord_row) + 1 - col
-            insert_at = min(col, len(words))
-            inside = 0 < insert_at < len(words) and (words[insert_at - 1] + words[insert_at]).isalnum()
-            if inside:  # a word is stretched, not split: `ri--ver` (two dashes at least, to be undone)
-                need = max(need, 2)
+            inside = 0 < insert_at < len(words) and not any(
+                c.isspace() for c in words[insert_at - 1 : insert_at + 1]
+            )
+            if inside:  # a word is stretched, not split: `ri--ver`, `(--oh)`, `jump---up` (to be undone:
+                need = max(need, 2)  # an even count of dashes, so that a hyphen before them stays one)
+                need += need % 2
             if lyrics.strip():
                 words = words[:insert_at] + ("-" if inside else " ") * need + words[insert_at:]
             shift += need

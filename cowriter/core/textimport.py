@@ -50,8 +50,11 @@ _META = re.compile(
     re.I,
 )
 _X_META = re.compile(r"^\s*(x_[a-z0-9_]+)\s*:\s*(.*?)\s*$")  # `x_style: ballad` (`convert --to text`)
-_PADDING = re.compile(r"(?<=\w)-{2,}$")  # dashes that stretched a word to make room for a chord: `ri--ver`
+# dashes that stretched a word to make room for a chord (`ri--ver`): always an even number of them, so an odd
+# run is a hyphen of the word's own and the padding (`jump---up` is `jump-up`)
+_PADDING = re.compile(r"(?<=\S)-{2,}$")
 _MARKS = re.compile(r"^(\|+:?|:?\|+|/+|-+|\.+|%+|x\d+|\(?\d+x\)?|\(x\d+\)|\*+|~|N\.?C\.?|n\.?c\.?)$")
+_NO_CHORD = re.compile(r"^\(?N\.C\.?\)?$")  # "no chord": a chord row's own word, as a chord is
 _CHORDISH = re.compile(r"^[A-G][#b♯♭]?[^\s]*[\d/][^\s]*$")
 _SOFT_WORDS = frozenset({"(repeat)", "repeat", "(riff)", "riff", "etc", "etc.", "(fade)", "fade"})
 _UG_MARKUP = re.compile(r"\[/?(?:ch|tab)\]")
@@ -139,6 +142,9 @@ def _counts(line: str) -> tuple[int, int, int]:
         if words > 1:
             break
         bare = _bare(token)
+        if _NO_CHORD.match(token):  # a row of only `N.C.` over words still says where the band stops
+            chords += 1
+            continue
         if _MARKS.match(token) or token.lower() in _SOFT_WORDS:
             continue
         if _IS_CHORD(bare):
@@ -224,6 +230,12 @@ def _clean(line: str) -> str:
     return _UG_MARKUP.sub("", line).expandtabs(8).rstrip("\n")
 
 
+def _skipped(token: str) -> bool:
+    """A chart mark or a word like "(repeat)" in a chord row: not a chord to place (`N.C.` is one: the
+    band stops there)."""
+    return not _NO_CHORD.match(token) and bool(_MARKS.match(token) or token.lower() in _SOFT_WORDS)
+
+
 def _merge(chord_line: str, lyric: str) -> str:
     """The lyric with each chord of `chord_line` at the character under it."""
     # display column → character index in the lyric
@@ -232,15 +244,15 @@ def _merge(chord_line: str, lyric: str) -> str:
         cols.extend([i] * (2 if unicodedata.east_asian_width(ch) in "WF" else 1))
     inserts: list[tuple[int, str]] = []
     for col, token in _split_tokens(chord_line):
-        if _MARKS.match(token) or token.lower() in _SOFT_WORDS:
+        if _skipped(token):
             continue
         at = cols[col] if col < len(cols) else len(lyric)
         inserts.append((at, token))
     out, pos = [], 0
     for at, token in inserts:
         piece = lyric[pos:at]
-        if lyric[at : at + 1].isalnum():  # a word stretched under crowded chords closes up again
-            piece = _PADDING.sub("", piece)
+        if lyric[at : at + 1].strip():  # a word stretched under crowded chords closes up again
+            piece = _PADDING.sub(lambda m: "-" * (len(m.group()) % 2), piece)
         out.append(piece)
         out.append(f"[{token}]")
         pos = at
@@ -266,14 +278,12 @@ def _chords_only(chord_line: str) -> str:
     if any(t.startswith("|") or t.endswith("|") for _, t in tokens):
         parts = []
         for _, token in tokens:
-            if _MARKS.match(token) or token.lower() in _SOFT_WORDS:
+            if _skipped(token):
                 parts.append(token)
             else:
                 parts.append(f"[{token}]")
         return " ".join(parts)
-    return "".join(
-        f"[{token}]" for _, token in tokens if not (_MARKS.match(token) or token.lower() in _SOFT_WORDS)
-    )
+    return "".join(f"[{token}]" for _, token in tokens if not _skipped(token))
 
 
 def _lines(text: str) -> list[tuple[str, int]]:
@@ -315,7 +325,9 @@ def _lines(text: str) -> list[tuple[str, int]]:
             if env is not None:
                 out.append((f"{{end_of_{env}}}", number))
             env = _env_name(label)
-            shown = "" if label.casefold() in (env, env.replace("_", " ")) else label
+            # the label goes without saying where the section's name gives it back (`Chorus:`, `CHORUS:`);
+            # `[Lyric strain]` keeps its own spelling (the name alone would read back as "Lyric Strain")
+            shown = "" if label.casefold() == env or label == env.replace("_", " ").title() else label
             out.append((f"{{start_of_{env}: {shown}}}" if shown else f"{{start_of_{env}}}", number))
             if rest.strip():
                 out.append((_chords_only(rest), number))

@@ -16,6 +16,7 @@ import json
 import re
 import shutil
 import subprocess
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -92,6 +93,12 @@ def _skipped(songs: tuple[Song, ...], found: dict[str, object]) -> bool:
     return any(song.errors for song in songs) or unknown or bool(found.get("misread"))
 
 
+def _wide(text: str) -> bool:
+    """Text with characters a screen shows two columns wide (日本): our text lines a chord up with its
+    syllable as it is seen (as `textimport` and a2crd read it), ChordsOverWordsParser counts characters."""
+    return any(unicodedata.east_asian_width(ch) in "WF" for ch in text)
+
+
 def _ours(line: LyricLine) -> Pairs:
     """A line as chord/words pairs: the words before the first chord, then each chord and the words up to
     the next."""
@@ -152,7 +159,7 @@ def test_chordsheetjs_reads_the_same_chords_on_the_same_syllables(
     for path in _files():
         songs = read_songs(decode(path.read_bytes()))
         found = read_back[(path.name, to)]
-        if _skipped(songs, found):
+        if _skipped(songs, found) or (to == "text" and _wide(str(found["text"]))):
             continue
         if found.get("error"):
             # ChordSheetJS stops at some ChordPro 6 it does not know (`{+config.setting …}`); our ChordPro is

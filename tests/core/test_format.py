@@ -32,8 +32,12 @@ def test_line_text(line: LyricLine, text: str) -> None:
             LyricLine("Swing low, sweet chariot,", (ChordRef("D", 6), ChordRef("G", 17), ChordRef("D", 22))),
             ["      D          G    D", "Swing low, sweet chariot,"],
         ),
-        # chords that would touch stretch a word with dashes (it stays one word) and push words apart
-        (LyricLine("abc", (ChordRef("Cmaj7", 0), ChordRef("G", 1))), ["Cmaj7 G", "a-----bc"]),
+        # chords that would touch stretch a word with dashes (an even count: it stays one word, and a hyphen
+        # of its own before them stays one) and push words apart
+        (LyricLine("abc", (ChordRef("Cmaj7", 0), ChordRef("G", 1))), ["Cmaj7  G", "a------bc"]),
+        (LyricLine("jump-up", (ChordRef("Cmaj7", 0), ChordRef("G", 5))), ["Cmaj7  G", "jump---up"]),
+        (LyricLine("(oh)", (ChordRef("C", 0), ChordRef("G", 1))), ["C  G", "(--oh)"]),
+        (LyricLine("日本 語", (ChordRef("C", 0), ChordRef("G", 3))), ["C    G", "日本 語"]),
         (LyricLine("a bc", (ChordRef("Cmaj7", 0), ChordRef("G", 2))), ["Cmaj7 G", "a     bc"]),
         (LyricLine("river", (ChordRef("Gmaj7", 0), ChordRef("D", 2))), ["Gmaj7 D", "ri----ver"]),
         (LyricLine("", (ChordRef("C", 0), ChordRef("G", 0))), ["C G"]),

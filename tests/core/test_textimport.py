@@ -255,3 +255,16 @@ def test_text_output_reads_back_to_the_same_song() -> None:
         ("x_style", "waltz"),
     ]
     assert back.title == "Rolling" and back.key == "D"
+
+
+def test_a_no_chord_row_says_where_the_band_stops() -> None:
+    """`N.C.` is a chord to a chord row: alone over words it is still a chord row, and it is kept (the
+    timeline stops the band there) instead of being dropped like a bar line."""
+    assert to_chordpro("x\n\nN.C.\nriver\nN.C.    G\nroll on home\n").splitlines()[2:] == [
+        "[N.C.]river",
+        "[N.C.]roll on [G]home",
+    ]
+    assert (
+        to_chordpro("x\n\n[Lyric strain]\nC\nriver\n").splitlines()[2]
+        == "{start_of_lyric_strain: Lyric strain}"
+    )
