@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from textual import events
 
+from cowriter.tui.widgets.chat import ChatInput
 from cowriter.tui.widgets.sheet_editor import SheetEditor
 
 from .conftest import make_app
@@ -46,3 +47,18 @@ async def test_keys_sent_in_one_read_act_in_order(
         assert lines[0] == line0
         if line1 is not None:
             assert lines[1] == line1
+
+
+async def test_the_chat_line_takes_keys_in_order_too(tmp_path: Path) -> None:
+    path = tmp_path / "song.cho"
+    path.write_text("abc def\n", encoding="utf-8")
+    app = make_app(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        field = app.screen.query_one(ChatInput)
+        field.focus()
+        await pilot.pause()
+        for key in ("a", "b", "backspace", "c", "left", "x"):
+            app.post_message(events.Key(key, key if len(key) == 1 else None))
+        await pilot.pause()
+        await pilot.pause()
+        assert field.value == "axc"

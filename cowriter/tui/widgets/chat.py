@@ -17,6 +17,7 @@ from textual.message import Message
 from textual.widgets import Input, Static
 
 from cowriter.textsafe import safe
+from cowriter.tui.widgets.keyorder import InOrder
 
 FPS = 12
 KEEP = 60
@@ -27,7 +28,7 @@ class ChatEntry(Static):
     """One message: the writer's or the model's."""
 
 
-class ChatInput(Input):
+class ChatInput(InOrder, Input):
     """The input line. Esc is its own (the screen's Esc would only cancel): while a reply streams in it
     cancels it, and the writer stays to ask again; otherwise it goes back to the song."""
 

@@ -14,7 +14,6 @@ from typing import ClassVar
 
 from rich.style import Style
 from rich.text import Text
-from textual import events
 from textual.binding import Binding, BindingType
 from textual.geometry import Offset
 from textual.strip import Strip
@@ -22,6 +21,7 @@ from textual.widgets import TextArea
 
 from cowriter.core.diagnostics import Diagnostic, Severity
 from cowriter.service.workspace import LineInfo
+from cowriter.tui.widgets.keyorder import InOrder
 
 CHORD = re.compile(r"\[[^\]\n]*\]?")
 DIRECTIVE = re.compile(r"\{[^}\n]*\}?")
@@ -35,7 +35,7 @@ LYRIC_INFO = 5  # " 10A " : syllables (right-aligned in 3) and the rhyme letter,
 SHADOWED_KEYS = frozenset({"f6", "f7"})
 
 
-class SheetEditor(TextArea, inherit_bindings=False):
+class SheetEditor(InOrder, TextArea, inherit_bindings=False):
     """A TextArea for chord sheets. Set `diagnostics`, `lyrics` and `play_line` through the methods."""
 
     # ctrl+home / ctrl+end: the song's start and end (TextArea has no such keys; terminals and tmux send them
@@ -173,22 +173,6 @@ class SheetEditor(TextArea, inherit_bindings=False):
         self._gutters.clear()
         self._styled.clear()
         super().notify_style_update()
-
-    # -- keys in the order typed ---------------------------------------------------------------------------
-
-    async def _on_key(self, event: events.Key) -> None:
-        """The editor's own bound keys (End, Home, arrows, Backspace, ctrl+k…) act here, in order with typing.
-
-        Textual runs a widget's non-priority bindings only once the key has bubbled up to the app, while
-        Enter and printable keys act at once in TextArea: keys that came in one read (over SSH, quick typing
-        arrives in one packet) were done out of order, and "End Enter" split the line before its end (Textual
-        issue #6605). Priority bindings were checked before the key reached the editor, and the editor is
-        the first place the app would look for the rest, so which action runs does not change."""
-        for binding in self._bindings.key_to_bindings.get(event.key, ()):
-            if not binding.priority and await self.app.run_action(binding.action, self):
-                event.stop()
-                event.prevent_default()
-                return
 
     # -- moving ------------------------------------------------------------------------------------------
 
