@@ -120,7 +120,8 @@ def references(cases: list[Case], tmp: Path) -> list[np.ndarray]:
     # ticks, 735 blocks), so each is rendered as it would be alone
     step = 16.0 / 15.0
     starts = np.cumsum([0.0] + [math.ceil((c.length + 2.0) / step) * step for c in cases])
-    channels = [ch for ch in range(16) if ch != 9]
+    free = iter(ch for ch in range(16) if ch != 9)  # the drums play on channel 10 (9 here) whatever it says
+    channels = [9 if c.instrument == "drums" else next(free) for c in cases]
     events = [e for i, c in enumerate(cases) for e in _note_events(c, channels[i], float(starts[i]))]
     mid, wav = tmp / "all.mid", tmp / "all.wav"
     mid.write_bytes(_midi_file([*events, (round(starts[-1] * 960), b"\xff\x01\x00")]))

@@ -1,10 +1,10 @@
-"""Each pitched voice, the kick and the snare against the General MIDI yardstick: the same note through
-FluidSynth and FluidR3 GM (dry), loudness-matched, compared octave band by octave band, and how long it
-takes to fall 20 dB.
+"""Each pitched voice, and the kick, snare, side stick and ride, against the General MIDI yardstick: the
+same note through FluidSynth and FluidR3 GM (dry), loudness-matched, compared octave band by octave band,
+and how long it takes to fall 20 dB.
 
 Before the voices were made from measured timbres the gaps were 14 to 17 dB (piano C4, C6), 10 dB (bass
-C3), 11 dB (nylon E4), 7 dB (the snare, at 63 Hz), and the piano's C6 took 1.26 s to fall 20 dB against
-FluidR3's 0.22 s. Every figure, at more pitches: `python benchmarks/sound_compare.py`."""
+C3), 11 dB (nylon E4), 7 and 9 dB (the snare, the side stick), and the piano's C6 took 1.26 s to fall
+20 dB against FluidR3's 0.22 s. Every figure, at more pitches: `python benchmarks/sound_compare.py`."""
 
 from __future__ import annotations
 
@@ -35,6 +35,8 @@ CASES = [
     Case("lead C5", "lead", 72, length=2.0),
     Case("kick", "drums", 36, hold=0.2, length=2.0),
     Case("snare", "drums", 38, hold=0.2, length=2.0),
+    Case("side stick", "drums", 37, hold=0.2, length=2.0),
+    Case("ride", "drums", 51, hold=0.2, length=4.0),
 ]
 WORST_DB = 6.0  # the largest octave band difference allowed (the figures run 0.2 to 4.7 dB)
 
