@@ -291,10 +291,16 @@ def variables(
     *,
     lyrics_only: bool = False,
 ) -> dict[str, object]:
-    """Every variable the templates may use (documented in prompts/README.md)."""
+    """Every variable the templates may use (documented in prompts/README.md).
+
+    A line search's rewrite or alternatives shows the writer's request only when it says what the line
+    should hold ("to mention the rain"): "rewrite line 2 with 8 syllables" is said by the template and
+    the craft lines already, and echoed back it made the model write about the task ("The writer makes a
+    change that rewrites", "The new one is...")."""
+    bare = lyrics_only and request.task in ("rewrite", "alternatives") and not request.content_words
     return {
         "task": request.task,
-        "request": request.prompt,
+        "request": "" if bare else request.prompt,
         "song": song_text.strip(),
         "lyrics": lyrics_of(song_text) if song_text.strip() else "",
         "lyrics_only": lyrics_only,

@@ -36,8 +36,10 @@ BAN_AFTER = 2  # while writing, a word that would make a run of 3 words of the s
 META = frozenset(
     """song songs songwriter songwriters lyric lyrics verse verses chorus choruses rhyme rhymes rhyming
     syllable syllables stanza melody tune line lines request version versions alternative alternatives
-    rewrite refrain imagery vocabulary sentence title words lyricist prompt""".split()  # noqa: SIM905
+    rewrite rewrites rewriting rewritten rewrote writer writers refrain imagery vocabulary sentence
+    sentences title words lyricist prompt prompts stanzas""".split()  # noqa: SIM905
 )
+LETTER_WORDS = frozenset({"a", "i", "o"})  # the one-letter words a lyric sings
 _DANGLING = FUNCTION_WORDS - {"me", "you", "mine", "yours", "us", "them", "him", "her", "it", "i", "we"}
 
 
@@ -112,9 +114,11 @@ class Judge:
     """Scores lines for one request. `names`: capitalised words of the song and request (they count as
     words); `topic`: content words to look for; `avoid`: texts a line must not copy (the prompt's example,
     the song); `existing`: lines a new line must not repeat; `rhymeable`: how many usable rhymes a word
-    has (a line that others must rhyme with should end on a word that has some)."""
+    has (a line that others must rhyme with should end on a word that has some); `never`: words never
+    written, like the words about the song (the rhyme scheme the request names: "xaxa")."""
 
     names: frozenset[str] = frozenset()
+    never: frozenset[str] = frozenset()  # words of the request that are no lyrics ("xaxa": its scheme)
     topic: tuple[str, ...] = ()
     avoid: Sequence[str] = ()
     existing: Sequence[str] = ()
@@ -150,6 +154,9 @@ class Judge:
         out = []
         for word in split_words(text):
             w = _normal(word)
+            if len(w) == 1 and w not in LETTER_WORDS and w not in self.names:
+                out.append(word)  # "A B A B I A": the dictionary spells letters, songs do not sing them
+                continue
             if w in self.names or word in self.names or all_phones(w):
                 continue
             if w.endswith("'s") and all_phones(w[:-2]):
@@ -176,7 +183,8 @@ class Judge:
         found = plain_words(text)
         if not found:
             return Verdict(text, -99.0, {}, (("words", "no words"),))
-        meta = [w for w in found if w in self._meta]
+        # (`never` is judged, not banned while writing: "aabb" begins with the token of "a")
+        meta = [w for w in found if w in self._meta or w in self.never]
         if meta:
             rejected.append(("words", f"talks about the song ('{meta[0]}') instead of singing it"))
         unknown = self.unknown_words(text)

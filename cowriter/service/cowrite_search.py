@@ -32,6 +32,7 @@ LINE_TOKENS = 40  # a line's words never need more (the grammar bounds them)
 EXTRA_TRIES = 2  # versions of a line written beyond the asked number when all were rejected
 MIN_SINGLE = 3  # versions of a single line always written, whatever the time
 SHORT_WORDS = FUNCTION_WORDS | CANNOT_END
+SEED_STRIDE = 1_000_003  # a request's samples are seeded seed * SEED_STRIDE + n (a prime: no overlap)
 
 
 class _Late(Exception):
@@ -146,8 +147,11 @@ class LineSearch:
     per_sample: float = 0.0  # seconds a sample takes, once the prompt is read (the latest estimate)
 
     def _seed(self) -> int | None:
+        """The seed of the next sample: the request's seed and the sample's number mixed, so that two
+        requests with seeds next to each other share no sample (seed + n made seed 11's second sample
+        seed 12's first, and their proposals came out the same)."""
         self.samples += 1
-        return None if self.seed is None else self.seed + self.samples - 1
+        return None if self.seed is None else (self.seed * SEED_STRIDE + self.samples - 1) % 2**31
 
     def _goal(self, n: int, chosen: Sequence[str]) -> tuple[Goal, tuple[str, ...], str]:
         """The judge's goal for line n, the rhyme words its grammar allows, and a note when its rhyme

@@ -83,8 +83,11 @@ def judge_for(
     if request.task in ("rewrite", "alternatives", "mood", "continue"):
         source = target if target else song.lines
         topic = (*topic, *content_words(line.lyrics for line in source if line.has_words))
+    # the rhyme scheme asked for is no word to sing ("XAXA" came back as "and Xaxa in the corner")
+    spelled = frozenset({request.scheme.lower()} if request.scheme else ())
     return Judge(
-        names=names_in([song_text, request.prompt]),
+        names=names_in([song_text, request.prompt]) - spelled,
+        never=spelled,
         topic=tuple(dict.fromkeys(topic)),
         avoid=(example, asked, instructions(request.prompt), *others),
         existing=sung,

@@ -196,3 +196,46 @@ def test_everyday_words_and_the_rhyme_book() -> None:
     assert "night" in book.leaders() and "river" not in book.leaders(), "a leader has rhymes to answer it"
     assert book.rhymes("night", ("kite", "fight")) == ("bright", "flight", "light", "sight")
     assert book.rhymes("river", ("giver", "shiver")) == (), "the book's words only"
+
+
+def test_spelled_letters_and_the_scheme_asked_for_are_no_lyrics() -> None:
+    # the default model wrote "A B A B I A ia C." for "AABB" and "and Xaxa in the corner" for "XAXA":
+    # the dictionary spells letters and the request holds the scheme, but neither is a word to sing
+    backend = sampler(
+        "Xaxa nets are drying on the sand",
+        "A B A B I A C",
+        "The writer makes a change that rewrites",
+        "Ropes are coiled upon the stall",
+    )
+    p = CoWriter(backend, candidates=4).propose("alternatives for line 1, XAXA", HARBOUR, seed=1)
+    reasons = [described(f) for c in p.candidates for f in c.rejected]
+    assert any("'xaxa'" in r for r in reasons), reasons
+    assert any("not a word: 'B'" in r for r in reasons), reasons
+    assert any("talks about the song ('writer')" in r for r in reasons), reasons
+    assert p.candidates[0].ok and p.alternatives == ("[A]Ropes are coiled u[D]pon the stall",)
+
+
+def test_requests_with_neighbouring_seeds_share_no_sample() -> None:
+    # seed + n made seed 11's second sample seed 12's first: their proposals came out the same
+    lines = [f"A quiet line along the {w}" for w in ("shore", "road", "bay", "quay", "hill", "town")]
+    seeds = []
+    for seed in (11, 12):
+        backend = sampler(*lines)
+        CoWriter(backend, candidates=3).propose("alternatives for line 1", HARBOUR, seed=seed)
+        seeds.append({c.seed for c in backend.calls})
+    assert len(seeds[0]) >= 3 and not seeds[0] & seeds[1], seeds
+
+
+def test_a_rewrite_is_asked_without_the_request_echoed_unless_it_says_what_the_line_holds() -> None:
+    # "(rewrite line 2 with 8 syllables)" echoed in the prompt made the model write "The writer makes a
+    # change that rewrites"; the template and the craft lines say what it asked
+    def prompt(request: str) -> str:
+        backend = sampler("Sea birds wheel above the harbour hall", "Ropes are coiled upon the stall")
+        CoWriter(backend, candidates=1).propose(request, HARBOUR, seed=1)
+        return backend.calls[0].messages[-1].content
+
+    bare = prompt("rewrite line 2 with 8 syllables")
+    assert "rewrite line 2" not in bare and "8 syllables" in bare
+    assert "The gulls are crying where the breakers fall" in bare
+    assert "(rewrite line 2 to mention the rain)" in prompt("rewrite line 2 to mention the rain")
+    assert "alternatives for" not in prompt("alternatives for line 1")
