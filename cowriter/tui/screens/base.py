@@ -67,6 +67,34 @@ class SongScreen(Screen[None]):
     def status(self) -> StatusBar:
         return self.query_one(StatusBar)
 
+    # -- sharing the width -------------------------------------------------------------------------------
+
+    def _set_open(self, open_panel: bool) -> None:
+        """A proposal or sketches are open in the side panel (it widens), or none is."""
+        self.query_one("#side").set_class(open_panel, "-wide")
+        self._fit_layout()
+
+    def _fit_layout(self) -> None:
+        """Share the width between the song and the side panel (`tui.layout`): the panel beside the song,
+        or below it when the song keeps its columns and its widest line would not fit beside it."""
+        from rich.cells import cell_len
+
+        from cowriter.tui.layout import side_width, stacks
+
+        width = self.app.size.width
+        side = self.query_one("#side")
+        open_panel = side.has_class("-wide")
+        editor = self.editor
+        stacked = False
+        if not editor.soft_wrap:
+            widest = max((cell_len(line) for line in editor.document.lines), default=0)
+            stacked = stacks(width, open_panel, widest, editor.gutter_width)
+        self.query_one("#body").set_class(stacked, "-stacked")
+        side.styles.width = "100%" if stacked else side_width(width, open_panel)
+
+    def on_resize(self) -> None:
+        self._fit_layout()
+
     def _schedule_check(self, delay: float) -> None:
         if self._check_timer is not None:
             self._check_timer.stop()
@@ -95,6 +123,7 @@ class SongScreen(Screen[None]):
         self.status.warnings = len(check.diagnostics) - errors
         self.transport.key, self.transport.key_guessed = check.key, check.key_guessed
         self.editor.soft_wrap = not check.columns  # chords over lyrics keep each chord over its syllable
+        self._fit_layout()
         if check.song is not None and self.ws.settings.bpm is None and check.song.tempo:
             self.transport.bpm = check.song.tempo
         self.transport.bars = check.bars

@@ -198,7 +198,7 @@ class CoWritingActions(MelodyActions):
         self.proposal = proposal
         if proposal is not None or self.query("#proposal"):
             self.proposal_view.show(proposal, waiting=len(self.waiting))
-        self.query_one("#side").set_class(proposal is not None, "-wide")
+        self._set_open(proposal is not None or self.melody is not None)
         if proposal is None and not self.editor.has_focus and not self.chat.input.has_focus:
             self.editor.focus()
 

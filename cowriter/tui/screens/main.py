@@ -50,6 +50,7 @@ class MainScreen(CoWritingActions):
         # the Footer (key bindings) mounts right after the first frame: it is the costliest widget to build
 
     def on_mount(self) -> None:
+        self._fit_layout()
         self.editor.focus()
         self.call_after_refresh(self._after_first_frame)
         label = self.ws.audio_label  # a device is yet to be found (after the first frame)

@@ -95,7 +95,7 @@ class MelodyActions(PlaybackActions):
     def _show_melody(self, sketch: MelodySketch | None) -> None:
         if sketch is not None or self.query("#melody"):
             self.melody_view.show(sketch)
-        self.query_one("#side").set_class(sketch is not None or self.proposal is not None, "-wide")
+        self._set_open(sketch is not None or self.proposal is not None)
         if sketch is None:
             self._melody_queue = ()
             if not self.editor.has_focus and not self.chat.input.has_focus:

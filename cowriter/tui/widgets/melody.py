@@ -19,6 +19,7 @@ from cowriter.textsafe import safe_line
 
 SHORT = {"chord_tones": "chords"}  # the score card's parts as shown
 KEYS = "p/n play  a accept  r dismiss"  # p this one, n all in turn; fits the side panel at 80 columns
+SHORT_KEYS = "p/n play a ok r close"  # in a narrow panel (24 columns inside at 60x20)
 
 
 class MelodyView(Vertical, can_focus=False):
@@ -97,6 +98,12 @@ class MelodyView(Vertical, can_focus=False):
     def on_resize(self) -> None:
         if self.sketch is not None:
             self._fill(self.options.highlighted)
+        self.call_after_refresh(self._show_keys)
+
+    def _show_keys(self) -> None:
+        line = self.query_one("#melody-keys", Static)
+        room = line.content_region.width
+        line.update(SHORT_KEYS if 0 < room < len(KEYS) else KEYS)
 
     def mark_playing(self, index: int | None) -> None:
         """Highlight the alternative sounding now (None: nothing is playing)."""

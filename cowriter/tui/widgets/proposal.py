@@ -25,6 +25,9 @@ from cowriter.textsafe import safe_line
 KEYS = "a/s/A accept r/R reject p play"  # line/section/all; fits the side panel at 80 columns
 ALTERNATIVE_KEYS = "a accept  p play  r/Esc: none"
 CONFLICT_KEYS = "! a the model's  r keep yours"  # on a line the writer changed too (fits 80 columns)
+# the same in a narrow panel (24 columns inside at 60x20), where the long ones would lose their end
+SHORT_KEYS = {KEYS: "a/s/A ok r/R no p play", ALTERNATIVE_KEYS: "a ok  p play  r none",
+              CONFLICT_KEYS: "! a model's  r yours"}  # fmt: skip
 
 
 class ProposalView(Vertical, can_focus=False):
@@ -159,7 +162,12 @@ class ProposalView(Vertical, can_focus=False):
             cid = int(current[2:])
             if any(c.id == cid and c.conflict for c in proposal.changes):
                 keys = CONFLICT_KEYS
-        self.query_one("#proposal-keys", Static).update(keys)
+        line = self.query_one("#proposal-keys", Static)
+        room = line.content_region.width
+        line.update(SHORT_KEYS[keys] if 0 < room < len(keys) else keys)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._show_keys)  # the key line's own width is known after the layout
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         event.stop()
