@@ -48,17 +48,21 @@ class CowriterApp(App[int]):
         history_session: str | None = None,
         recover: bool = False,
         signals: bool = False,
+        unknown_session: tuple[str, list[str]] | None = None,
     ) -> None:
         """`history_session`: the session to keep an opened file's history in, opened after the first
         frame (`cowriter open FILE` without --session). `recover`: offer back the songs an earlier cowriter
         left unsaved (after the first frame; a bare `cowriter`). `signals`: a hang-up (the terminal went
-        away) or a request to end keeps the song first (the real program; not in tests)."""
+        away) or a request to end keeps the song first (the real program; not in tests).
+        `unknown_session`: `--session NAME` named no session: (NAME, the near names), offered after the
+        first frame; none is made until the writer chooses to."""
         super().__init__()
         self.workspace = workspace
         self.theme = theme
         self.history_session = history_session
         self.recover = recover
         self.signals = signals
+        self.unknown_session = unknown_session
         self._quitting = False
 
     def on_mount(self) -> None:

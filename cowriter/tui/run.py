@@ -11,9 +11,14 @@ import gc
 import os
 import sys
 from collections.abc import Iterator, MutableMapping
-from typing import TextIO
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
 
 from cowriter.service.workspace import Workspace, file_session
+from cowriter.service.workspace.store import unknown_session
+
+if TYPE_CHECKING:
+    from cowriter.tui.app import CowriterApp
 
 COLOR_SYSTEMS = {"truecolor": "truecolor", "256": "256", "16": "standard", "auto": "auto"}
 
@@ -109,16 +114,17 @@ def log_path() -> str:
     return os.devnull
 
 
-def run_tui(args: argparse.Namespace) -> int:
-    problem = terminal_problem()
-    if problem:
-        print(CLI_HINT.format(why=problem), file=sys.stderr)
-        return 2
-    apply_color(getattr(args, "color", None))
+def build_app(args: argparse.Namespace, *, signals: bool = False) -> CowriterApp:
+    """The app for these command-line arguments (the terminal and colours are `run_tui`'s)."""
+    file, session = getattr(args, "file", None), getattr(args, "session", None)
+    sessions_dir = getattr(args, "sessions", None)
+    # `--session NAME` for a session that is not there: nothing is made until the writer says so (a typo
+    # would otherwise start an empty song); the near names are offered after the first frame.
+    near = unknown_session(session, Path(sessions_dir) if sessions_dir else None) if session else None
     workspace = Workspace.open(
-        getattr(args, "file", None),
-        session=getattr(args, "session", None),
-        sessions_dir=getattr(args, "sessions", None),
+        file,
+        session=session if near is None else None,
+        sessions_dir=sessions_dir,
         model=getattr(args, "model", None),
         audio=getattr(args, "audio", None),
         sound=getattr(args, "sound", None),
@@ -127,14 +133,23 @@ def run_tui(args: argparse.Namespace) -> int:
 
     # A file opened without --session keeps its history (chat, versions, credits) in a session of its
     # own, named after it: opened after the first frame, so the song shows at once.
-    file, session = getattr(args, "file", None), getattr(args, "session", None)
     # A bare `cowriter` offers back the songs an earlier one left unsaved (found after the first frame).
-    app = CowriterApp(
+    return CowriterApp(
         workspace,
         history_session=file_session(file) if file and not session else None,
         recover=not file and not session,
-        signals=True,
+        signals=signals,
+        unknown_session=(session, near) if session and near is not None else None,
     )
+
+
+def run_tui(args: argparse.Namespace) -> int:
+    problem = terminal_problem()
+    if problem:
+        print(CLI_HINT.format(why=problem), file=sys.stderr)
+        return 2
+    apply_color(getattr(args, "color", None))
+    app = build_app(args, signals=True)
     # The model, the synth and the play head run in threads; a short GIL switch interval hands the UI
     # thread the interpreter sooner, so a keystroke is drawn while they work.
     sys.setswitchinterval(0.001)

@@ -309,6 +309,20 @@ def open_session(name: str, folder: Path | None, text: str | None) -> tuple[Sess
     return session, session.text(), session_authors(session)
 
 
+def session_names(folder: Path | None) -> list[str]:
+    """The sessions in the store (a missing store has none)."""
+    from cowriter.session import SessionStore, default_store
+
+    return SessionStore(default_store(folder)).list()
+
+
+def session_exists(name: str, folder: Path | None) -> bool:
+    """Whether session `name` is in the store (a name that could not be one raises CowriterError)."""
+    from cowriter.session import SessionStore, check_name, default_store
+
+    return SessionStore(default_store(folder)).exists(check_name(name))
+
+
 def session_authors(session: Session) -> list[str]:
     """Who wrote each line of the session's latest version."""
     return [c.author if c.author != "edited" else f"edited:{c.origin}" for c in session.credits().credits]

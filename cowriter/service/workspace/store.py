@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from cowriter.service.workspace.playback import Settings
     from cowriter.session import Session
 
-__all__ = ["HUMAN", "Keeping", "SessionOpened", "file_session"]
+__all__ = ["HUMAN", "Keeping", "SessionOpened", "file_session", "near_sessions", "unknown_session"]
 
 HUMAN = "human"
 
@@ -61,6 +61,33 @@ def file_session(path: str | Path) -> str:
     where = Path(path).expanduser().resolve()
     stem = ports.slug(where.stem, limit=40) or "song"
     return f"{stem}-{hashlib.sha1(str(where).encode()).hexdigest()[:6]}"
+
+
+NEAR = 5  # near names offered for a session name that is not in the store
+
+
+def unknown_session(name: str, folder: Path | None) -> list[str] | None:
+    """None when session `name` is in the store; else the sessions whose names are near it, nearest
+    first (`near_sessions`): `--session night-bus-hom` finds `night-bus-home` instead of silently starting
+    an empty session. Raises CowriterError for a name that cannot be a session's."""
+    if ports.session_exists(name, folder):
+        return None
+    return near_sessions(name, ports.session_names(folder))
+
+
+def near_sessions(name: str, names: list[str]) -> list[str]:
+    """The names in `names` a writer may have meant by `name`: a slip of a letter or two, or a part of
+    the name (`night` for `night-bus-home`), case and separators ignored; nearest first, at most `NEAR`."""
+    import difflib
+
+    def key(text: str) -> str:
+        return " ".join(text.casefold().replace("-", " ").replace("_", " ").split())
+
+    wanted = key(name)
+    keyed = {key(n): n for n in names}
+    close = difflib.get_close_matches(wanted, list(keyed), n=NEAR, cutoff=0.6)
+    parts = sorted((k for k in keyed if wanted and wanted in k and k not in close), key=len)
+    return [keyed[k] for k in [*close, *parts][:NEAR]]
 
 
 class Keeping:

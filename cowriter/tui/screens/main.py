@@ -77,8 +77,23 @@ class MainScreen(CoWritingActions):
         self._schedule_check(0.05)
         if self.history_session:
             self._open_history(self.history_session)
+        unknown = getattr(self.app, "unknown_session", None)
+        if unknown is not None:
+            self._ask_session(*unknown)
         if getattr(self.app, "recover", False) and self.ws.homeless and not self.ws.text:
             self._find_left()
+
+    def _ask_session(self, name: str, near: list[str]) -> None:
+        """`--session NAME` named no session: offer the near ones, or making NAME; Esc quits."""
+        from cowriter.tui.screens.session_choice import SessionChoiceScreen
+
+        def chosen(session: str | None) -> None:
+            if session is None:
+                self.app.call_later(self.app.action_quit)  # nothing typed, nothing made
+            else:
+                self._open_history(session)  # an existing one, or NAME made now that it is asked for
+
+        self.app.push_screen(SessionChoiceScreen(name, near), chosen)
 
     def _find_left(self) -> None:
         """Look for songs earlier cowriters left unsaved (in a worker: the recovery store on disk)."""
