@@ -103,6 +103,7 @@ class SheetEditor(InOrder, TextArea, inherit_bindings=False):
         self._diagnostics: dict[int, list[Diagnostic]] = {}
         self._lyrics: dict[int, LineInfo] = {}
         self._play_line: int | None = None
+        self._after_cr = False  # the last key was Enter (CR): a LF right after it ends the same line
         self._gutters: dict[tuple[str, str, str, str, bool], Strip] = {}
         self._part_styles: dict[str, Style] = {}
         self._styled: dict[tuple[str, tuple[tuple[int, int, str], ...], bool], Text] = {}
@@ -173,6 +174,23 @@ class SheetEditor(InOrder, TextArea, inherit_bindings=False):
         self._gutters.clear()
         self._styled.clear()
         super().notify_style_update()
+
+    # -- a line feed is Enter --------------------------------------------------------------------------------
+
+    async def _on_key(self, event: events.Key) -> None:
+        """A line feed (LF) starts a new line, as Enter (CR) does. Text pasted without bracketed paste
+        (`tmux send-keys -l`, some terminals) or typed as ctrl+j arrives as LF, which Textual names
+        ctrl+j and the text area ignored: pasted lines ran together. CR then LF (a Windows line end)
+        is one new line. Other keys go on to InOrder's handler and TextArea's (Textual calls each class's
+        handler along the MRO until one prevents the default)."""
+        after_cr, self._after_cr = self._after_cr, event.key == "enter"
+        if event.key == "ctrl+j" and not self.read_only:
+            event.stop()
+            event.prevent_default()
+            if not after_cr:
+                self._restart_blink()
+                start, end = self.selection
+                self._replace_via_keyboard("\n", start, end)
 
     # -- moving ------------------------------------------------------------------------------------------
 
