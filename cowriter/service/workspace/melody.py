@@ -7,12 +7,17 @@ as the song text with that ABC block in it, and where to play it from.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from cowriter.core.song import LyricLine, Song
-from cowriter.core.timeline import Meter
+from cowriter.core.timeline import Meter, Timeline
 from cowriter.errors import CowriterError
 from cowriter.service.workspace.diff import Proposal, diff_changes
+
+if TYPE_CHECKING:  # the melody service loads with the first sketch
+    from cowriter.core.abc_types import AbcTune
+    from cowriter.service.melody import MelodyResult
 
 __all__ = ["MELODY_MODEL", "MelodyChoice", "MelodySketch", "sketch_at"]
 
@@ -65,10 +70,18 @@ class MelodySketch:
 
 
 def sketch_at(
-    text: str, row: int, *, section: bool = False, alternatives: int = 4, seed: int = 0
+    text: str,
+    row: int,
+    *,
+    section: bool = False,
+    alternatives: int = 4,
+    seed: int = 0,
+    bpm: float | None = None,
 ) -> MelodySketch:
     """Alternatives for the lyric line on source row `row` (0-based; a chord line above its words counts
-    as that line), or for the section that holds it. Raises CowriterError when there is nothing to sing."""
+    as that line), or for the section that holds it. Raises CowriterError when there is nothing to sing.
+    `bpm`: the tempo the writer set in the transport (the song's own when None): the tunes' `Q:` say it,
+    as the player plays it (the song's later tempo changes scale with it)."""
     from cowriter.core.abc import format_abc_block
     from cowriter.core.timing import timeline
     from cowriter.service.melody import first_performance, lyric_lines, sketch_song, write_block
@@ -90,6 +103,8 @@ def sketch_at(
         if number is None:
             raise CowriterError("put the cursor on a lyric line to sketch its melody")
         result = sketch_song(song, line=number, alternatives=alternatives, seed=seed)
+    if bpm is not None:
+        result = at_tempo(result, bpm, timeline(song))
     choices = tuple(
         MelodyChoice(
             abc=format_abc_block(tune, label=f"Melody: {result.target.label}"),
@@ -111,6 +126,19 @@ def sketch_at(
     # the panel names a line as the editor does (its source line); the block keeps the CLI's lyric count
     label = result.target.label if section or number is None else f"line {_source_line(lines, number)}"
     return MelodySketch(label, text, choices, bar, end_bar, chosen)
+
+
+def at_tempo(result: MelodyResult, bpm: float, timed: Timeline) -> MelodyResult:
+    """`result` with each tune's tempo as it plays with the transport at `bpm`: the song's first tempo
+    becomes `bpm` and a later one keeps its ratio to it (as the arrangement scales them)."""
+    first = timed.tempos[0].bpm if timed.tempos else None
+    scale = bpm / first if first else 1.0
+
+    def moved(tune: AbcTune) -> AbcTune:
+        tempo = bpm if tune.tempo is None or not first else round(tune.tempo * scale, 3)
+        return replace(tune, tempo=tempo)
+
+    return replace(result, tunes=tuple(moved(t) for t in result.tunes))
 
 
 def _beats(meter: Meter) -> int:

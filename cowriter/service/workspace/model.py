@@ -248,7 +248,7 @@ class CoWriting:
         nothing: accept one with `accept(sketch.proposal(i))`, which credits its lines to the sketcher."""
         from cowriter.service.workspace.melody import sketch_at
 
-        return sketch_at(self.text, row, section=section, alternatives=alternatives)
+        return sketch_at(self.text, row, section=section, alternatives=alternatives, bpm=self.settings.bpm)
 
 
 def candidate_line(candidate: SearchCandidate) -> str:

@@ -351,8 +351,10 @@ class CoWritingActions(MelodyActions):
             except Exception:  # playing it all is still hearing it
                 where = None
             if where is None:
-                self.app.call_from_thread(self._play, proposal.text)
+                self.app.call_from_thread(self._play, proposal.text, what="the song with the proposal")
             else:
-                self.app.call_from_thread(self._play, proposal.text, bar=where[0], until_bar=where[1])
+                self.app.call_from_thread(
+                    self._play, proposal.text, bar=where[0], until_bar=where[1], what="the proposal's bars"
+                )
 
         self.run_worker(work, thread=True, group="hear", exclusive=True, exit_on_error=False)

@@ -27,7 +27,7 @@ MELODY_KEYS = (
     ("p", "play the highlighted sketch (from its line's bar, or its section)"),
     ("n", "play every sketch, one after another"),
     ("a / Enter", "accept it: the song gets it as an ABC block"),
-    ("r / Del", "dismiss the sketches; the song stays as it is"),
+    ("r / Del / Esc", "dismiss the sketches; the song stays as it is (Esc while one plays: stop)"),
 )
 
 

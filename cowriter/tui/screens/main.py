@@ -261,6 +261,8 @@ class MainScreen(CoWritingActions):
             and self.focused is self.proposal_view.options
         ):  # Esc in the alternatives: none of them
             self._show_proposal(self.ws.reject(self.proposal))
+        elif self.melody is not None and self.focused is self.melody_view.options:
+            self._show_melody(None)  # Esc in the sketches: close them, as r does (the song is untouched)
         elif (self.proposal is not None or self.melody is not None) and not self.editor.has_focus:
             self.editor.focus()
 

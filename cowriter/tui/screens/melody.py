@@ -119,10 +119,12 @@ class MelodyActions(PlaybackActions):
         self._melody_sketch = sketch
         if self.query("#melody"):
             self.melody_view.mark_playing(index)
+        what = f"melody {index + 1} for {sketch.label}"
+        text = sketch.choices[index].text
         if sketch.section is not None:  # the section once; the next sketch as soon as its last bar is over
-            self._play(text=sketch.choices[index].text, section=sketch.section, until_bar=sketch.end_bar)
+            self._play(text=text, section=sketch.section, until_bar=sketch.end_bar, what=what)
         else:
-            self._play(text=sketch.choices[index].text, bar=sketch.bar, until_bar=sketch.end_bar)
+            self._play(text=text, bar=sketch.bar, until_bar=sketch.end_bar, what=what)
 
     def _played_out(self) -> None:
         """An alternative finished (its section ended, or the line's last bar went by): the next one."""

@@ -23,6 +23,7 @@ from cowriter.tui.widgets.status import tilde
 class PlaybackActions(SongScreen):
     _route = ""  # where sound goes, as the probe or the last player said ("": not known yet)
     _until_bar = 0  # stop after this bar (0: play on)
+    _take = ""  # what the play request plays, when it is not the song ("melody 2 for line 6")
     _armed = False  # the player asked for has started (its play head, not an older one's)
     # the last transposition's song text, the proposal open when it began, and that proposal transposed
     _transposing: tuple[str, Proposal | None, Proposal | None] = ("", None, None)
@@ -65,15 +66,19 @@ class PlaybackActions(SongScreen):
         section: str | None = None,
         bar: int | None = None,
         until_bar: int = 0,
+        what: str = "",
     ) -> None:
         """Play the song (or `text`): the looped section, else `section` once, else from `bar`; with
-        `until_bar`, stop once the play head is past that bar (then `_played_out`)."""
+        `until_bar`, stop once the play head is past that bar (then `_played_out`). `what` names the take
+        for the writer ("melody 2 for line 6"), where it is not the song."""
         if text is None:
             self._catch_up()
         self._playing_song = text is None
         ws = self.ws
         loop = bool(self.transport.loop) and section is None and bar is None
         section = self.transport.loop if loop else section
+        # what a WAV written instead holds, said when it is written (never the loop for another take)
+        self._take = what or (f"{section} once (looping needs speakers)" if loop else "")
         self._until_bar = until_bar
         self._armed = False  # play heads of the player being replaced may still be queued
 
@@ -150,8 +155,8 @@ class PlaybackActions(SongScreen):
             return
         minutes, seconds = divmod(round(sound.seconds), 60)
         what = f"{minutes}:{seconds:02d} of sound"
-        if self.transport.loop:
-            what += f", {self.transport.loop} once (looping needs speakers)"
+        if self._take:
+            what += f", {self._take}"
         home = os.path.expanduser("~")
         path = str(sound.path)
         inside = home not in ("", "/") and path.startswith(home + os.sep)
