@@ -39,7 +39,7 @@ ACTIONS: tuple[Action, ...] = (
     Action("shift+f2", "alternatives", "Alternatives", "Ask for other versions of the line under the cursor"),
     Action("ctrl+r", "regenerate", "Regenerate", "Ask the co-writer again, the same request"),
     Action("escape", "cancel", "Cancel",
-           "Stop the reply or the playback; close the alternatives or the sketches; back to the song"),
+           "Stop the reply or playback; close alternatives or sketches; back to the song"),
     Action("ctrl+n", "next_problem", "Next problem", "Go to the next error or warning"),
     Action("f3", "focus_proposal", "Proposal",
            "Go to the proposal or the melody sketches (again: the other)"),
