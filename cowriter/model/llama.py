@@ -8,6 +8,10 @@ One lock is held whenever llama.cpp runs (loading, tokenizing, each step of a ge
 `yield`: `close()` from any thread cancels a stream in progress, waits for the step in flight (a token, or
 the prompt) and only then frees the model, so freeing never races a generation (a segfault in C).
 
+Reading a long prompt is one step of seconds (a minute on a busy 2-core machine). `cancel()` and `close()`
+end it at once through llama.cpp's abort callback (`AbortSwitch`): the writer who quits or presses Esc
+while the model reads does not wait for it to finish reading.
+
 On CPUs with Intel AMX, llama.cpp's AMX weight buffers (an "extra buffer type") segfault on any prompt of
 more than one token (seen on these machines with 0.3.36: `ggml_backend_amx_mul_mat`, llama.cpp issue
 20824). `avoid_amx_buffers` turns the extra buffer types off before a model loads on such a CPU; the
@@ -18,6 +22,7 @@ from __future__ import annotations
 
 import os
 import threading
+from functools import partial
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -144,6 +149,7 @@ class LlamaBackend:
         self._words: frozenset[str] | None = None
         self._starts: dict[str, frozenset[int]] = {}  # a word's first tokens (`llama_sample.first_tokens`)
         self._flag = CancelFlag()
+        self._abort: AbortSwitch | None = None  # ends llama.cpp's step in flight (set with the model)
         self._lock = threading.RLock()  # held while llama.cpp runs; never across a yield
         self._closing = threading.Event()  # set once by close(): no more loading or generating
 
@@ -184,6 +190,7 @@ class LlamaBackend:
                     hint="the file may be damaged or of an architecture this llama.cpp build lacks",
                 ) from None
             self._n_ctx = int(self._llm.n_ctx())
+            self._abort = AbortSwitch.install(llama_cpp, self._llm)
 
     @property
     def loaded(self) -> bool:
@@ -302,7 +309,7 @@ class LlamaBackend:
         stop: Sequence[str] = (),
         cancel: threading.Event | None = None,
     ) -> Iterator[str]:
-        self._flag.reset()
+        self._reset()
         self.load()
         compiled = self._grammar(grammar) if grammar else None
         return self._stream(messages, compiled, max_tokens, temperature, seed, list(stop), cancel)
@@ -333,7 +340,7 @@ class LlamaBackend:
             while True:
                 with self._lock:  # one step of llama.cpp: the prompt, then a token at a time
                     self._live(llm, cancel)
-                    chunk = next(chunks, None)
+                    chunk = self._step(lambda: next(chunks, None))
                 if chunk is None:
                     return
                 piece = chunk["choices"][0]["delta"].get("content")
@@ -363,7 +370,7 @@ class LlamaBackend:
         `ban(text so far)` names words that must not come next (a copy of the song is not continued)."""
         from cowriter.model import llama_sample
 
-        self._flag.reset()
+        self._reset()
         self.load()
         if grammar:
             self._grammar(grammar)  # a grammar llama.cpp refuses is a clear error, not a crash
@@ -396,7 +403,7 @@ class LlamaBackend:
                     self._live(llm, cancel)
                     words = ban(out) if ban is not None else ()
                     banned = llama_sample.first_tokens(llm, words, self._starts)
-                    step = steps.next_token(sorted(banned))
+                    step = self._step(partial(steps.next_token, sorted(banned)))
                     piece = text.piece(step[0]) if step is not None else ""
                 if step is None:
                     break
@@ -424,15 +431,34 @@ class LlamaBackend:
         self._flag.check(cancel)
         return self._llm
 
+    def _reset(self) -> None:
+        """A new stream starts clear of the last one's cancellation."""
+        self._flag.reset()
+        if self._abort is not None:
+            self._abort.clear()
+
+    def _step(self, step: Callable[[], Any]) -> Any:
+        """One step of llama.cpp (`step()`: the prompt, or the next token). A step the abort switch ended
+        (`cancel`, `close`) is GenerationCancelled."""
+        try:
+            return step()
+        except RuntimeError as exc:  # "llama_decode returned 2": aborted
+            if self._abort is not None and self._abort.is_set():
+                raise GenerationCancelled() from exc
+            raise
+
     def cancel(self) -> None:
+        """End the stream in progress, from any thread: at once, even while llama.cpp reads the prompt."""
         self._flag.set()
+        if self._abort is not None:
+            self._abort.set()
 
     def close(self) -> None:
         """Free the model, from any thread: a stream in progress ends (GenerationCancelled) at its next
         step, and the model is freed only once llama.cpp is no longer running. Final: the backend does not
         load again."""
         self._closing.set()
-        self._flag.set()
+        self.cancel()  # the step in flight ends now, so the lock is soon free
         with self._lock:
             llm, self._llm = self._llm, None
             self._grammars.clear()
@@ -440,6 +466,45 @@ class LlamaBackend:
             self._chat = None
             if llm is not None:
                 llm.close()
+
+
+class AbortSwitch:
+    """A switch llama.cpp reads between the steps of its computation (its abort callback, checked after
+    each node of the graph, hundreds of times a token): set, the step in flight ends ("llama_decode
+    returned 2") within milliseconds; the model stays usable (llama-cpp-python keeps only the tokens
+    evaluated before it, and the next prompt is read from there).
+
+    The callback is no Python: it is the C library's own `strlen`, given a two-byte buffer, so it returns
+    1 once the first byte is set and 0 while it is clear. A Python callback would take the GIL at every
+    node, from llama.cpp's threads, slowing each token and the editor that shares the GIL."""
+
+    def __init__(self, callback: Any, buffer: Any) -> None:
+        self._callback = callback  # kept: llama.cpp holds only the pointers
+        self._buffer = buffer
+
+    @classmethod
+    def install(cls, llama_cpp: Any, llm: Any) -> AbortSwitch | None:
+        """A switch on `llm`'s context, or None where it cannot be made (no C library to borrow `strlen`
+        from, an llama-cpp-python without the call): cancelling then waits for the step in flight."""
+        import ctypes
+
+        try:
+            strlen = ctypes.cast(ctypes.CDLL(None).strlen, ctypes.c_void_p).value
+            callback = llama_cpp.ggml_abort_callback(strlen)
+            buffer = ctypes.create_string_buffer(2)
+            llama_cpp.llama_set_abort_callback(llm._ctx.ctx, callback, ctypes.cast(buffer, ctypes.c_void_p))
+        except (AttributeError, OSError, TypeError, ValueError):
+            return None
+        return cls(callback, buffer)
+
+    def set(self) -> None:
+        self._buffer[0] = b"\x01"
+
+    def clear(self) -> None:
+        self._buffer[0] = b"\x00"
+
+    def is_set(self) -> bool:
+        return bool(self._buffer.raw[0])
 
 
 def _stop_at(text: str, stop: Sequence[str]) -> str | None:

@@ -7,12 +7,13 @@ into it; accepting a proposal is the workspace's own business.
 
 from __future__ import annotations
 
+import contextlib
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from cowriter.errors import CowriterError
-from cowriter.model.backend import Message
+from cowriter.model.backend import GenerationCancelled, Message
 from cowriter.service.workspace import ports as ports
 from cowriter.service.workspace.diff import Alternative, Candidate, Proposal, diff_changes
 
@@ -120,16 +121,17 @@ class CoWriting:
             if on_candidate is not None and candidate.number > 1:  # the first streamed as it was written
                 on_candidate(candidate_line(candidate))
 
-        result = self._cowriter().propose(
-            prompt,
-            text,
-            task=task,
-            numbering="editor",
-            history=tuple(self.history),
-            on_token=on_token,
-            on_candidate=finished,
-            cancel=cancel,
-        )
+        with self._unanswered(prompt, cancel):
+            result = self._cowriter().propose(
+                prompt,
+                text,
+                task=task,
+                numbering="editor",
+                history=tuple(answered(self.history)),
+                on_token=on_token,
+                on_candidate=finished,
+                cancel=cancel,
+            )
         self._remember(prompt, result.text)
         # a chords-over-lyrics page is read (and answered) as ChordPro: the proposal is on that form, so
         # it holds the lines asked for and nothing else; turning the page into ChordPro stays the writer's
@@ -175,16 +177,18 @@ class CoWriting:
         if not words:
             raise CowriterError("put the cursor on a lyric line to ask for alternatives")
         prompt = f"{count} alternatives for line {index + 1}"  # the editor's line (cowrite_craft.line_at)
-        result = self._cowriter().propose(
-            prompt,
-            song,
-            task="alternatives",
-            line=index + 1,
-            numbering="editor",
-            on_token=on_token,
-            cancel=cancel,
-        )
-        self._remember(f"other versions of line {index + 1}", result.text)  # as the chat shows the request
+        asked = f"other versions of line {index + 1}"  # as the chat shows the request
+        with self._unanswered(asked, cancel):
+            result = self._cowriter().propose(
+                prompt,
+                song,
+                task="alternatives",
+                line=index + 1,
+                numbering="editor",
+                on_token=on_token,
+                cancel=cancel,
+            )
+        self._remember(asked, result.text)
         target = ports.syllables(words)
         # never a line the song already has (the original included), nor the same words twice
         known = {same_words(line) for line in lines} - {""}
@@ -236,6 +240,26 @@ class CoWriting:
         end = max(_bar_at(timed.meters, s.start + s.duration - 1e-6) for s in sung)
         return start, max(start, end)
 
+    def cancel_model(self) -> None:
+        """Stop the model's reply in flight at once, even while it reads the prompt (the request's own
+        cancel event is still what ends the request: this ends the model's step in flight)."""
+        if self.backend is not None:
+            self.backend.cancel()
+
+    @contextlib.contextmanager
+    def _unanswered(self, prompt: str, cancel: threading.Event | None) -> Iterator[None]:
+        """A request that ends without a reply (cancelled, quit while the model read it, failed) is in the
+        chat as asked, with what became of it, as the screen shows it; the model does not read it again
+        (`answered`)."""
+        try:
+            yield
+        except CowriterError as exc:
+            cancelled = isinstance(exc, GenerationCancelled) or (cancel is not None and cancel.is_set())
+            why = "cancelled" if cancelled else "no answer: " + (str(exc).splitlines() or [""])[0]
+            with contextlib.suppress(CowriterError):  # a session that cannot take it: the screen said it
+                self._remember(prompt, f"({why})")
+            raise
+
     def _remember(self, prompt: str, reply: str) -> None:
         self.history.extend([Message("user", prompt), Message("assistant", reply)])
         del self.history[:-HISTORY]
@@ -278,6 +302,25 @@ def candidates_of(result: Result) -> tuple[Candidate, ...]:
         song = result.song if i == 0 else result.with_candidate(i).song
         out.append(Candidate(song, c.chordpro, "; ".join(why), c.ok))
     return tuple(out)
+
+
+def unanswered(reply: str) -> bool:
+    """Whether a reply in the chat stands for no answer ("(cancelled)", "(no answer: …)")."""
+    return reply.startswith(("(cancelled)", "(no answer: ")) and reply.endswith(")")
+
+
+def answered(history: list[Message]) -> list[Message]:
+    """The conversation the model reads: the exchanges it answered (a request it never answered is in
+    the chat for the writer, not in the model's context)."""
+    out: list[Message] = []
+    for i, message in enumerate(history):
+        reply = history[i + 1] if message.role == "user" and i + 1 < len(history) else None
+        if message.role == "assistant" and unanswered(message.content):
+            continue
+        if reply is not None and reply.role == "assistant" and unanswered(reply.content):
+            continue
+        out.append(message)
+    return out
 
 
 def same_words(line: str) -> str:

@@ -246,7 +246,7 @@ class MainScreen(CoWritingActions):
         if cancel is None:
             return False
         cancel.set()
-        # the model stops at its next token: while it reads the prompt that can take seconds
+        self.ws.cancel_model()  # at once, even while the model reads a long prompt (not at its next token)
         self.status.model_state = STOPPING
         return True
 
