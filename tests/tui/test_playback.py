@@ -61,11 +61,11 @@ async def test_f5_on_a_wav_route_writes_the_file_and_says_where(
         assert await wait_for(pilot, lambda: not transport.playing, timeout=60.0)
         await settle(pilot)
 
-        wav = cache / "preview.wav"
+        wav = cache / "takes" / "swing-low-take-01.wav"  # the song's first take, named after it
         with wave.open(str(wav), "rb") as w:
             assert w.getnframes() > 0
         shown = transport.render().plain
-        assert "written" in shown and "preview.wav" in shown
+        assert "written" in shown and "swing-low-take-01.wav" in shown
         assert "playing" not in shown and "bar " not in shown
         said = [t for t in toasts(app) if str(wav) in t]
         assert said and advice in said[0]
@@ -105,7 +105,7 @@ async def test_speakers_still_show_the_play_head(song_file: Path, cache: Path) -
         assert "playing" in shown and "writing" not in shown
         await pilot.press("f5")
         await settle(pilot)
-        assert not (cache / "preview.wav").exists()
+        assert not list(cache.glob("**/*.wav"))
 
 
 async def test_melody_alternatives_on_a_wav_route_leave_one_short_file_each(
@@ -124,10 +124,10 @@ async def test_melody_alternatives_on_a_wav_route_leave_one_short_file_each(
         assert sketch is not None
         count = len(sketch.choices)
         await pilot.press("n")  # hear them all, one after the other
-        written = lambda: [t for t in toasts(app) if "preview-bars" in t]  # noqa: E731
+        written = lambda: [t for t in toasts(app) if "-melody-" in t]  # noqa: E731
         assert await wait_for(pilot, lambda: len(written()) == count, timeout=60.0)
         await settle(pilot)
-        files = sorted(cache.glob("preview-bars*.wav"))
+        files = sorted((cache / "takes").glob("swing-low-take-*-melody-*-for-line-6.wav"))
         assert len(files) == count  # one per alternative, none overwritten
         song_bars = sketch.end_bar - sketch.bar + 1
         for file in files:

@@ -7,8 +7,8 @@ player and returns at once; the play head arrives through a callback from the pl
 When the sound cannot be heard here (over SSH, `--audio wav`, no device) the player writes a WAV file as
 fast as it renders. Nothing is playing then: there is no play head to follow (it would race to the end in
 a second), so none is reported; `sound_file` says where the sound goes, how much of it is written, and
-when it is complete. The song goes to `preview.wav`; any other text (a proposal, a melody sketch) to a file
-named after what it is, so an A/B comparison leaves one file per take.
+when it is complete. Each play is a take of its own (`workspace.takes`), named after the song and what
+played, so an A/B comparison or the take before this one is still there; old takes are cleaned up.
 """
 
 from __future__ import annotations
@@ -73,6 +73,8 @@ class Playback:
     """Playing the song (the fields are the workspace's)."""
 
     text: str
+    path: Path | None
+    session_name: str | None
     audio: str | None
     sound: str | None
     settings: Settings
@@ -104,9 +106,12 @@ class Playback:
         loop: bool = False,
         bar: int | None = None,
         until_bar: int | None = None,
+        take: str = "",
     ) -> str:
         """Arrange and start playing (`text` defaults to the song), from `bar` (song bars, 1-based) or the
-        start of `section`, and with `until_bar` no note after that bar; returns the audio route."""
+        start of `section`, and with `until_bar` no note after that bar; returns the audio route. `take`
+        names what plays when it is not the song ("melody 2 for line 11"): a WAV written instead is named
+        after it."""
         self.stop()
         source = self.text if text is None else text
         song, _ = ports.parse(source)
@@ -119,6 +124,7 @@ class Playback:
                 on_position(PlayPosition(bar, beat, line))
 
         notes: list[str] = []
+        wav = self._wav_for(source, section, bar, until_bar, take) if self.audio_label != "off" else None
         player = ports.start_player(
             song,
             style=self.settings.style,
@@ -130,7 +136,7 @@ class Playback:
             audio=self.audio,
             sound=self.sound,
             on_position=moved if on_position else None,
-            wav_path=None if self.audio_label == "off" else self._wav_for(source, section, bar, until_bar),
+            wav_path=wav,
             notes=notes,
         )
         self._notes = notes  # why the laptop's listener was not used, when one was expected
@@ -141,19 +147,27 @@ class Playback:
             live.set()
         return ports.player_route(player)
 
-    def _wav_for(self, source: str, section: str | None, bar: int | None, until: int | None) -> Path:
-        """Where a play request writes its sound when it cannot be heard: `preview.wav` for the song,
-        `preview-<what>-<hash>.wav` for other text (a proposal, a melody sketch), one file per take."""
-        import hashlib  # here, not at the top: OpenSSL is not needed for the first frame
+    def _wav_for(
+        self, source: str, section: str | None, bar: int | None, until: int | None, take: str
+    ) -> Path:
+        """Where a play request writes its sound when it cannot be heard: a take of its own in the takes
+        folder (`workspace.takes`), named after the song and what plays ("night-bus-take-04-chorus.wav");
+        the last few takes of each song are kept, older ones removed."""
+        from cowriter.service.workspace import takes
 
-        song_file = ports.preview_wav()
-        if source == self.text and section is None and bar is None and until is None:
-            return song_file
-        what = section or (f"bars{bar or 1}-{until}" if until else f"bar{bar}" if bar else "take")
-        slug = ports.slug(what, limit=24) or "take"
-        take = f"{source}\0{section}\0{bar}\0{until}".encode()
-        digest = hashlib.sha1(take, usedforsecurity=False).hexdigest()[:6]
-        return song_file.with_name(f"preview-{slug}-{digest}.wav")
+        what = take or section or (f"bars {bar or 1}-{until}" if until else f"from bar {bar}" if bar else "")
+        if not what and source != self.text:
+            what = "take"
+        return takes.next_take(self._song_name(), what)
+
+    def _song_name(self) -> str:
+        """The song's name for its takes: its file's, its session's, else its title."""
+        if self.path is not None:
+            return self.path.stem
+        if self.session_name:
+            return self.session_name
+        song, _ = ports.parse(self.text)
+        return (song.title if song is not None else "") or "song"
 
     def take_notes(self) -> list[str]:
         """What the writer should know about where the sound went, each said once: the laptop's listener

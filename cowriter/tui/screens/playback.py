@@ -94,6 +94,7 @@ class PlaybackActions(SongScreen):
                     loop=loop,
                     bar=bar,
                     until_bar=until_bar or None,
+                    take=what,
                 )
             except CowriterError as exc:
                 self.post_message(m.PlaybackStopped(str(exc)))

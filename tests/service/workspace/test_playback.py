@@ -57,7 +57,7 @@ def test_wav_route_writes_the_file_and_reports_no_play_head(tmp_path: Path) -> N
     sound = ws.sound_file
     assert sound is not None
     assert route == f"WAV to {sound.path}"
-    assert sound.path == tmp_path / "cache" / "cowriter" / "preview.wav"
+    assert sound.path == tmp_path / "cache" / "cowriter" / "takes" / "short-take-01.wav"
     assert sound.complete and not sound.writing
     assert sound.seconds > 0
     assert frames(sound.path) > 0
@@ -85,16 +85,16 @@ def test_ssh_without_forwarded_sound_writes_a_wav(monkeypatch: pytest.MonkeyPatc
 
 
 @pytest.mark.parametrize(
-    ("first", "second", "same"),
+    ("first", "second"),
     [
-        ({}, {}, True),  # the song, twice: one file
-        ({}, {"text": PROPOSAL}, False),  # the song and a proposal (A/B): a file each
-        ({"text": PROPOSAL}, {"text": PROPOSAL}, True),
-        ({"section": "Chorus"}, {"section": "Chorus", "text": PROPOSAL}, False),
-        ({"section": "Chorus"}, {"section": "Verse 1"}, False),
+        ({}, {}),  # the song, twice: the take before is kept
+        ({}, {"text": PROPOSAL}),  # the song and a proposal (A/B)
+        ({"text": PROPOSAL}, {"text": PROPOSAL}),
+        ({"section": "Chorus"}, {"section": "Chorus", "text": PROPOSAL}),
+        ({"section": "Chorus"}, {"section": "Verse 1"}),
     ],
 )
-def test_each_take_has_its_own_file(first: dict[str, str], second: dict[str, str], same: bool) -> None:
+def test_each_take_has_its_own_file(first: dict[str, str], second: dict[str, str]) -> None:
     ws = Workspace(text=SONG, audio="wav")
     paths = []
     for kwargs in (first, second):
@@ -103,16 +103,37 @@ def test_each_take_has_its_own_file(first: dict[str, str], second: dict[str, str
         sound = ws.sound_file
         assert sound is not None and sound.complete
         paths.append(sound.path)
-    assert (paths[0] == paths[1]) is same
+    assert paths[0] != paths[1]
     assert all(p.exists() for p in paths)
 
 
-def test_the_song_goes_to_preview_wav_and_a_section_is_named_after_it() -> None:
+def test_takes_are_named_after_the_song_and_what_played(tmp_path: Path) -> None:
     ws = Workspace(text=SONG, audio="wav")
-    ws.play(section="Chorus")
-    wait_done(ws)
-    sound = ws.sound_file
-    assert sound is not None and sound.path.name.startswith("preview-chorus-")
+    names = []
+    plays: list[dict[str, object]] = [
+        {},
+        {"section": "Chorus"},
+        {"text": PROPOSAL, "bar": 2, "until_bar": 3},
+        {"take": "melody 2"},
+    ]
+    for kwargs in plays:
+        ws.play(**kwargs)  # type: ignore[arg-type]
+        wait_done(ws)
+        sound = ws.sound_file
+        assert sound is not None
+        names.append(sound.path.name)
+    assert names == [
+        "short-take-01.wav",
+        "short-take-02-chorus.wav",
+        "short-take-03-bars-2-3.wav",
+        "short-take-04-melody-2.wav",
+    ]
+    song_file = tmp_path / "Night Bus.cho"
+    song_file.write_text(SONG, encoding="utf-8")
+    opened = Workspace.open(song_file, audio="wav")  # a song with a file: named after the file
+    opened.play()
+    wait_done(opened)
+    assert opened.sound_file is not None and opened.sound_file.path.name == "night-bus-take-01.wav"
 
 
 def test_stopping_while_writing_leaves_an_incomplete_file() -> None:
