@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import os
 import threading
-from functools import partial
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
