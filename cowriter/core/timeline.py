@@ -7,6 +7,7 @@ current meter, counted from 0 at the first beat of bar 1 (`start`), and also as 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 
@@ -56,6 +57,23 @@ class MeterChange:
     start: float
     bar: int
     meter: Meter
+
+
+def bar_at(meters: Sequence[MeterChange], beat: float) -> tuple[int, float]:
+    """The 1-based bar that `beat` (counted from the start) falls in, and the beat within that bar (from
+    1), following the meter changes (a change at this very beat, within float noise, is in force; a beat
+    before the first change is at that change's start). No meters: 4/4 from bar 1 at beat 0. The player's
+    play head and the workspace's bars of a proposal both count this way."""
+    bar, start, per_bar = 1, 0.0, 4
+    if meters:
+        change = meters[0]
+        for m in meters:
+            if m.start <= beat + 1e-9:
+                change = m
+        bar, start, per_bar = change.bar, change.start, max(1, change.meter.beats)
+    offset = max(0.0, beat - start)
+    bars = int(offset // per_bar)
+    return bar + bars, 1.0 + offset - bars * per_bar
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cowriter.core.events import Arrangement
-from cowriter.core.timeline import Timeline
+from cowriter.core.timeline import Timeline, bar_at
 from cowriter.render.audio import BlockRing, Output
 from cowriter.render.synth import Engine, NoteSource
 
@@ -38,15 +38,8 @@ class Position:
 
 
 def bar_beat(arrangement: Arrangement, beat: float) -> tuple[int, float]:
-    """1-based bar and beat-in-bar at an absolute beat, through the meter map."""
-    change = arrangement.meters[0]
-    for m in arrangement.meters:
-        if m.start <= beat:
-            change = m
-    per_bar = max(1, change.meter.beats)
-    offset = max(0.0, beat - change.start)
-    bars = int(offset // per_bar)
-    return change.bar + bars, 1.0 + offset - bars * per_bar
+    """1-based bar and beat-in-bar at an absolute beat, through the meter map (`core.timeline.bar_at`)."""
+    return bar_at(arrangement.meters, beat)
 
 
 def beat_of_bar(arrangement: Arrangement, bar: int) -> float:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from cowriter.errors import CowriterError
@@ -18,7 +18,6 @@ from cowriter.service.workspace import ports as ports
 from cowriter.service.workspace.diff import Alternative, Candidate, Proposal, diff_changes
 
 if TYPE_CHECKING:
-    from cowriter.core.timeline import MeterChange
     from cowriter.service.cowrite import Candidate as SearchCandidate
     from cowriter.service.cowrite import CoWriter
     from cowriter.service.cowrite import Proposal as Result
@@ -218,6 +217,7 @@ class CoWriting:
         """Where to hear `proposal`: from the bar its first changed line starts in to the last bar of its
         last changed line (song bars, 1-based; 0: to the end). None: nowhere in particular (no change, or
         a song that cannot be timed)."""
+        from cowriter.core.timeline import bar_at
         from cowriter.core.timing import timeline
         from cowriter.service.melody import first_performance
 
@@ -237,7 +237,7 @@ class CoWriting:
             after = [s.bar for s in timed.spans if s.line >= first]
             return (after[0], 0) if after else None
         start = min(s.bar for s in sung)
-        end = max(_bar_at(timed.meters, s.start + s.duration - 1e-6) for s in sung)
+        end = max(bar_at(timed.meters, s.start + s.duration - 1e-6)[0] for s in sung)
         return start, max(start, end)
 
     def cancel_model(self) -> None:
@@ -346,12 +346,3 @@ def lyric_words(line: str) -> str:
             out.append(ch)
     words = "".join(out).strip()
     return words if any(c.isalpha() for c in words) else ""
-
-
-def _bar_at(meters: Sequence[MeterChange], beat: float) -> int:
-    """The 1-based bar that `beat` falls in, following the meter changes."""
-    bar, start, per_bar = 1, 0.0, 4
-    for change in meters:
-        if change.start <= beat + 1e-9:
-            bar, start, per_bar = change.bar, change.start, max(1, change.meter.beats)
-    return bar + int((beat - start) // per_bar)
