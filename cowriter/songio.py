@@ -2,8 +2,8 @@
 
 Errors a user can fix (no such file, a folder, no permission, a binary file) become `CowriterError`s
 naming the path; everything about the text itself is a diagnostic on the song, never an exception.
-`write_text` is the way back: the one atomic writer of song files (the editor's saves and exports,
-`melody --write`).
+`write_file` is the way back: the one atomic writer of what cowriter writes for the writer (the editor's
+saves and exports, `melody --write`, `cowriter render`); `write_text` writes a song's text with it.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import contextlib
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from cowriter.core.encoding import decode
@@ -21,7 +22,7 @@ from cowriter.errors import CowriterError
 from cowriter.limits import MAX_SONG_BYTES, read_limited, read_stream
 from cowriter.umask import export_mode
 
-__all__ = ["MAX_BYTES", "read_bytes", "read_song", "read_songs", "read_text", "write_text"]
+__all__ = ["MAX_BYTES", "read_bytes", "read_song", "read_songs", "read_text", "write_file", "write_text"]
 
 MAX_BYTES = MAX_SONG_BYTES
 
@@ -54,11 +55,24 @@ def read_song(path: str) -> Song:
 
 
 def write_text(path: Path, text: str, *, newline: str = "\n", hint: str = "choose another place") -> None:
-    """Temp file, fsync, rename: a crash leaves the old file or the new one, never half of one.
+    """The song `text` to `path` through `write_file` (atomic, durable); `newline=""` writes the text's
+    own line endings."""
 
-    A symlinked song is written where the link points (the link stays); an existing file keeps its
-    permissions, a new one gets the usual ones (0666 less the umask), not the temp file's 0600; missing
-    folders are made; no scratch file is left behind. `newline=""` writes the text's own line endings."""
+    def write(part: Path) -> None:
+        with part.open("w", encoding="utf-8", newline=newline) as fh:
+            fh.write(text)
+
+    write_file(path, write, hint=hint)
+
+
+def write_file(path: Path, write: Callable[[Path], object], *, hint: str = "choose another place") -> None:
+    """The one atomic writer of the files cowriter writes for the writer (songs saved or exported, MIDI,
+    lead sheets, WAVs): `write(part)` makes the file at a scratch path beside the target, named as the
+    target (a `.mxl` names its score after its file); the file is flushed to disk, given the target's
+    permissions (a new one: 0666 less the umask, not a temp file's 0600), renamed over the target, and
+    the rename made durable: a crash or a failed render leaves the old file or the new one, never half of
+    one, and no scratch behind. A symlinked target is written where the link points (the link stays);
+    missing folders are made. Failures are one CowriterError: "cannot write PATH: why" (`hint`)."""
     target = path.resolve()
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -66,17 +80,38 @@ def write_text(path: Path, text: str, *, newline: str = "\n", hint: str = "choos
             mode = target.stat().st_mode & 0o7777
         except FileNotFoundError:
             mode = export_mode()
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+        scratch = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     except OSError as exc:
-        raise CowriterError(f"{path}: cannot write ({exc.strerror or exc})", hint=hint) from None
+        raise _cannot_write(path, exc, hint) from None
+    part = scratch / target.name
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as fh:
-            fh.write(text)
-            fh.flush()
-            os.fchmod(fh.fileno(), mode)
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
+        write(part)
+        fd = os.open(part, os.O_RDONLY)
+        try:
+            os.fchmod(fd, mode)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(part, target)
+        _fsync_folder(target.parent)
     except OSError as exc:
+        raise _cannot_write(path, exc, hint) from None
+    finally:
         with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise CowriterError(f"{path}: cannot write ({exc.strerror or exc})", hint=hint) from None
+            part.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            scratch.rmdir()
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make a rename in `folder` durable (where the system allows opening a folder)."""
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _cannot_write(path: Path, exc: OSError, hint: str) -> CowriterError:
+    return CowriterError(f"cannot write {path}: {exc.strerror or exc}", hint=hint)

@@ -8,8 +8,10 @@ from pathlib import Path
 
 from cowriter.core.song import Song
 from cowriter.errors import CowriterError
+from cowriter.service import rendering
 
-FORMATS = (".mid", ".midi", ".wav", ".musicxml", ".xml", ".mxl")
+# what `render` writes: the band (MIDI, WAV) and the lead sheet, from the one table of formats
+FORMATS = tuple(ext for ext, (kind, _) in rendering.FORMATS.items() if kind in rendering.BAND)
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -78,24 +80,15 @@ def run(args: argparse.Namespace) -> int:
         raise CowriterError(
             f"{args.file}: {exc}", hint="see `cowriter styles` and the song's sections"
         ) from exc
-    try:
-        if suffix in (".mid", ".midi"):
-            from cowriter.render.midi import write_midi
+    sound = None
+    if suffix == ".wav":
+        from cowriter.render.sounds import resolve
 
-            write_midi(arrangement, out)
-        elif suffix == ".wav":
-            from cowriter.render.sounds import resolve
-            from cowriter.render.synth import render_wav
-
-            render_wav(arrangement, out, sound=resolve(getattr(args, "sound", None)).path)
-        else:
-            from cowriter.render.musicxml import write_musicxml
-
-            write_musicxml(song, out, style=args.style, bpm=args.bpm, section=args.section)
-    except OSError as exc:
-        raise CowriterError(
-            f"cannot write {out}: {exc.strerror or exc}", hint="check the folder exists"
-        ) from exc
+        sound = resolve(getattr(args, "sound", None)).path
+    rendering.render_file(
+        song, out, arrangement=arrangement, style=args.style, bpm=args.bpm, section=args.section,
+        sound=sound, hint="check the folder exists",
+    )  # fmt: skip
     if suffix in (".musicxml", ".xml", ".mxl"):  # one staff of chords, words and tune: no band tracks
         print(f"wrote {out} (lead sheet, {arrangement.seconds:.1f} s)")
     else:

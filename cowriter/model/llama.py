@@ -384,13 +384,16 @@ class LlamaBackend:
                     f"the request takes {len(prompt)} tokens, too many for this model's {self._n_ctx}",
                     hint="use a model with a larger context (--model), or ask about one section at a time",
                 )
-            steps = llama_sample.Steps(
-                llm,
-                prompt,
-                grammar=grammar,
-                temperature=temperature,
-                seed=seed,
-                repeat_penalty=self.repeat_penalty,
+            steps = self._step(  # reads the prompt: the long step a cancel ends at once
+                partial(
+                    llama_sample.Steps,
+                    llm,
+                    prompt,
+                    grammar=grammar,
+                    temperature=temperature,
+                    seed=seed,
+                    repeat_penalty=self.repeat_penalty,
+                )
             )
             text = llama_sample.Detokenizer(llm)
         out = ""

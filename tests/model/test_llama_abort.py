@@ -47,7 +47,8 @@ def reading(backend: LlamaBackend) -> tuple[Any, threading.Event]:
     return llm, started
 
 
-def test_cancel_while_the_prompt_is_read_ends_the_read(backend: LlamaBackend) -> None:
+@pytest.mark.parametrize("how", ["stream", "sample"])
+def test_cancel_while_the_prompt_is_read_ends_the_read(backend: LlamaBackend, how: str) -> None:
     llm, started = reading(backend)
     prompt_tokens = backend.count_tokens(LONG_PROMPT[0].content)
     assert prompt_tokens > 600
@@ -56,7 +57,10 @@ def test_cancel_while_the_prompt_is_read_ends_the_read(backend: LlamaBackend) ->
 
     def stream() -> None:
         try:
-            pieces.extend(backend.stream(LONG_PROMPT, max_tokens=20, seed=1))
+            if how == "stream":
+                pieces.extend(backend.stream(LONG_PROMPT, max_tokens=20, seed=1))
+            else:  # the co-writer's line search reads the prompt when its sampling starts
+                pieces.append(backend.sample(LONG_PROMPT, prefill="[G]", max_tokens=20, seed=1).text)
         except BaseException as exc:  # for the test to look at
             outcome.append(exc)
 
