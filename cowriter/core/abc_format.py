@@ -8,7 +8,16 @@ import re
 from fractions import Fraction
 from functools import lru_cache
 
-from cowriter.core.abc_types import LETTER_PC, START_DIRECTIVE, AbcTune, key_fifths, key_signature
+from cowriter.core.abc_types import (
+    ACCIDENTAL,
+    LETTER_PC,
+    START_DIRECTIVE,
+    AbcTune,
+    key_signature,
+    pitch_text,
+    spell_in_key,
+    spell_outside,
+)
 from cowriter.core.chords import try_parse_chord
 from cowriter.core.pitch import scan_note
 
@@ -114,27 +123,13 @@ def _spell(pitch: int, signature: dict[str, int], chord: Spelling = ()) -> tuple
     spells it (B flat in C7, even in G; F sharp in D7, even in F); else the key's own letter when the key
     has the pitch class, else a white key, else a sharp in sharp keys and a flat in flat keys."""
     pc = pitch % 12
-    options = [spelled for tone, spelled in chord if tone == pc]
-    if not options:
-        options = [
-            (letter, signature[letter])
-            for letter in LETTER_PC
-            if (LETTER_PC[letter] + signature[letter]) % 12 == pc
-        ]
-    if not options:
-        options = [(letter, 0) for letter in LETTER_PC if LETTER_PC[letter] == pc]
-    if not options:
-        want = 1 if key_fifths(signature) >= 0 else -1
-        options = [(letter, want) for letter in LETTER_PC if (LETTER_PC[letter] + want) % 12 == pc]
-    letter, alteration = options[0]
+    letter, alteration = (
+        next((spelled for tone, spelled in chord if tone == pc), None)
+        or spell_in_key(pc, signature)
+        or spell_outside(pc, signature)
+    )
     base = pitch - alteration
     return letter, alteration, base // 12 - 1
-
-
-def _pitch_text(letter: str, octave: int) -> str:
-    if octave >= 5:
-        return letter.lower() + "'" * (octave - 5)
-    return letter + "," * (4 - octave)
 
 
 def _lyric_text(syllable: str) -> str:
@@ -223,10 +218,10 @@ def format_abc(tune: AbcTune, bars_per_line: int = 4) -> str:
         for k, piece in enumerate(pieces):
             mark = ""
             if accidentals.get((letter, octave), signature[letter]) != alteration:
-                mark = {2: "^^", 1: "^", 0: "=", -1: "_", -2: "__"}[alteration]
+                mark = ACCIDENTAL[alteration]
                 accidentals[(letter, octave)] = alteration
             tie = "" if ends_here and k == len(pieces) - 1 else "-"
-            token = (chord if k == 0 else "") + mark + _pitch_text(letter, octave) + _length_text(piece) + tie
+            token = (chord if k == 0 else "") + mark + pitch_text(letter, octave) + _length_text(piece) + tie
             if first_of_note and k == 0:
                 lyric = _lyric_text(note.syllable) + ("-" if note.syllable and note.hyphen else "")
                 if not note.syllable:

@@ -9,7 +9,7 @@ from fractions import Fraction
 from cowriter.core.abc_types import (
     BAR_LINE,
     DECORATIONS,
-    LETTER_PC,
+    NOTE,
     START_DIRECTIVE,
     AbcChord,
     AbcError,
@@ -20,6 +20,7 @@ from cowriter.core.abc_types import (
     parse_key_field,
     parse_meter,
     parse_tempo,
+    written_pitch,
 )
 from cowriter.core.timeline import Meter
 
@@ -40,7 +41,7 @@ class _Written:
     has_token: bool = False
 
 
-_NOTE_RE = re.compile(r"(\^\^|\^|__|_|=)?([A-Ga-g])([',]*)(\d*(?:/+\d*)?)")
+_NOTE_RE = NOTE
 _REST_RE = re.compile(r"([zxZX])(\d*(?:/+\d*)?)")
 _LENGTH_RE = re.compile(r"\d*(?:/+\d*)?")
 _LYRIC_HOLD, _LYRIC_SKIP, _LYRIC_BAR = "\x00hold", "\x00skip", "\x00bar"
@@ -186,15 +187,7 @@ class _Parser:
         self.written.append(w)
 
     def pitch_of(self, accidental: str | None, letter: str, marks: str) -> int:
-        octave = 5 if letter.islower() else 4
-        octave += marks.count("'") - marks.count(",")
-        upper = letter.upper()
-        if accidental:
-            alteration = {"^^": 2, "^": 1, "__": -2, "_": -1, "=": 0}[accidental]
-            self.bar_accidentals[(upper, octave)] = alteration
-        else:
-            alteration = self.bar_accidentals.get((upper, octave), self.signature[upper])
-        return 12 * (octave + 1) + LETTER_PC[upper] + alteration
+        return written_pitch(accidental, letter, marks, self.signature, self.bar_accidentals)[0]
 
     def music_line(self, line: str, lineno: int) -> None:
         i, n = 0, len(line)

@@ -24,26 +24,29 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from cowriter.core.abc_types import (
+    ACCIDENTAL,
     BAR_LINE,
     DECORATIONS,
     LETTER_PC,
+    NOTE,
     START_DIRECTIVE,
     AbcError,
     key_signature,
     parse_key_field,
+    pitch_text,
+    spell_in_key,
+    spell_outside,
+    written_pitch,
 )
 from cowriter.core.keys import Key, KeyError_, conventional_tonic, parse_key
 from cowriter.core.pitch import LETTER_INDEX, note_name, scan_note, spell_above, spell_pitch_class
 
 __all__ = ["transpose_abc", "transpose_abc_key"]
 
-_NOTE_RE: Final = re.compile(r"(\^\^|\^|__|_|=)?([A-Ga-g])([',]*)")
 _KEY_RE: Final = re.compile(
     r"^(\s*)([A-Ga-g])([#b]?)(\s*)((?i:maj|min|mix|dor|phr|lyd|loc|aeo|ion)[A-Za-z]*|m(?![A-Za-z]))?"
 )
 _FIELD_RE: Final = re.compile(r"^(\s*)([A-Za-z+]):(.*)$")
-_ALTER: Final = {"^^": 2, "^": 1, "__": -2, "_": -1, "=": 0}
-_MARK: Final = {2: "^^", 1: "^", 0: "=", -1: "_", -2: "__"}
 _AWKWARD: Final = frozenset({"B#", "E#", "Cb", "Fb"})
 _MINOR_MODES: Final = ("m", "min", "aeo")
 _MAJOR_MODES: Final = ("", "maj", "ion")
@@ -146,43 +149,34 @@ class _State:
         return self.key_spelling(pitch)
 
     def key_spelling(self, pitch: int) -> tuple[str, int]:
+        """The new key's letter for the pitch, else the song's new key's spelling, else a white key or
+        the key's own direction (`abc_types.spell_outside`)."""
         pc = pitch % 12
-        signature = self.new_signature
-        for letter in LETTER_PC:
-            if (LETTER_PC[letter] + signature[letter]) % 12 == pc:
-                return letter, signature[letter]
+        in_key = spell_in_key(pc, self.new_signature)
+        if in_key is not None:
+            return in_key
         if self.song_target is not None:
             letter, alteration, _ = scan_note(self.song_target.spell(pc))
             if note_name(letter, alteration) not in _AWKWARD:
                 return letter, alteration
-        for letter in LETTER_PC:
-            if LETTER_PC[letter] == pc:
-                return letter, 0
-        want = -1 if sum(signature.values()) < 0 else 1
-        return next((letter, want) for letter in LETTER_PC if (LETTER_PC[letter] + want) % 12 == pc)
+        return spell_outside(pc, self.new_signature)
 
     def note(self, accidental: str | None, letter: str, marks: str, grace: bool = False) -> str:
         """One note rewritten (accidental, letter, octave marks; the length is the caller's)."""
-        octave = (5 if letter.islower() else 4) + marks.count("'") - marks.count(",")
         upper = letter.upper()
-        if accidental:
-            alteration = _ALTER[accidental]
-            if not grace:
-                self.old_bar[(upper, octave)] = alteration
-        else:
-            alteration = self.old_bar.get((upper, octave), self.old_signature[upper])
-        pitch = 12 * (octave + 1) + LETTER_PC[upper] + alteration + self.semitones
+        written, alteration = written_pitch(
+            accidental, letter, marks, self.old_signature, self.old_bar, remember=not grace
+        )
+        pitch = written + self.semitones
         new_letter, new_alteration = self.spell(pitch, upper, alteration)
         new_octave = (pitch - new_alteration) // 12 - 1
         reads = self.new_bar.get((new_letter, new_octave), self.new_signature[new_letter])
         mark = ""
         if accidental or reads != new_alteration:
-            mark = _MARK[new_alteration]
+            mark = ACCIDENTAL[new_alteration]
             if not grace:
                 self.new_bar[(new_letter, new_octave)] = new_alteration
-        if new_octave >= 5:
-            return mark + new_letter.lower() + "'" * (new_octave - 5)
-        return mark + new_letter + "," * (4 - new_octave)
+        return mark + pitch_text(new_letter, new_octave)
 
     def bar(self) -> None:
         self.old_bar.clear()
@@ -250,11 +244,11 @@ def _music(line: str, state: _State) -> str:
             out.append(m.group(0))
             state.bar()
             i = m.end()
-        elif c in DECORATIONS and not _NOTE_RE.match(line, i):
+        elif c in DECORATIONS and not NOTE.match(line, i):
             out.append(c)
             i += 1
-        elif (m := _NOTE_RE.match(line, i)) is not None:
-            out.append(state.note(m.group(1), m.group(2), m.group(3), grace))
+        elif (m := NOTE.match(line, i)) is not None:
+            out.append(state.note(m.group(1), m.group(2), m.group(3), grace) + m.group(4))
             i = m.end()
         else:
             out.append(c)

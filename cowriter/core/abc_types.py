@@ -20,6 +20,11 @@ _SHARP_ORDER = "FCGDAEB"
 DECORATIONS = set(".~HLMOPSTuvJR")
 # A bar line (single, double, thin-thick, repeats, endings), as the parser and the transposer read it.
 BAR_LINE = re.compile(r"(?:\[\||\|\]|\|\||::|:+\|+:*|\|+:*|\[(?=\d))(?:\d+(?:[,-]\d+)*)?")
+# A note as written: its accidental, letter, octave marks and length (the parser, the formatter and the
+# transposer read and write notes by these).
+NOTE = re.compile(r"(\^\^|\^|__|_|=)?([A-Ga-g])([',]*)(\d*(?:/+\d*)?)")
+ALTERATION = {"^^": 2, "^": 1, "__": -2, "_": -1, "=": 0}  # an accidental → semitones from the letter
+ACCIDENTAL = {alteration: mark for mark, alteration in ALTERATION.items()}
 
 
 class AbcError(ValueError):
@@ -74,6 +79,54 @@ class AbcTune:
     @property
     def syllables(self) -> tuple[str, ...]:
         return tuple(n.syllable for n in self.notes if n.syllable)
+
+
+# ---------------------------------------------------------------- notes
+
+
+def written_pitch(
+    accidental: str | None,
+    letter: str,
+    marks: str,
+    signature: dict[str, int],
+    bar: dict[tuple[str, int], int],
+    *,
+    remember: bool = True,
+) -> tuple[int, int]:
+    """(MIDI pitch, alteration) of a note as written: its octave from the letter's case and its marks;
+    its alteration from its own accidental (which lasts to the bar line, at its octave: kept in `bar`
+    unless `remember` is False, as for a grace note), else the bar's earlier one, else the key's."""
+    octave = (5 if letter.islower() else 4) + marks.count("'") - marks.count(",")
+    upper = letter.upper()
+    if accidental:
+        alteration = ALTERATION[accidental]
+        if remember:
+            bar[(upper, octave)] = alteration
+    else:
+        alteration = bar.get((upper, octave), signature[upper])
+    return 12 * (octave + 1) + LETTER_PC[upper] + alteration, alteration
+
+
+def pitch_text(letter: str, octave: int) -> str:
+    """A letter at an octave as ABC writes it (`C` is middle C's octave 4, `c` 5, `c'` 6, `C,` 3)."""
+    if octave >= 5:
+        return letter.lower() + "'" * (octave - 5)
+    return letter + "," * (4 - octave)
+
+
+def spell_in_key(pc: int, signature: dict[str, int]) -> tuple[str, int] | None:
+    """The letter (and its alteration) the key signature gives pitch class `pc`, if any."""
+    return next(((lt, signature[lt]) for lt in LETTER_PC if (LETTER_PC[lt] + signature[lt]) % 12 == pc), None)
+
+
+def spell_outside(pc: int, signature: dict[str, int]) -> tuple[str, int]:
+    """Pitch class `pc` where the key has no letter for it: a white key, else a sharp in a sharp key and a
+    flat in a flat key."""
+    white = next((lt for lt in LETTER_PC if LETTER_PC[lt] == pc), None)
+    if white is not None:
+        return white, 0
+    want = 1 if key_fifths(signature) >= 0 else -1
+    return next((lt, want) for lt in LETTER_PC if (LETTER_PC[lt] + want) % 12 == pc)
 
 
 # ---------------------------------------------------------------- keys and meters
