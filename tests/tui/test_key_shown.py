@@ -3,8 +3,6 @@ as a guess ("key G?"), through transposition too; and the melody sketches write 
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from textual.pilot import Pilot
 
@@ -34,10 +32,8 @@ def transport_text(screen: MainScreen) -> str:
     ],
     ids=["G", "Am", "declared", "no-chords"],
 )
-async def test_the_transport_shows_the_songs_key(tmp_path: Path, text: str, shown: str) -> None:
-    path = tmp_path / "song.cho"
-    path.write_text(text, encoding="utf-8")
-    app = make_app(path)
+async def test_the_transport_shows_the_songs_key(text: str, shown: str) -> None:
+    app = make_app(None, text=text)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         screen = screen_of(pilot)
@@ -45,10 +41,8 @@ async def test_the_transport_shows_the_songs_key(tmp_path: Path, text: str, show
         assert "key ?" not in transport_text(screen)
 
 
-async def test_transposing_moves_the_key_shown(tmp_path: Path) -> None:
-    path = tmp_path / "song.cho"
-    path.write_text(IN_G, encoding="utf-8")
-    app = make_app(path)
+async def test_transposing_moves_the_key_shown() -> None:
+    app = make_app(None, text=IN_G)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         screen = screen_of(pilot)
@@ -59,12 +53,10 @@ async def test_transposing_moves_the_key_shown(tmp_path: Path) -> None:
         assert await wait_for(pilot, lambda: "key A? +2" in transport_text(screen))
 
 
-async def test_a_sketch_is_written_in_the_key_the_transport_shows(tmp_path: Path) -> None:
+async def test_a_sketch_is_written_in_the_key_the_transport_shows() -> None:
     """The line starts on Am in a song plainly in G: the sketch's `K:` is G, as the transport says (it
     was `K:A`, from the line's first chord, while the transport said `key ?`)."""
-    path = tmp_path / "song.cho"
-    path.write_text(IN_G, encoding="utf-8")
-    app = make_app(path)
+    app = make_app(None, text=IN_G)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         screen = screen_of(pilot)

@@ -4,8 +4,6 @@ A CR LF pair is one new line; a bracketed paste is as before."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from textual._xterm_parser import XTermParser
 from textual.pilot import Pilot
@@ -39,34 +37,25 @@ async def at_end(pilot: Pilot[int]) -> MainScreen:
 
 
 @pytest.mark.parametrize(
-    "ending",
-    ["\n", "\r", "\r\n"],
-    ids=["LF", "CR", "CRLF"],
+    "data",
+    [
+        LINES,  # LF, as tmux send-keys -l and some terminals send pasted lines
+        LINES.replace("\n", "\r"),  # CR: Enter
+        LINES.replace("\n", "\r\n"),  # CR LF: one new line, not two
+        "\x1b[200~" + LINES + "\x1b[201~",  # a bracketed paste, as before
+    ],
+    ids=["LF", "CR", "CRLF", "bracketed"],
 )
-async def test_pasted_lines_stay_lines(tmp_path: Path, ending: str) -> None:
-    path = tmp_path / "paste.cho"
-    path.write_text(START, encoding="utf-8")
-    app = make_app(path)
+async def test_pasted_lines_stay_lines(data: str) -> None:
+    app = make_app(None, text=START)
     async with app.run_test(size=(80, 24)) as pilot:
         await at_end(pilot)
-        await type_bytes(pilot, LINES.replace("\n", ending))
+        await type_bytes(pilot, data)
         assert app.workspace.text == START + LINES
 
 
-async def test_a_bracketed_paste_is_unchanged(tmp_path: Path) -> None:
-    path = tmp_path / "paste.cho"
-    path.write_text(START, encoding="utf-8")
-    app = make_app(path)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await at_end(pilot)
-        await type_bytes(pilot, "\x1b[200~" + LINES + "\x1b[201~")
-        assert app.workspace.text == START + LINES
-
-
-async def test_ctrl_j_is_a_new_line(tmp_path: Path) -> None:
-    path = tmp_path / "paste.cho"
-    path.write_text(START, encoding="utf-8")
-    app = make_app(path)
+async def test_ctrl_j_is_a_new_line() -> None:
+    app = make_app(None, text=START)
     async with app.run_test(size=(80, 24)) as pilot:
         await at_end(pilot)
         await pilot.press(*"first", "ctrl+j", *"second")
