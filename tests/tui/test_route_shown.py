@@ -48,7 +48,7 @@ async def test_no_device_is_said_before_the_first_play(
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
         assert await wait_for(pilot, lambda: f"sound: {NO_DEVICE}" in status_text(app))
-        assert "speakers" not in status_text(app)
+        assert "sound: speakers" not in status_text(app)
         assert asked and all(t is not threading.main_thread() for t in asked)  # off the UI thread
         assert not app.screen.transport.playing  # type: ignore[attr-defined]
 

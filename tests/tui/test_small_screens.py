@@ -26,6 +26,29 @@ LONG_LINES = """{title: Long Lines}
 {end_of_verse}
 """
 
+# long enough that the editor needs its scroll bar only once a panel narrows it (the lines wrap more)
+NIGHT_BUS = """{title: Night Bus}
+
+{start_of_verse: Verse 1}
+[G]Last bus home and the [C]rain on the [G]glass
+[Em]Every stop is a [D]name I know
+[G]Streetlights run like [C]years gone [G]past
+[C]Hold on, [D]let it [G]go
+{end_of_verse}
+
+{start_of_chorus: Chorus}
+[C]Night bus, [G]take me [D]home
+[C]Night bus, [D]I'm not a[G]lone
+{end_of_chorus}
+
+{start_of_bridge: Bridge}
+[G]The rain falls on the [C]house,
+[Em]It's a [D]night,
+[F#dim]You're not [Em]one,
+[C]I'm only a [G]man.
+{end_of_bridge}
+"""
+
 PAGE = """Night Bus
 
 [Verse]
@@ -125,10 +148,13 @@ async def test_sketches_fit_the_screen(song_file: Path, size: tuple[int, int]) -
         assert "…" not in keys and "play" in keys
 
 
+@pytest.mark.parametrize("song", [LONG_LINES, NIGHT_BUS], ids=["long-lines", "scroll-bar-appears"])
 @pytest.mark.parametrize("size", SIZES, ids=IDS)
-async def test_long_lines_show_whole_beside_a_panel(tmp_path: Path, size: tuple[int, int]) -> None:
+async def test_long_lines_show_whole_beside_a_panel(tmp_path: Path, size: tuple[int, int], song: str) -> None:
+    """Every line shows whole when a panel opens beside the song, also when the narrower song now needs
+    its scroll bar (the last column of a wrapped row went under it: "rain on th" at 80x24)."""
     path = tmp_path / "long.cho"
-    path.write_text(LONG_LINES, encoding="utf-8")
+    path.write_text(song, encoding="utf-8")
     app = make_app(path, VERSE2)
     async with app.run_test(size=size) as pilot:
         await settle(pilot)

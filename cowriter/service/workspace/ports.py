@@ -252,7 +252,7 @@ def styles() -> tuple[str, ...]:
     return tuple(STYLES)
 
 
-NO_DEVICE = "WAV (no sound device here)"  # what a play does on a machine without one: writes the WAV
+NO_DEVICE = "WAV (no speakers here)"  # what a play does on a machine without one: writes the WAV
 
 
 def audio_label(mode: str | None) -> str:

@@ -158,6 +158,13 @@ class SheetEditor(InOrder, TextArea, inherit_bindings=False):
         """The 0-based lines with a problem, top to bottom."""
         return sorted(self._diagnostics)
 
+    def _on_resize(self) -> None:
+        """Rewrap to the new width, and draw every row again: TextArea rewraps on a resize but repaints
+        only when the number of rows changes, so a panel opening beside the song left rows drawn at the
+        old width, cut at the new edge ("rain on th" at 80x24)."""
+        super()._on_resize()
+        self._redraw()
+
     def _redraw(self) -> None:
         self._line_cache.clear()
         self.refresh()
