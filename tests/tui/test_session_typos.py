@@ -59,6 +59,8 @@ async def test_a_typo_offers_the_near_session_and_makes_nothing(store: Path) -> 
         screen = app.screen
         assert isinstance(screen, MainScreen)
         assert screen.editor.text == HOME == app.workspace.text
+        assert await wait_for(pilot, lambda: "key G?" in screen.transport.render_line(0).text)  # checked too
+        assert screen.editor.lyrics_at(1) is not None  # the gutter's syllables
         assert not SessionStore(store).exists("night-bus-hom")
         assert sorted(SessionStore(store).list()) == ["morning-song", "night-bus-home"]
 

@@ -146,6 +146,7 @@ class MainScreen(CoWritingActions):
             return
         self.ws.adopt_left(opened)
         self.editor.load_text(self.ws.text)
+        self._schedule_check(0)  # its key, gutter and problems (loading text is no edit: no check follows)
         self._show_history()
         self._show_settings()
         self.status.saved = self._saved_label()
@@ -181,8 +182,9 @@ class MainScreen(CoWritingActions):
         self._catch_up()
         untouched, had = self.ws.text == opened.text, self.ws.text
         self.ws.adopt(opened)
-        if self.ws.text != had:  # an empty file whose song the session kept: shown
+        if self.ws.text != had:  # an empty file whose song the session kept (or one chosen by name): shown
             self.editor.load_text(self.ws.text)
+            self._schedule_check(0)  # its key, gutter and problems (loading text is no edit: no check)
         self._show_history()
         self._show_settings()
         if untouched and self.editor.cursor_location == (0, 0):  # back where the writer left off
