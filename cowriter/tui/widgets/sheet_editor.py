@@ -104,6 +104,7 @@ class SheetEditor(InOrder, TextArea, inherit_bindings=False):
         self._lyrics: dict[int, LineInfo] = {}
         self._play_line: int | None = None
         self._after_cr = False  # the last key was Enter (CR): a LF right after it ends the same line
+        self._sized: int | None = None  # the width the rows were last drawn at (None: not yet)
         self._gutters: dict[tuple[str, str, str, str, bool], Strip] = {}
         self._part_styles: dict[str, Style] = {}
         self._styled: dict[tuple[str, tuple[tuple[int, int, str], ...], bool], Text] = {}
@@ -159,11 +160,15 @@ class SheetEditor(InOrder, TextArea, inherit_bindings=False):
         return sorted(self._diagnostics)
 
     def _on_resize(self) -> None:
-        """Rewrap to the new width, and draw every row again: TextArea rewraps on a resize but repaints
-        only when the number of rows changes, so a panel opening beside the song left rows drawn at the
-        old width, cut at the new edge ("rain on th" at 80x24)."""
+        """Rewrap to the new width, and draw every row again when the width changed: TextArea rewraps on
+        a resize but repaints only when the number of rows changes, so a panel opening beside the song
+        left rows drawn at the old width, cut at the new edge ("rain on th" at 80x24). The first size
+        (nothing drawn yet) needs no second drawing."""
         super()._on_resize()
-        self._redraw()
+        width = self.size.width
+        if self._sized is not None and width != self._sized:
+            self._redraw()
+        self._sized = width
 
     def _redraw(self) -> None:
         self._line_cache.clear()
