@@ -58,6 +58,13 @@ class Tmux:
             time.sleep(0.1)
         raise AssertionError(f"none of {needles} showed in {timeout:.0f}s:\n{self.screen()}")
 
+    def wait_gone(self, needle: str, timeout: float = 30.0) -> None:
+        end = time.monotonic() + timeout
+        while needle in self.screen():
+            if time.monotonic() > end:
+                raise AssertionError(f"{needle!r} still showed after {timeout:.0f}s:\n{self.screen()}")
+            time.sleep(0.1)
+
     def close(self) -> None:
         subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True)
 
@@ -78,6 +85,10 @@ def test_write_ask_accept_play_quit_with_the_real_model(tmp_path: Path) -> None:
                 f"open {song}", env)
     try:
         tmux.wait("^p palette")
+        # `--session e2e` names no session yet: it is made only once the writer says so
+        tmux.wait("Start it as a new session?")
+        tmux.keys("Enter")
+        tmux.wait_gone("Start it as a new session?")
         time.sleep(0.5)
         tmux.keys("F2")
         time.sleep(0.3)
