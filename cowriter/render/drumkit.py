@@ -75,7 +75,7 @@ def kick(sr: int) -> Audio:
     body = _sweep(t, 52.0, 150.0, 0.02, sr) * np.exp(-t / 0.06)
     body = np.tanh(1.8 * body) / np.tanh(1.8)  # a round head: some 2nd and 3rd harmonic
     beater = banded_noise(
-        n, sr, [(-30, 0.1), (-30, 0.1), (-16, 0.06), (-18, 0.04), (-20, 0.04), (-13, 0.04), (-12, 0.04),
+        n, sr, [(-30, 0.1), (-30, 0.1), (-16, 0.06), (-18, 0.04), (-20, 0.04), (-11, 0.04), (-10, 0.04),
                 (-22, 0.04), (-50, 0.03)], seed=36, top=8000.0,
     )  # fmt: skip
     return _fade(_peak(body + 0.05 * beater, 0.63), sr, fade_out=0.04)

@@ -39,6 +39,7 @@ CASES = [
     Case("ride", "drums", 51, hold=0.2, length=4.0),
 ]
 WORST_DB = 6.0  # the largest octave band difference allowed (the figures run 0.2 to 4.7 dB)
+WORST_DRUM_DB = 4.0  # the drums are made by hand (`drumkit.py`), each within 2 to 3.5 dB
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +55,8 @@ def test_a_voice_has_the_spectrum_of_its_general_midi_instrument(
 ) -> None:
     c = compared[name]
     bands = " ".join("." if math.isnan(d) else f"{d:+.0f}" for d in c.bands)
-    assert c.worst <= WORST_DB, f"{name}: ours - FluidR3 per octave band (dB): {bands}"
+    worst = WORST_DRUM_DB if c.case.instrument == "drums" else WORST_DB
+    assert c.worst <= worst, f"{name}: ours - FluidR3 per octave band (dB): {bands}"
 
 
 @pytest.mark.parametrize("name", ["piano C2", "piano C4", "piano C6", "nylon E4", "guitar E4", "epiano C4"])
