@@ -81,10 +81,15 @@ def organ(pitch: int, velocity: int, hold: int, sample_rate: int) -> Audio:
 
 
 def _doubled(measured: Timbre, pitch: int, velocity: int, hold: int, sample_rate: int, *, gain: float,
-             vibrato: float, cents: float, level: float) -> Audio:  # fmt: skip
+             vibrato: float, cents: float, level: float, centred: bool = False) -> Audio:  # fmt: skip
     """The timbre, and a quieter copy `cents` sharp added to one side and taken from the other (a mid/side
-    widener: wider, centred, the same in mono). `vibrato`: depth (fraction of the pitch) reached 0.65 s in."""
+    widener: wider, centred, the same in mono). `vibrato`: depth (fraction of the pitch) reached 0.65 s in.
+    `centred`: the timbre's own width dropped (its mono sum on both sides), so only the double spreads it."""
     voice = timbre.render(measured, pitch, velocity, hold, sample_rate, gain=gain, vibrato=vibrato)
+    if centred:
+        voice[0] += voice[1]
+        voice[0] *= np.float32(0.5)
+        voice[1] = voice[0]
     double = timbre.render(measured, pitch, velocity, hold, sample_rate, gain=gain * level * 0.5, cents=cents,
                            vibrato=vibrato)  # fmt: skip
     side = double[0] + double[1]
@@ -115,6 +120,7 @@ def lead(pitch: int, velocity: int, hold: int, sample_rate: int) -> Audio:
         vibrato=0.012,
         cents=DOUBLE_CENTS,
         level=DOUBLE,
+        centred=True,
     )
 
 

@@ -48,8 +48,10 @@ def test_the_melody_sits_at_least_3_lu_over_the_band(style: str) -> None:
 
 @pytest.mark.parametrize("style", ["pop", "bossa", "swing"])
 def test_the_band_has_width(style: str) -> None:
+    """Wide, not hollow: side/mid about -8 dB (FluidSynth's -5 to -8 on the same MIDI). The melody's own
+    measured width (FluidR3's flute, spread by our double and the room) once took the mix to -3.5 dB."""
     song, _, _ = parts(style)
-    assert side_to_mid_db(render(song)) > -12.0
+    assert -12.0 < side_to_mid_db(render(song)) < -6.5
 
 
 def test_the_master_stays_under_its_ceiling() -> None:
