@@ -1,10 +1,10 @@
 """Chords over lyrics, both ways: a song written as text (`format.to_text`, what `convert --to text` prints)
 and read back by the importer (`textimport`) has the same words and the same chords on the same characters.
 
-The songs are random: words with apostrophes and punctuation, chords on a word's first letter, inside a
-word (the chord that stands on a syllable), after a line's last word, or crowding the chord before (one
-character apart, so the text must stretch the word and the importer close it up again); section labels,
-headers and comments around them.
+The songs are random: words with apostrophes and punctuation (and some that spell chords), chords on a
+word's first letter, inside a word (the chord that stands on a syllable), after a line's last word, or
+crowding the chord before (one character apart, so the text must stretch the word and the importer close it
+up again); section labels, headers and comments around them.
 """
 
 from __future__ import annotations
@@ -19,12 +19,16 @@ from cowriter.core.sheet import read_song
 from cowriter.core.song import LyricLine, Song
 from cowriter.core.textimport import import_text
 
-# Words no reader could take for chords (the trap of lyrics that spell chords has its own tests).
+# Words, and a few that spell chords ("A", "Am", "Em", "Do"): a line of words holds two at least that are
+# not chords, as a reader needs to tell it from a chord row ("C" over "A" alone is two chord rows to any
+# reader; the alphabet-song trap has its own tests).
+CHORD_WORDS = ("A", "Am", "I", "Em", "a", "Do")
 WORDS = (
     "river", "rolling", "away", "the", "wide", "Missouri", "'cross", "I'm", "don't", "Comin'", "'Twas",
     "hour", "believed", "grace", "sweet", "chariot", "home", "see", "you,", "me.", "knee!", "Oh!",
     "Shenandoah", "banjo", "on", "my", "to", "lost,", "found", "blind", "now", "how", "sound", "O'er",
     "jump-up", "rock'n'roll", "2001", "x", "me", "we've", "(oh)", "\"yes\"", "ça", "naïve", "日本",
+    *CHORD_WORDS,
 )  # fmt: skip
 CHORDS = ("C", "G7", "Am", "D/F#", "Bb", "F#m7b5", "Gmaj7", "Esus4", "C#dim", "A7", "Ebm", "N.C.", "D")
 LABELS = ("Verse 1", "Chorus", "Bridge", "Lyric strain", "Intro")
@@ -34,6 +38,8 @@ LABELS = ("Verse 1", "Chorus", "Bridge", "Lyric strain", "Intro")
 def lyric_lines(draw: st.DrawFn) -> str:
     """One ChordPro lyric line with chords on distinct characters (and maybe one after the words)."""
     words = draw(st.lists(st.sampled_from(WORDS), min_size=1, max_size=8))
+    if sum(w not in CHORD_WORDS for w in words) < 2:
+        words += ["sweet", "home"]
     lyrics = " ".join(words)
     # where a chord may stand: any character but a space (a word's start or a syllable inside it)
     spots = [i for i, ch in enumerate(lyrics) if ch != " "]
