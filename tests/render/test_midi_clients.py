@@ -124,8 +124,9 @@ def _staves(mscx: Path) -> list[ET.Element]:
 
 
 def _lyrics(staff: ET.Element) -> list[str]:
-    """The staff's lyrics, one per note that has any (MuseScore 3.2 now and then attaches one event twice
-    to the same note: that is one lyric)."""
+    """The staff's lyrics, one per note that has any (MuseScore 3.2 attaches a lyric event twice to its
+    note when another part strikes a note on exactly the same tick: in Amazing Grace "ma" where the bass
+    plays at 1440, "how" where the piano does at 3360; both copies are the one lyric, drawn on each other)."""
     out = []
     for chord in staff.iter("Chord"):
         texts = [(ly.findtext("text") or "").strip() for ly in chord.findall("Lyrics")]
