@@ -7,6 +7,7 @@ wires them to the proposal pipeline.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -282,6 +283,16 @@ def lyrics_of(song_text: str) -> str:
     return "\n".join(out).strip()
 
 
+def _unspelled(request: Request) -> str:
+    """The request without the letters of its rhyme scheme: the line search rhymes in code, and a small
+    model shown "XAXA" sang it ("and Xaxa in the corner", "A B A B I A")."""
+    if not request.scheme:
+        return request.prompt
+    text = re.sub(rf"\b{re.escape(request.scheme)}\b", "", request.prompt, flags=re.IGNORECASE)
+    text = re.sub(r"\s+([,.;:])", r"\1", re.sub(r"([,;:])\s*(?=[,;:]|$)", "", text.strip()))
+    return " ".join(text.split()).strip(" ,;:")
+
+
 def variables(
     request: Request,
     song_text: str,
@@ -300,11 +311,11 @@ def variables(
     bare = lyrics_only and request.task in ("rewrite", "alternatives") and not request.content_words
     return {
         "task": request.task,
-        "request": "" if bare else request.prompt,
+        "request": "" if bare else _unspelled(request) if lyrics_only else request.prompt,
         "song": song_text.strip(),
         "lyrics": lyrics_of(song_text) if song_text.strip() else "",
         "lyrics_only": lyrics_only,
-        "scheme": request.scheme,
+        "scheme": None if lyrics_only else request.scheme,
         "keep_meter": request.keep_meter,
         "topic": request.topic,
         "key": f"{key.tonic} {key.mode}",

@@ -239,3 +239,12 @@ def test_a_rewrite_is_asked_without_the_request_echoed_unless_it_says_what_the_l
     assert "The gulls are crying where the breakers fall" in bare
     assert "(rewrite line 2 to mention the rain)" in prompt("rewrite line 2 to mention the rain")
     assert "alternatives for" not in prompt("alternatives for line 1")
+
+
+def test_the_line_search_rhymes_in_code_and_never_shows_the_scheme_letters() -> None:
+    # shown "XAXA", the default model sang it ("and Xaxa in the corner")
+    backend = sampler(*[f"A quiet line along the {w}" for w in ("shore", "road", "bay", "quay")] * 3)
+    backend.default = "A quiet line along the wall\n"
+    CoWriter(backend, candidates=1).propose("a 4-line chorus about the boats, XAXA", HARBOUR, seed=1)
+    prompt = backend.calls[0].messages[-1].content
+    assert "xaxa" not in prompt.lower() and "about the boats" in prompt, prompt
