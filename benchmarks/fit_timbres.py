@@ -234,9 +234,8 @@ def analyse(stereo: np.ndarray, f0: float, hold: float) -> Measured:
             continue
         a, b = fit_line(frame_t[ok], 10 * np.log10(g[ok] / total[ok]), weight[ok])
         levels.append(round(max(a, -100.0), 1))
-        # a group may grow against the whole (a bass's fundamental dies first) when it is a real part of the
-        # sound; a faint one that seems to grow is the recording's floor showing as the note dies
-        fades.append(round(max(b, -20.0 if a > -35.0 else -3.0), 1))
+        # a group may grow against the whole (a bass's fundamental dies first), by 6 dB a second at most
+        fades.append(round(max(b, -6.0), 1))
     # the noise: each band's share of the held note against the harmonics (from the first frame: a knock is
     # over within the first window), as a level at the onset that dies `noise_decay` faster
     early = (frame_t <= hold) & (total_db > total_db.max() - 45.0)
