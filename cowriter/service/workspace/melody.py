@@ -49,6 +49,7 @@ class MelodySketch:
     bar: int = 1
     end_bar: int = 0
     section: str | None = None
+    transpose: int = 0  # the song's transposition (`Settings.transpose`) when it was sketched
 
     @property
     def whole_section(self) -> bool:
@@ -66,6 +67,7 @@ class MelodySketch:
             text=choice.text,
             changes=diff_changes(self.base, choice.text),
             model=MELODY_MODEL,
+            transpose=self.transpose,  # written in the key the song reads in now: moved only if it moves
         )
 
 

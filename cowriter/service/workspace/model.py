@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from cowriter.errors import CowriterError
@@ -272,7 +273,9 @@ class CoWriting:
         nothing: accept one with `accept(sketch.proposal(i))`, which credits its lines to the sketcher."""
         from cowriter.service.workspace.melody import sketch_at
 
-        return sketch_at(self.text, row, section=section, alternatives=alternatives, bpm=self.settings.bpm)
+        text, transpose = self.seen()
+        sketch = sketch_at(text, row, section=section, alternatives=alternatives, bpm=self.settings.bpm)
+        return replace(sketch, transpose=transpose)
 
 
 def candidate_line(candidate: SearchCandidate) -> str:

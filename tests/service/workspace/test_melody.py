@@ -138,3 +138,23 @@ def test_transposing_the_song_moves_an_accepted_melody_too(n: int) -> None:
     assert before and [note.pitch for note in melody_of(parse(ws.text)[0])] == [p + n for p in before]
     key = "Db" if n == 1 else "Bb"
     assert f"{{key: {key}}}" in ws.lines and f"K:{key}" in ws.lines
+
+
+def test_a_sketch_of_a_transposed_song_goes_in_as_sketched() -> None:
+    """F8 twice, then a sketch: the sketch is of the song as it reads now (already moved up 2), so it
+    goes in as shown; it moved again by the song's +2 (K:B with G#m in a song in A)."""
+    ws = Workspace(text=SONG)
+    ws.transpose(2)
+    sketch = ws.sketch_melody(5)
+    ws.accept(sketch.proposal(0))
+    block = sketch.choices[0].abc.splitlines()
+    start = ws.lines.index(block[0])
+    assert ws.lines[start : start + len(block)] == block and "K:D" in block
+
+
+def test_a_sketch_follows_a_transposition_made_while_it_was_open() -> None:
+    ws = Workspace(text=SONG)
+    sketch = ws.sketch_melody(5)
+    ws.transpose(2)  # F8 while the sketches are open: the accepted one moves with the song
+    ws.accept(sketch.proposal(0))
+    assert "K:D" in ws.lines and "K:C" not in ws.lines
