@@ -94,3 +94,26 @@ async def test_the_real_machine_says_what_a_play_would_do(song_file: Path) -> No
         assert await wait_for(pilot, lambda: "looking" not in status_text(app), timeout=20)
         said = status_text(app).split("sound: ", 1)[1].strip()
         assert said == NO_DEVICE or said.startswith("speakers ("), said
+
+
+@pytest.mark.parametrize("size", [(80, 24), (60, 20)], ids=["80x24", "60x20"])
+async def test_the_route_shows_whole_beside_a_long_model_name(
+    song_file: Path, monkeypatch: pytest.MonkeyPatch, size: tuple[int, int]
+) -> None:
+    """The model's name gives way before the route: 'sound: WAV (no speakers h…' at 80 columns once the
+    song was modified."""
+
+    def no_device() -> list[str]:
+        raise audio.NoDevice("no default output device (Error querying device -1)")
+
+    monkeypatch.setattr(audio, "output_devices", no_device)
+    backend = ScriptedBackend.with_replies((), model_name="SmolLM2-135M-Instruct.Q4_1.gguf")
+    app = CowriterApp(Workspace.open(song_file, backend=backend))
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        assert await wait_for(pilot, lambda: f"sound: {NO_DEVICE}" in status_text(app))
+        await pilot.press("x")  # modified: the longest saved state
+        assert await wait_for(pilot, lambda: status_text(app).lstrip().startswith("modified"))
+        line = status_text(app)
+        assert line.rstrip().endswith(f"sound: {NO_DEVICE}"), line
+        assert "SmolLM2" in line and "(idle)" in line, line

@@ -1,8 +1,9 @@
 """The status line: whether the song is saved, how many problems it has (errors, then warnings: ctrl+n
 visits both), what the model is doing, which model, and where sound goes ("speakers" or "WAV to …").
 
-One line, most important first: at 80 columns what gets cut is the sound route, never the saved state or
-the problems. When the cursor's line has a problem, its message takes the room of the model's name and the
+One line, most important first: when it does not fit, the model's name gives way first (its `.gguf`, then
+its end: the writer chose it and knows it), then the end of the sound route; never the saved state or the
+problems. When the cursor's line has a problem, its message takes the room of the model's name and the
 route; saved, problems and the model's state stay. A long message loses its middle, not its suggestion
 ("… (did you mean Cmaj7?)")."""
 
@@ -113,11 +114,28 @@ class StatusBar(Static):
             text.append(" ", gap)
             text.append(fit_hint(safe_line(self.hint), max(room, 1)), "bold")
             return text
-        field(safe_line(self.model) or "-", "bold")
+        route = f"sound: {safe_line(tilde(self.route)) or '-'}"
+        # what follows the model's name: " (state) · sound: …"
+        after = 1 + len(state) + 2 + 3 + len(route)
+        room = self.content_region.width - text.cell_len - (3 if text else 0) - after
+        field(fit_model(safe_line(self.model) or "-", room), "bold")
         text.append(" ", gap)
         text.append(f"({state})", busy)
-        field(f"sound: {safe_line(tilde(self.route)) or '-'}")
+        field(route)
         return text
+
+
+def fit_model(name: str, room: int, least: int = 8) -> str:
+    """The model's name in `room` cells when it can be: without its `.gguf`, then cut at the end (`…`),
+    never below `least` cells (what is left of the line is then cut at its end)."""
+    if len(name) <= room:
+        return name
+    if name.lower().endswith(".gguf"):
+        name = name[: -len(".gguf")]
+        if len(name) <= room:
+            return name
+    room = max(room, least)
+    return name if len(name) <= room else name[: room - 1].rstrip("-_. ") + "…"
 
 
 def _count(n: int, what: str) -> str:
