@@ -54,8 +54,8 @@ class CowriterApp(App[int]):
         frame (`cowriter open FILE` without --session). `recover`: offer back the songs an earlier cowriter
         left unsaved (after the first frame; a bare `cowriter`). `signals`: a hang-up (the terminal went
         away) or a request to end keeps the song first (the real program; not in tests).
-        `unknown_session`: `--session NAME` named no session: (NAME, the near names), offered after the
-        first frame; none is made until the writer chooses to."""
+        `unknown_session`: `--session NAME` named no session: (NAME, the near names), asked on the first
+        frame (no key reaches the song before the answer); none is made until the writer chooses to."""
         super().__init__()
         self.workspace = workspace
         self.theme = theme

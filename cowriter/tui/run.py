@@ -119,7 +119,7 @@ def build_app(args: argparse.Namespace, *, signals: bool = False) -> CowriterApp
     file, session = getattr(args, "file", None), getattr(args, "session", None)
     sessions_dir = getattr(args, "sessions", None)
     # `--session NAME` for a session that is not there: nothing is made until the writer says so (a typo
-    # would otherwise start an empty song); the near names are offered after the first frame.
+    # would otherwise start an empty song); the near names are offered on the first frame.
     near = unknown_session(session, Path(sessions_dir) if sessions_dir else None) if session else None
     workspace = Workspace.open(
         file,

@@ -118,3 +118,17 @@ async def test_an_existing_session_opens_at_once(store: Path) -> None:
 )
 def test_near_names(typed: str, near: list[str]) -> None:
     assert near_sessions(typed, ["morning-song", "night-bus-home"]) == near
+
+
+async def test_the_question_is_there_before_a_key_reaches_the_song(store: Path) -> None:
+    """The question is on the first frame: keys typed at once (the writer did not wait for it, or a script
+    sent them) reach the question, never an empty song that the chosen session then replaces."""
+    app = build_app(args(store, "night-bus-hom"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert isinstance(app.screen, SessionChoiceScreen)  # nothing waited for
+        await pilot.press(*"la la")
+        assert app.workspace.text == ""  # the song got none of it
+        await pilot.press("enter")
+        assert await wait_for(pilot, lambda: app.workspace.session_name == "night-bus-home")
+        await settle(pilot)
+        assert app.workspace.text == HOME

@@ -62,6 +62,9 @@ class MainScreen(CoWritingActions):
             self.editor.cursor_location = (row, col)
         if self.ws.notice:
             self.notify(self.ws.notice, title="Session", severity="warning", timeout=10)
+        unknown = getattr(self.app, "unknown_session", None)
+        if unknown is not None:  # asked on the first frame: no key reaches a song the answer replaces
+            self._ask_session(*unknown)
 
     def _after_first_frame(self) -> None:
         """What can wait until the writer sees the song: the footer, the model's name, the first check."""
@@ -77,9 +80,6 @@ class MainScreen(CoWritingActions):
         self._schedule_check(0.05)
         if self.history_session:
             self._open_history(self.history_session)
-        unknown = getattr(self.app, "unknown_session", None)
-        if unknown is not None:
-            self._ask_session(*unknown)
         if getattr(self.app, "recover", False) and self.ws.homeless and not self.ws.text:
             self._find_left()
 
