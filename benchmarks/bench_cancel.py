@@ -7,15 +7,18 @@ from __future__ import annotations
 
 import os
 import statistics
+import sys
 import threading
 import time
-from typing import Any
+from pathlib import Path
 
 from common import Row, fmt_ms
 
 from cowriter.model.backend import GenerationCancelled, Message
 from cowriter.model.llama import LlamaBackend
 from cowriter.model.locate import default_model_path
+
+ROOT = Path(__file__).resolve().parent.parent
 
 PROMPT = [
     Message("user", "Here is my song so far:\n" + "[G]Rain on the glass and the [C]last bus home\n" * 120)
@@ -26,20 +29,14 @@ AFTER = 0.3  # seconds into the read when the writer cancels
 
 def _cancel_once(backend: LlamaBackend, *, switch: bool) -> float:
     """Seconds from `cancel()` to the stream's end, cancelling `AFTER` seconds into the prompt's read."""
-    llm = backend._llm
-    assert llm is not None
     saved = backend._abort
     if saved is not None:
         saved.clear()
     backend._abort = saved if switch else None  # without the switch: the step in flight runs to its end
-    started = threading.Event()
-    decode = llm._ctx.decode
+    sys.path.insert(0, str(ROOT))
+    from tests.model.fixtures import reading  # the test's own watch on the prompt's read
 
-    def watched(batch: Any) -> Any:
-        started.set()
-        return decode(batch)
-
-    llm._ctx.decode = watched
+    llm, started = reading(backend)
     ended = threading.Event()
 
     def stream() -> None:
@@ -63,7 +60,7 @@ def _cancel_once(backend: LlamaBackend, *, switch: bool) -> float:
         return time.perf_counter() - t0
     finally:
         worker.join(600)
-        llm._ctx.decode = decode
+        del llm._ctx.decode  # the class's own again
         backend._abort = saved
 
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -29,6 +31,22 @@ def llama_backend(model_path: Path) -> Iterator[LlamaBackend]:
     backend.load()
     yield backend
     backend.close()
+
+
+def reading(backend: LlamaBackend) -> tuple[Any, threading.Event]:
+    """The loaded llama-cpp-python model, whose prompt reading (llama_decode) says when it starts (undo
+    with `del llm._ctx.decode`)."""
+    llm = backend._llm
+    assert llm is not None
+    started = threading.Event()
+    decode = llm._ctx.decode
+
+    def watched(batch: Any) -> Any:
+        started.set()
+        return decode(batch)
+
+    llm._ctx.decode = watched
+    return llm, started
 
 
 def free_port() -> int:

@@ -13,7 +13,7 @@ import pytest
 
 from cowriter.model.backend import GenerationCancelled, Message
 from cowriter.model.llama import AbortSwitch, LlamaBackend
-from tests.model.fixtures import model_path  # noqa: F401
+from tests.model.fixtures import model_path, reading  # noqa: F401
 
 pytestmark = pytest.mark.model
 
@@ -30,21 +30,6 @@ def backend(model_path: Path) -> Iterator[LlamaBackend]:  # noqa: F811
     b.load()
     yield b
     b.close()
-
-
-def reading(backend: LlamaBackend) -> tuple[Any, threading.Event]:
-    """The loaded llama-cpp-python model, whose prompt reading (llama_decode) says when it starts."""
-    llm = backend._llm
-    assert llm is not None
-    started = threading.Event()
-    decode = llm._ctx.decode
-
-    def watched(batch: Any) -> Any:
-        started.set()
-        return decode(batch)
-
-    llm._ctx.decode = watched
-    return llm, started
 
 
 @pytest.mark.parametrize("how", ["stream", "sample"])

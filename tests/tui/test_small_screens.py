@@ -116,36 +116,32 @@ def assert_no_line_cut(pilot: Pilot[int]) -> None:
             assert text.rstrip() == line.rstrip(), f"line {index + 1} shows as {text!r}"
 
 
+@pytest.mark.parametrize(
+    ("panel", "keys_id", "key"),
+    [("proposal", "#proposal-keys", "p play"), ("melody", "#melody-keys", "play")],
+)
 @pytest.mark.parametrize("size", SIZES, ids=IDS)
-async def test_the_proposal_panel_fits_the_screen(song_file: Path, size: tuple[int, int]) -> None:
+async def test_a_side_panel_fits_the_screen(
+    song_file: Path, size: tuple[int, int], panel: str, keys_id: str, key: str
+) -> None:
+    """The proposal (F2) and the sketches (F4) stay inside the screen, their key line whole."""
     app = make_app(song_file, VERSE2)
     async with app.run_test(size=size) as pilot:
         await settle(pilot)
         screen = main_of(pilot)
         assert_inside(pilot)
-        await pilot.press("f2", *"write verse 2", "enter")
-        assert await wait_for(pilot, lambda: screen.proposal is not None)
+        if panel == "proposal":
+            await pilot.press("f2", *"write verse 2", "enter")
+        else:
+            screen.editor.cursor_location = (5, 0)
+            await pilot.press("f4")
+        assert await wait_for(pilot, lambda: getattr(screen, panel) is not None, timeout=30)
         await settle(pilot)
         assert_inside(pilot)
-        view = screen.proposal_view
-        keys = view.query_one("#proposal-keys").render_line(0).text
-        assert "…" not in keys and "p play" in keys  # the key line whole, not cut at the edge
+        view = getattr(screen, f"{panel}_view")
+        keys = view.query_one(keys_id).render_line(0).text
+        assert "…" not in keys and key in keys  # the key line whole, not cut at the edge
         assert view.region.width >= 24
-
-
-@pytest.mark.parametrize("size", SIZES, ids=IDS)
-async def test_sketches_fit_the_screen(song_file: Path, size: tuple[int, int]) -> None:
-    app = make_app(song_file)
-    async with app.run_test(size=size) as pilot:
-        await settle(pilot)
-        screen = main_of(pilot)
-        screen.editor.cursor_location = (5, 0)
-        await pilot.press("f4")
-        assert await wait_for(pilot, lambda: screen.melody is not None, timeout=30)
-        await settle(pilot)
-        assert_inside(pilot)
-        keys = screen.melody_view.query_one("#melody-keys").render_line(0).text
-        assert "…" not in keys and "play" in keys
 
 
 @pytest.mark.parametrize("song", [LONG_LINES, NIGHT_BUS], ids=["long-lines", "scroll-bar-appears"])
