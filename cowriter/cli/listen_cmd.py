@@ -17,9 +17,12 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cowriter.errors import CowriterError
+
+if TYPE_CHECKING:
+    from cowriter.render.remote_listener import Listener, Setup
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -126,25 +129,17 @@ def run(args: argparse.Namespace) -> int:
         setup = listener.open()
     except ListenError as exc:
         raise CowriterError(str(exc)) from exc
-    if args.json:
-        printer.out(json.dumps({"ssh": setup.ssh, "env": setup.env}))
-    else:
-        where = f"on {printer.safe(listener.device)}" if audio == "device" else f"into {listener.out_dir}/"
-        printer.out(f"cowriter listen: playing what your servers send {where} (Ctrl-C stops)")
-        printer.out(f"  once, in ~/.ssh/config under your server's Host:  {setup.config}")
-        printer.out(f"  or each time:  ssh {' '.join(setup.ssh)} HOST")
-        if setup.env:
-            env = " ".join(f"{k}={v}" for k, v in setup.env.items())
-            printer.out(f"  and on the server (a TCP port needs the key):  export {env}")
-        printer.out("  then F5 in the editor on the server, or `cowriter play song.cho`, plays here")
 
     def terminate(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
 
     from cowriter.render.audio import quiet_stderr
 
+    # SIGTERM stops it as Ctrl-C does, from before the first line is out: whoever read that line may stop
+    # the listener at once (a test, a script), and the default action would kill it without closing
     previous = signal.signal(signal.SIGTERM, terminate)
     try:
+        _print_setup(printer, args, audio, listener, setup)
         with quiet_stderr():  # ALSA and PortAudio write underruns straight to fd 2, through the lines above
             listener.serve()
     except KeyboardInterrupt:
@@ -155,6 +150,23 @@ def run(args: argparse.Namespace) -> int:
     if not args.json:
         printer.out("stopped listening")
     return 0
+
+
+def _print_setup(
+    printer: Printer, args: argparse.Namespace, audio: str, listener: Listener, setup: Setup
+) -> None:
+    """The first lines: how a server reaches this listener (one JSON line with --json)."""
+    if args.json:
+        printer.out(json.dumps({"ssh": setup.ssh, "env": setup.env}))
+        return
+    where = f"on {printer.safe(listener.device)}" if audio == "device" else f"into {listener.out_dir}/"
+    printer.out(f"cowriter listen: playing what your servers send {where} (Ctrl-C stops)")
+    printer.out(f"  once, in ~/.ssh/config under your server's Host:  {setup.config}")
+    printer.out(f"  or each time:  ssh {' '.join(setup.ssh)} HOST")
+    if setup.env:
+        env = " ".join(f"{k}={v}" for k, v in setup.env.items())
+        printer.out(f"  and on the server (a TCP port needs the key):  export {env}")
+    printer.out("  then F5 in the editor on the server, or `cowriter play song.cho`, plays here")
 
 
 def doctor_lines(env: dict[str, str]) -> list[str]:
