@@ -23,11 +23,19 @@ from cowriter.render import audio
 SONG = "{title: Tiny}\n{tempo: 200}\n\n[C]One small [G]song\n"
 
 
+STARTED: list[subprocess.Popen[str]] = []  # listeners a test started, stopped after it whatever happened
+
+
 @pytest.fixture
 def home() -> Iterator[Path]:
     """Short private folders (a Unix socket's path has a length limit)."""
     path = Path(tempfile.mkdtemp(prefix="cw-l-", dir="/tmp"))
     yield path
+    while STARTED:  # a test that failed half-way leaves no listener running behind it
+        proc = STARTED.pop()
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate(timeout=20)
     subprocess.run(["rm", "-rf", str(path)], check=False)
 
 
@@ -39,10 +47,12 @@ def env_for(home: Path, **extra: str) -> dict[str, str]:
 
 
 def listen(home: Path, *args: str) -> subprocess.Popen[str]:
-    return subprocess.Popen(
+    proc = subprocess.Popen(
         [sys.executable, "-m", "cowriter", "listen", "--audio", "wav", "--out", str(home / "takes"), *args],
         env=env_for(home), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
+    STARTED.append(proc)
+    return proc
 
 
 def stop(proc: subprocess.Popen[str]) -> tuple[str, str]:
