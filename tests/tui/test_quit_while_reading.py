@@ -21,6 +21,14 @@ from .conftest import SONG, settle, wait_for
 pytestmark = pytest.mark.model
 
 REQUEST = "a second verse about the river, the train and the long way home"
+# a long song, so the model is still reading it when the writer quits or presses Esc: a short one was read
+# in a fraction of a second on a quiet machine, before the key came (then there was no read to end)
+LONG_SONG = SONG + "".join(
+    f"\n{{start_of_verse: Verse {n}}}\n"
+    + "[D]Down by the river where the [G]night train runs, and the lights go by\n" * 4
+    + "{end_of_verse}\n"
+    for n in range(2, 14)
+)
 
 
 class Reads:
@@ -52,7 +60,7 @@ def opened(tmp_path: Path, model_path: Path) -> tuple[Workspace, Reads, Path]:  
     backend.load()
     reads = Reads(backend)
     sessions = tmp_path / "sessions"
-    SessionStore(sessions).create("river", SONG).close()
+    SessionStore(sessions).create("river", LONG_SONG).close()
     ws = Workspace.open(None, session="river", sessions_dir=sessions, backend=backend, audio="none")
     return ws, reads, sessions
 
