@@ -8,7 +8,18 @@ import sys
 
 import pytest
 
-HEAVY = ("textual", "rich", "numpy", "mido", "music21", "llama_cpp", "sounddevice", "jinja2", "pronouncing")
+HEAVY = (
+    "textual",
+    "rich",
+    "numpy",
+    "mido",
+    "music21",
+    "llama_cpp",
+    "sounddevice",
+    "jinja2",
+    "pronouncing",
+    "wordfreq",
+)
 
 
 def _loaded_after(statement: str) -> set[str]:

@@ -17,6 +17,9 @@ from cowriter.errors import CowriterError
 Role = Literal["system", "user", "assistant"]
 
 DEFAULT_MAX_TOKENS = 256
+# two marks `Sampler.sample`'s `ban` may name besides words: what keeps a line to its syllables
+LINE_END = "\n"  # the line must not end yet (no line break, stop mark ending its words, or end of turn)
+NEW_WORD = " "  # no new word may begin: the line ends with the word it is in
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,8 +131,8 @@ class Sampler(Protocol):
     """A backend that can continue a reply it already began (`prefill`, the assistant's words so far) and
     judge what it wrote: what the co-writer needs to write a section line by line, choosing each line
     among several. `ban(text so far)` names words that must not be written next (so a line cannot go on
-    copying the song). The llama-cpp-python backend is one; a remote server is not (it may ignore a
-    prefill)."""
+    copying the song), and may name the marks LINE_END and NEW_WORD. The llama-cpp-python backend is one;
+    a remote server is not (it may ignore a prefill)."""
 
     def sample(
         self,

@@ -148,6 +148,7 @@ class LlamaBackend:
         self._chat: Any = None  # the chat template's formatter, for `sample`
         self._words: frozenset[str] | None = None
         self._starts: dict[str, frozenset[int]] = {}  # a word's first tokens (`llama_sample.first_tokens`)
+        self._marks: dict[str, Any] = {}  # the tokens each mark of `ban` names (`llama_sample.mark_tokens`)
         self._flag = CancelFlag()
         self._abort: AbortSwitch | None = None  # ends llama.cpp's step in flight (set with the model)
         self._lock = threading.RLock()  # held while llama.cpp runs; never across a yield
@@ -367,7 +368,8 @@ class LlamaBackend:
         """Continue the reply that begins with `prefill` (see `backend.Sampler`): the text up to the end of
         the turn, a stop string (left out) or `max_tokens`, and the model's log-probability of it. The
         prompt's beginning stays in llama.cpp's cache, so samples of the same request share its reading.
-        `ban(text so far)` names words that must not come next (a copy of the song is not continued)."""
+        `ban(text so far)` names words that must not come next (a copy of the song is not continued), and
+        the marks `backend.LINE_END` and `backend.NEW_WORD` (a line kept to its syllables)."""
         from cowriter.model import llama_sample
 
         self._reset()
@@ -404,9 +406,9 @@ class LlamaBackend:
             while count < max_tokens:
                 with self._lock:  # one step of llama.cpp
                     self._live(llm, cancel)
-                    words = ban(out) if ban is not None else ()
-                    banned = llama_sample.first_tokens(llm, words, self._starts)
-                    step = self._step(partial(steps.next_token, sorted(banned)))
+                    words = set(ban(out)) if ban is not None else set()
+                    banned = llama_sample.banned_ids(llm, words, self._starts, self._marks)
+                    step = self._step(partial(steps.next_token, banned))
                     piece = text.piece(step[0]) if step is not None else ""
                 if step is None:
                     break
@@ -466,6 +468,7 @@ class LlamaBackend:
             llm, self._llm = self._llm, None
             self._grammars.clear()
             self._starts.clear()
+            self._marks.clear()
             self._chat = None
             if llm is not None:
                 llm.close()

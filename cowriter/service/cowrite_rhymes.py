@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 
-from cowriter.lyrics import is_rhyme, rhyme_key
+from cowriter.lyrics import frequency, is_rhyme, rhyme_key
 
 PERFECT_ENOUGH = 5  # with this many perfect rhymes at hand, a line end is not offered slant ones
 LEADER_RHYMES = 3  # a line that others rhyme with ends on a word with at least this many
@@ -64,8 +64,13 @@ def usable_rhymes(
         found += [w for w in SHORT_ENDS if w != lower and w not in found and _rhymes(w, lower)]
     from cowriter.lyrics.rhyme import _derived_forms
 
-    # everyday words: one token for the model, or two with the dictionary's derived forms ("hills")
-    common = [w for w in found if (n := count_tokens(" " + w)) <= 1 or (n <= 2 and _derived_forms(w) >= 2)]
+    # everyday words: one token for the model, or two with the dictionary's derived forms ("hills"), and
+    # common enough in English either way
+    common = [
+        w
+        for w in found
+        if ((n := count_tokens(" " + w)) <= 1 or (n <= 2 and _derived_forms(w) >= 2)) and everyday(w)
+    ]
     return tuple(common[:limit])
 
 
@@ -74,17 +79,9 @@ def _rhymes(a: str, b: str) -> bool:
 
 
 def everyday(word: str) -> bool:
-    """A word of everyday speech, as far as the dictionary can tell: it (or the word it inflects: "doors",
-    "sprayed") has derived forms ("night": nights, nightly), which names, jargon and oddities lack
-    ("glycemic", "aven"). cowriter ships no word-frequency list."""
-    from cowriter.lyrics.rhyme import _derived_forms
-
-    if _derived_forms(word) >= 1 or word in SHORT_ENDS:
-        return True
-    endings = (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e"))
-    inflected = [(end, back) for end, back in endings if word.endswith(end) and len(word) > len(end) + 2]
-    stems = [word[: -len(end)] + back for end, back in inflected]
-    return any(_derived_forms(stem) >= 1 for stem in stems)
+    """A word of everyday speech ("night", "doors", "sprayed"), not a name, abbreviation or oddity of the
+    dictionary ("glycemic", "aven", "laure", "glo"): common enough in English (`lyrics.frequency`)."""
+    return word in SHORT_ENDS or frequency.everyday(word)
 
 
 @lru_cache(maxsize=2)

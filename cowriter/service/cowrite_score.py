@@ -2,7 +2,8 @@
 
 A line is judged on what a songwriter would check, each a named part of its score:
 - `words`: every word a real word (the CMU dictionary, contractions, names from the song or request);
-  a word that is none rejects the line ("not a word: 'Donth'");
+  a word that is none rejects the line ("not a word: 'Donth'"), and `rare`: a word the dictionary has but
+  English hardly uses ("laure", "glo": `lyrics.frequency`) costs;
 - `syllables`: on target (±1 is on target; each syllable further costs);
 - `meter`: its stress pattern against the line it stands for (the line rewritten, the matching line of
   the song's section, or the line before it);
@@ -24,7 +25,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from cowriter.lyrics import is_rhyme, stress_pattern, syllables
+from cowriter.lyrics import frequency, is_rhyme, stress_pattern, syllables
 from cowriter.lyrics.stress import FUNCTION_WORDS
 from cowriter.lyrics.syllables import all_phones
 from cowriter.lyrics.syllables import words as split_words
@@ -126,7 +127,14 @@ class Judge:
     count_syllables: Callable[[str], int] = syllables
     rhymes_with: Callable[[str, str], bool] = is_rhyme
     weights: dict[str, float] = field(
-        default_factory=lambda: {"fluency": 1.0, "ending": 0.3, "syllables": 0.8, "meter": 1.2, "topic": 0.5}
+        default_factory=lambda: {
+            "fluency": 1.0,
+            "ending": 0.3,
+            "syllables": 0.8,
+            "meter": 1.2,
+            "topic": 0.5,
+            "rare": 0.8,
+        }
     )
 
     def __post_init__(self) -> None:
@@ -166,6 +174,19 @@ class Judge:
             out.append(word)
         return out
 
+    def rare_words(self, found: Sequence[str], unknown: Sequence[str] = ()) -> list[str]:
+        """The words of `found` (plain, lower case) that are real but rare in English ("laure", "glo"),
+        and no word of the song or the request."""
+        skip = {_normal(u) for u in unknown}
+        out = []
+        for word in found:
+            if word in self.names or word in skip or word in LETTER_WORDS:
+                continue
+            sung = word[:-1] + "g" if word.endswith("in'") else word  # "runnin'" is "running"
+            if frequency.rare(sung) and frequency.rare(word):
+                out.append(word)
+        return out
+
     def line(
         self,
         text: str,
@@ -191,6 +212,10 @@ class Judge:
         if unknown:
             rejected.append(("words", "not a word: " + ", ".join(f"'{w}'" for w in unknown[:3])))
         parts["words"] = -1.0 * len(unknown)
+        rare = self.rare_words(found, unknown)
+        if rare:
+            parts["rare"] = -self.weights.get("rare", 0.8) * len(rare)
+            notes.append(("words", "rare: " + ", ".join(f"'{x}'" for x in rare[:3])))
         w = self.weights
         if logprob is not None:
             parts["fluency"] = w["fluency"] * logprob

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from cowriter.lyrics import is_rhyme
 from cowriter.lyrics.stress import FUNCTION_WORDS
-from cowriter.model.backend import Message, Sample, Sampler
+from cowriter.model.backend import LINE_END, NEW_WORD, Message, Sample, Sampler
 from cowriter.model.grammar import LineSpec, ending_grammar, line_grammar, words_for_syllables
 from cowriter.model.replies import Flag
 from cowriter.service import cowrite_chords as harmony
@@ -117,6 +117,15 @@ def last_word_logprob(sample: Sample) -> float | None:
     return total
 
 
+def syllable_window(goal: Goal) -> tuple[int, int] | None:
+    """The syllables a line may hold: the target ±1 where the writer asked for a count or the meter, ±2
+    where the target is only the song's own line (None: no target)."""
+    if not goal.syllables:
+        return None
+    slack = 1 if goal.asked & {"syllables", "meter"} else 2
+    return max(1, goal.syllables - slack), goal.syllables + slack
+
+
 def line_spec(goal: PlanLine) -> LineSpec:
     """Words only, bounded for the syllable target."""
     low, high = words_for_syllables(goal.syllables) if goal.syllables else (3, 8)
@@ -184,16 +193,17 @@ class LineSearch:
         prefill = self.lead + "".join(f"{line}\n" for line in chosen)
         out: list[tuple[Verdict, Sample]] = []
         while len(out) < versions or (not any(v.ok for v, _ in out) and len(out) < versions + extra):
-            sample = self._sample(prefill, grammar, chosen, on_piece if not out else None)
+            window = syllable_window(goal)
+            sample = self._sample(prefill, grammar, chosen, on_piece if not out else None, window=window)
             # the first version of a line (the first candidate's) tries one ending: it is shown first
             tries = 1 if versions == 1 else 2
             if goal.rhyme_with and rhymes:
-                sample = self._rhymed(sample, prefill, goal.rhyme_with, rhymes, chosen, tries)
+                sample = self._rhymed(sample, prefill, goal.rhyme_with, rhymes, chosen, tries, window)
             elif self.plan[n].leads and self.leaders and self.rhymeable is not None:
                 # later lines rhyme with this one: it ends on a word with rhymes enough to choose from
                 last = plain_words(sample.text)
                 if last and self.rhymeable(last[-1]) < LEADER_RHYMES:
-                    sample = self._ended(sample, prefill, self.leaders, chosen, tries)
+                    sample = self._ended(sample, prefill, self.leaders, chosen, tries, window)
             text = " ".join(sample.text.split())
             verdict = self.judge.line(
                 text,
@@ -219,12 +229,29 @@ class LineSearch:
         tokens: int = LINE_TOKENS,
         temperature: float | None = None,
         never: frozenset[str] = frozenset(),
+        window: tuple[int, int] | None = None,
     ) -> Sample:
+        """A line (or a line's end) written after `prefill`; with a syllable `window` (low, high) the line
+        may not end below low syllables, and no new word begins once it holds the target (the window's
+        middle: a word begun below it may take the line to high), unless the line would end on a word no
+        line ends on ("the", "of"), which may take one more word."""
         earlier = Judge(avoid=chosen) if chosen else None
+        count = self.judge.count_syllables
 
         def ban(text: str) -> set[str]:
             found = self.judge.banned_next(text) | never
-            return found | earlier.banned_next(text) if earlier is not None else found
+            if earlier is not None:
+                found |= earlier.banned_next(text)
+            if window is not None:
+                held = count(text) if text.strip() else 0
+                low, high = window
+                if held < low:
+                    found.add(LINE_END)
+                elif held >= (low + high) // 2:
+                    words = plain_words(text)
+                    if not (words and words[-1] in CANNOT_END and held <= high):
+                        found.add(NEW_WORD)
+            return found
 
         t0 = time.perf_counter()
         sample = self.sampler.sample(
@@ -253,6 +280,7 @@ class LineSearch:
         rhymes: tuple[str, ...],
         chosen: Sequence[str],
         tries: int = 2,
+        window: tuple[int, int] | None = None,
     ) -> Sample:
         """The line as the model wrote it when it ends on a rhyme for `word`; else the same line ended on
         the rhyme the model finds likeliest there (`_ended`), perfect rhymes alone when there are enough."""
@@ -261,18 +289,26 @@ class LineSearch:
             return sample
         perfect = tuple(w for w in rhymes if is_rhyme(w, word, slant=False))
         return self._ended(
-            sample, prefill, perfect if len(perfect) >= PERFECT_ENOUGH else rhymes, chosen, tries
+            sample, prefill, perfect if len(perfect) >= PERFECT_ENOUGH else rhymes, chosen, tries, window
         )
 
     def _ended(
-        self, sample: Sample, prefill: str, ends: Sequence[str], chosen: Sequence[str], tries: int
+        self,
+        sample: Sample,
+        prefill: str,
+        ends: Sequence[str],
+        chosen: Sequence[str],
+        tries: int,
+        window: tuple[int, int] | None = None,
     ) -> Sample:
         """The same line with its last word (or its last two, with `tries` 2) replaced by the word of
         `ends` the model finds likeliest there: its own choice of where the line ends, and of the word
-        that fits that place best. Of the endings tried, the likeliest line is kept."""
+        that fits that place best. Of the endings tried, the likeliest line is kept. With a syllable
+        `window`, the words offered are those that keep the line in it, where there are any, a line too
+        long for any is cut further back, and a line in the window is kept before a likelier one that is
+        not."""
         text = sample.text.rstrip()
         words = plain_words(text)
-        grammar = ending_grammar(ends)
         # a short word the model means whole ("is", "the") must not open a longer one ("isolate", "theme")
         never = frozenset(SHORT_WORDS - set(ends))
         best: Sample | None = None
@@ -280,17 +316,39 @@ class LineSearch:
         cuts = [bare.rfind(" ")]
         if len(words) >= 4 and tries > 1:
             cuts.append(bare.rfind(" ", 0, cuts[0]))
+        if window is not None:  # a stem too long for any end: cut back until a one-syllable end fits
+            held = self.judge.count_syllables
+            cut = cuts[-1]
+            while cut > 0 and held(text[:cut]) >= window[1] and len(plain_words(text[:cut])) > 2:
+                cut = bare.rfind(" ", 0, cut)
+                if cut > 0 and held(text[:cut]) < window[1]:
+                    cuts.append(cut)
         for cut in cuts:
             if cut <= 0:
                 continue
             stem = text[:cut]
+            grammar = ending_grammar(self._fitting(ends, stem, window))
             ending = self._sample(prefill + stem, grammar, chosen, tokens=8, temperature=0.0, never=never)
             head, count = sample.before(len(stem))
             steps = (*((p, x) for p, x in sample.steps[:count]), *ending.steps)
             line = Sample(stem + ending.text, head + (ending.logprob or 0.0), count + ending.tokens, steps)
-            if best is None or (line.mean_logprob or -99.0) > (best.mean_logprob or -99.0):
+            if best is None or self._ending_key(line, window) > self._ending_key(best, window):
                 best = line
         return best or sample
+
+    def _ending_key(self, line: Sample, window: tuple[int, int] | None) -> tuple[bool, float]:
+        """Of a line's endings, the best is in the syllable window, then the likeliest."""
+        fits = window is None or window[0] <= self.judge.count_syllables(line.text) <= window[1]
+        return fits, line.mean_logprob or -99.0
+
+    def _fitting(self, ends: Sequence[str], stem: str, window: tuple[int, int] | None) -> Sequence[str]:
+        """The words of `ends` that end `stem` within the syllable `window` (all of them when none does)."""
+        if window is None:
+            return ends
+        count = self.judge.count_syllables
+        held = count(stem) if stem.strip() else 0
+        fit = [w for w in ends if window[0] <= held + count(w) <= window[1]]
+        return fit or ends
 
     def section(
         self,

@@ -7,7 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from cowriter.model.backend import Backend, GenerationCancelled, Message, ModelError, Sampler
+from cowriter.model.backend import (
+    LINE_END,
+    NEW_WORD,
+    Backend,
+    GenerationCancelled,
+    Message,
+    ModelError,
+    Sampler,
+)
 from cowriter.model.llama import LlamaBackend, default_threads, physical_cores
 from cowriter.model.scripted import ScriptedBackend, ScriptedReply
 from tests.model.fixtures import llama_backend, model_path  # noqa: F401
@@ -121,6 +129,30 @@ def test_a_ban_never_breaks_the_grammar(llama_backend: LlamaBackend) -> None:  #
         ask, grammar='root ::= " banana" | " kiwi"', max_tokens=10, seed=1, ban=lambda _text: {"banana"}
     )
     assert free.text == " kiwi"
+
+
+@pytest.mark.model
+def test_the_marks_hold_a_line_open_and_close_it(llama_backend: LlamaBackend) -> None:  # noqa: F811
+    from cowriter.model.grammar import LineSpec, line_grammar
+
+    ask = [Message("user", "Write one line of a song about the sea.")]
+    grammar = line_grammar(LineSpec(1, 14, 0, (), min_chords=0))
+
+    def line(ban: object) -> str:
+        sample = llama_backend.sample(
+            ask, grammar=grammar, max_tokens=40, temperature=0.0, seed=1, stop=["\n"], ban=ban  # type: ignore[arg-type]
+        )
+        return sample.text
+
+    free = line(None).split()
+    # the line may not end (no line break, no stop mark) before ten words, and no word begins after ten
+    held = line(lambda text: {LINE_END} if len(text.split()) < 10 else {NEW_WORD})
+    words = held.rstrip(",.!?").split()
+    assert len(words) == 10, (free, held)
+    assert "\n" not in held and not any(w.rstrip(",.!?") != w for w in words[:-1]), held
+    # no new word from the start: the line is its first word
+    first = line(lambda text: {NEW_WORD} if text.strip() else set())
+    assert len(first.split()) == 1, first
 
 
 @pytest.mark.model

@@ -189,7 +189,7 @@ def test_everyday_words_and_the_rhyme_book() -> None:
     from cowriter.service.cowrite_rhymes import RhymeBook, everyday
 
     assert all(everyday(w) for w in ("night", "doors", "sprayed", "me"))
-    assert not any(everyday(w) for w in ("glycemic", "ischemic", "aven"))
+    assert not any(everyday(w) for w in ("glycemic", "ischemic", "aven", "laure", "glo"))
     book = RhymeBook(["night", "light", "bright", "flight", "sight", "glycemic", "the", "river"])
     assert "glycemic" not in book and "the" not in book
     assert set(book.perfect("night")) == {"light", "bright", "flight", "sight"}
@@ -248,3 +248,41 @@ def test_the_line_search_rhymes_in_code_and_never_shows_the_scheme_letters() -> 
     CoWriter(backend, candidates=1).propose("a 4-line chorus about the boats, XAXA", HARBOUR, seed=1)
     prompt = backend.calls[0].messages[-1].content
     assert "xaxa" not in prompt.lower() and "about the boats" in prompt, prompt
+
+
+def test_a_line_is_held_to_the_syllables_asked_while_it_is_written() -> None:
+    from cowriter.model.backend import LINE_END, NEW_WORD
+
+    backend = sampler("The boats come home at evening light", "We mend the nets until the night")
+    CoWriter(backend, candidates=1).propose("a 2-line verse about boats, 6 syllables a line", HARBOUR, seed=1)
+    first = backend.calls[0]
+    said = dict(zip(_prefixes("The boats come home at evening light"), first.banned, strict=False))
+    # below 5 syllables the line may not end; from 6 on no new word begins; at 5 it is free
+    assert LINE_END in said["The boats come home"] and NEW_WORD not in said["The boats come home"]
+    assert LINE_END not in said["The boats come home at"] and NEW_WORD not in said["The boats come home at"]
+    assert NEW_WORD in said["The boats come home at evening"]
+    unasked = sampler("The boats come home at evening light", "We mend the nets until the night")
+    CoWriter(unasked, candidates=1).propose("a 2-line verse about boats", HARBOUR, seed=1)
+    said = dict(zip(_prefixes("The boats come home at evening light"), unasked.calls[0].banned, strict=False))
+    # not asked: the song's own line (9 syllables) gives the target, ±2
+    assert LINE_END in said["The boats come home at"]
+    assert LINE_END not in said["The boats come home at evening"]
+    assert not any(NEW_WORD in banned for banned in unasked.calls[0].banned), "8 syllables: free to go on"
+
+
+def test_a_line_ending_on_the_or_of_may_take_one_more_word() -> None:
+    from cowriter.model.backend import NEW_WORD
+
+    backend = sampler("The boats come home to the sea", "We mend the nets in morning air", *[" sea"] * 4)
+    CoWriter(backend, candidates=1).propose("a 2-line verse about boats, 6 syllables a line", HARBOUR, seed=1)
+    said = dict(zip(_prefixes("The boats come home to the sea"), backend.calls[0].banned, strict=False))
+    assert NEW_WORD not in said["The boats come home to"]
+    assert NEW_WORD not in said["The boats come home to the"], "at 6 syllables, but 'the' ends no line"
+
+
+def _prefixes(line: str) -> list[str]:
+    """The texts the scripted backend asks `ban` about before each piece of `line` (a word a piece)."""
+    from cowriter.model.scripted import _PIECES
+
+    pieces = _PIECES.findall(line + "\n")
+    return ["".join(pieces[:k]) for k in range(len(pieces))]
