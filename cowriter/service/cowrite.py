@@ -318,15 +318,23 @@ class CoWriter:
             if on_token is not None:
                 on_token(text + "\n")
 
+        closed = False  # the streamed first candidate ends with its footer before the next is shown
+
+        def close() -> None:
+            nonlocal closed
+            if not closed and on_token is not None and search.footer:
+                on_token(search.footer + "\n")
+            closed = True
+
+        def done(candidate: Candidate) -> None:
+            close()
+            if on_candidate is not None:
+                on_candidate(candidate)
+
         found = search.run(
-            candidates=count,
-            versions=VERSIONS,
-            budget=self.budget,
-            on_line=on_line,
-            on_candidate=on_candidate,
+            candidates=count, versions=VERSIONS, budget=self.budget, on_line=on_line, on_candidate=done
         )
-        if on_token is not None and search.footer:
-            on_token(search.footer + "\n")
+        close()
         return found, search.tokens
 
     # -- harmony made in code, chosen by the model -----------------------------------------------------------

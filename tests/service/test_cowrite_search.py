@@ -62,6 +62,7 @@ def test_a_section_is_written_line_by_line_and_the_best_version_goes_on() -> Non
     assert p.candidates[0].number == 2 and p.candidates[0].lyrics[1] == "Our boat rides low with fish today"
     assert "".join(streamed).startswith("{start_of_chorus: Chorus}\n"), "the first candidate streams"
     assert "The [A]boats come home" in "".join(streamed)
+    assert "".join(streamed).count("{end_of_chorus}") == 1 and streamed[-1] == "{end_of_chorus}\n"
     assert p.chordpro.startswith("{start_of_chorus: Chorus}\n") and p.chordpro.endswith("{end_of_chorus}\n")
     assert p.candidates[0].score >= p.candidates[1].score
     assert all(c.grammar and "chord" not in c.grammar for c in backend.calls), (
@@ -286,3 +287,21 @@ def _prefixes(line: str) -> list[str]:
 
     pieces = _PIECES.findall(line + "\n")
     return ["".join(pieces[:k]) for k in range(len(pieces))]
+
+
+def test_the_streamed_candidate_is_closed_before_the_next_is_shown() -> None:
+    backend = sampler(
+        "The boats come home at evening light",
+        "The lanterns swing along the quay",
+        *["The tide turns silver in the bay", "Our boat rides low with fish today"] * 3,
+    )
+    events: list[str] = []
+    CoWriter(backend, candidates=2, budget=60).propose(
+        "a 2-line chorus about boats",
+        HARBOUR,
+        seed=3,
+        on_token=events.append,
+        on_candidate=lambda c: events.append(f"candidate {c.number}"),
+    )
+    assert events.index("{end_of_chorus}\n") < events.index("candidate 1") < events.index("candidate 2")
+    assert events.count("{end_of_chorus}\n") == 1
