@@ -183,7 +183,11 @@ class Steps:
 
 def first_tokens(llm: Any, words: Iterable[str], known: dict[str, frozenset[int]] | None = None) -> set[int]:
     """The tokens that would begin each of `words` as the next word (after a space or not, capitalised or
-    not): what to forbid so that a word is not written next. `known` remembers them (per model)."""
+    not): what to forbid so that a word is not written next. `known` remembers them (per model).
+
+    The model can spell a word in other pieces than its tokenizer's own (" bl" + "ue" for " blue"), so
+    the single tokens that spell a beginning of the word (two letters or more: " bl", " blu") are
+    forbidden too; a word they begin that is not forbidden has its own token (" black")."""
     out: set[int] = set()
     for word in words:
         tokens = known.get(word) if known is not None else None
@@ -194,6 +198,10 @@ def first_tokens(llm: Any, words: Iterable[str], known: dict[str, frozenset[int]
                     pieces = llm.tokenize(text.encode("utf-8"), add_bos=False, special=False)
                     if pieces:
                         found.add(int(pieces[0]))
+                    for end in range(len(text) - len(form) + 2, len(text)):
+                        part = llm.tokenize(text[:end].encode("utf-8"), add_bos=False, special=False)
+                        if len(part) == 1:
+                            found.add(int(part[0]))
             tokens = frozenset(found)
             if known is not None:
                 known[word] = tokens

@@ -293,6 +293,9 @@ class CoWriter:
         kind = request.section if request.task in ("section", "continue") else ""
         section = SectionSpec(kind, request.label if kind else "")
         fitted = self._fit(ask, history, LINE_TOKENS * len(goals) + 24, lyrics_only=True)
+        # a line rewritten is written where it stands: the reply begins with the lines before it, so the
+        # model goes on with the song instead of answering about it
+        before = craft.lines_before(ask.song, ask.target) if request.task in NEEDS_TARGET else ()
         search = LineSearch(
             self.backend,
             fitted.messages,
@@ -301,6 +304,7 @@ class CoWriter:
             self._rhymes,
             header=f"{section.header}\n" if section.header else "",
             footer=section.footer,
+            lead="".join(f"{line}\n" for line in before),
             temperature=max(self.temperature, 0.8),
             seed=seed,
             cancel=cancel,

@@ -155,6 +155,22 @@ def _chord_rows(song: Song) -> set[int]:
     return rows - occupied
 
 
+def lines_before(song: Song, target: Sequence[LyricLine], count: int = 3) -> tuple[str, ...]:
+    """The lyrics of up to `count` lines with words just before the first of `target`, in its section:
+    what a line being rewritten follows, so the model can write it as the song goes on."""
+    if not target:
+        return ()
+    first = target[0]
+    for section in song.sections:
+        if section.recall:
+            continue
+        sung = [line for line in section.lines if line.has_words]
+        for n, line in enumerate(sung):
+            if line is first or (line.line == first.line and line.lyrics == first.lyrics and first.line):
+                return tuple(x.lyrics.strip() for x in sung[max(0, n - count) : n])
+    return ()
+
+
 def line_at(song: Song, n: int, original: Song | None = None) -> LyricLine | None:
     """The lyric line on the writer's line `n` (1-based, the editor's gutter and the file's numbering; a
     chord line just above its words means those words), else None. `song` is what the task works on;

@@ -9,7 +9,8 @@ A line is judged on what a songwriter would check, each a named part of its scor
   the song's section, or the line before it);
 - `rhyme`: the rhyme asked for (a miss rejects; rhyming a word with itself rejects);
 - `topic`: the request's and the song's content words and images;
-- `repeats`: no line of the song or of the section again, nothing copied from the prompt's example (a
+- `repeats`: a rewrite that changes a word or two of its line costs (the more it shares, in order);
+  no line of the song or of the section again, nothing copied from the prompt's example (a
   run of four words; while a line is written, the word that would make a run of three is not offered:
   `banned_next`), no word hammered, no line ending on "the" or "of";
 - `fluency`: the model's own mean log-probability of the line's tokens (small models judge better than
@@ -24,6 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 
 from cowriter.lyrics import frequency, is_rhyme, stress_pattern, syllables
 from cowriter.lyrics.stress import FUNCTION_WORDS
@@ -32,6 +34,8 @@ from cowriter.lyrics.syllables import words as split_words
 
 COPY_WORDS = 4  # this many words in a row from the example or the song is a copy
 BAN_AFTER = 2  # while writing, a word that would make a run of 3 words of the song is not offered
+REWRITE_RUN = 4  # nor one that would make a run of 4 words of the line being rewritten
+CLOSE_FROM, CLOSE_COST = 0.6, 3.0  # a version sharing more of the line's words in order costs
 # words about the song rather than in it ("The song is about…", "A songwriter wrote a verse"): a small
 # model writes them when it describes the request instead of answering it
 META = frozenset(
@@ -123,6 +127,7 @@ class Judge:
     topic: tuple[str, ...] = ()
     avoid: Sequence[str] = ()
     existing: Sequence[str] = ()
+    rewritten: Sequence[str] = ()  # the lines being rewritten: no run of REWRITE_RUN of their words
     rhymeable: Callable[[str], int] | None = None
     count_syllables: Callable[[str], int] = syllables
     rhymes_with: Callable[[str, str], bool] = is_rhyme
@@ -141,20 +146,28 @@ class Judge:
         self._meta = META - {w.lower() for w in self.topic}  # "a song about songs" may say so
         self._copies = set().union(*(ngrams(t) for t in self.avoid)) if self.avoid else set()
         self._follow: dict[tuple[str, ...], set[str]] = {}
+        self._kept: dict[tuple[str, ...], set[str]] = {}  # of a line rewritten: its words after 3 of it
         for text in self.avoid:
             for line in text.splitlines():
                 for gram in ngrams(re.sub(r"\[[^\]]*\]|\{[^}]*\}", " ", line), BAN_AFTER + 1):
                     self._follow.setdefault(gram[:-1], set()).add(gram[-1])
+        for text in self.rewritten:
+            for gram in ngrams(re.sub(r"\[[^\]]*\]", " ", text), REWRITE_RUN):
+                self._kept.setdefault(gram[:-1], set()).add(gram[-1])
         self._existing = {" ".join(plain_words(t)) for t in self.existing} - {""}
         self._topic = {_stem(w) for w in self.topic}
 
     def banned_next(self, text: str) -> set[str]:
         """Words that must not come next after `text` (a line being written): those that would make its
-        last words a run of BAN_AFTER + 1 words of the song or of the prompt's example."""
+        last words a run of BAN_AFTER + 1 words of the song or of the prompt's example, or of REWRITE_RUN
+        words of the line being rewritten."""
         found = plain_words(text)
         if len(found) < BAN_AFTER:
             return set(self._meta)
-        return self._follow.get(tuple(found[-BAN_AFTER:]), set()) | self._meta
+        banned = self._follow.get(tuple(found[-BAN_AFTER:]), set()) | self._meta
+        if len(found) >= REWRITE_RUN - 1:
+            banned |= self._kept.get(tuple(found[-REWRITE_RUN + 1 :]), set())
+        return banned
 
     def unknown_words(self, text: str) -> list[str]:
         """The words of `text` that are no words: not in the dictionary (with its contractions and
@@ -261,6 +274,9 @@ class Judge:
             rejected.append(("repeats", "the line as it was"))
         elif goal.original and len(ngrams(text) & ngrams(goal.original)) >= 2:
             rejected.append(("repeats", "too close to the line as it was"))
+        elif goal.original:  # a word or two changed is a weak version: the more the line differs, the better
+            same = SequenceMatcher(None, found, plain_words(goal.original), autojunk=False).ratio()
+            penalty -= CLOSE_COST * max(0.0, same - CLOSE_FROM)
         copied = ngrams(text) & self._copies
         if copied:
             rejected.append(("repeats", "copies '" + " ".join(sorted(copied)[0]) + "'"))

@@ -230,15 +230,18 @@ class LineSearch:
         temperature: float | None = None,
         never: frozenset[str] = frozenset(),
         window: tuple[int, int] | None = None,
+        stem: str = "",
     ) -> Sample:
-        """A line (or a line's end) written after `prefill`; with a syllable `window` (low, high) the line
-        may not end below low syllables, and no new word begins once it holds the target (the window's
-        middle: a word begun below it may take the line to high), unless the line would end on a word no
-        line ends on ("the", "of"), which may take one more word."""
+        """A line written after `prefill` (or a line's end, after its `stem`, which ends `prefill`: what may
+        not come next is judged on the whole line). With a syllable `window` (low, high) the line may not
+        end below low syllables, and no new word begins once it holds the target (the window's middle: a
+        word begun below it may take the line to high), unless the line would end on a word no line ends
+        on ("the", "of"), which may take one more word."""
         earlier = Judge(avoid=chosen) if chosen else None
         count = self.judge.count_syllables
 
-        def ban(text: str) -> set[str]:
+        def ban(written: str) -> set[str]:
+            text = stem + written
             found = self.judge.banned_next(text) | never
             if earlier is not None:
                 found |= earlier.banned_next(text)
@@ -328,7 +331,9 @@ class LineSearch:
                 continue
             stem = text[:cut]
             grammar = ending_grammar(self._fitting(ends, stem, window))
-            ending = self._sample(prefill + stem, grammar, chosen, tokens=8, temperature=0.0, never=never)
+            ending = self._sample(
+                prefill + stem, grammar, chosen, tokens=8, temperature=0.0, never=never, stem=stem
+            )
             head, count = sample.before(len(stem))
             steps = (*((p, x) for p, x in sample.steps[:count]), *ending.steps)
             line = Sample(stem + ending.text, head + (ending.logprob or 0.0), count + ending.tokens, steps)

@@ -280,3 +280,19 @@ def test_amx_flag_is_read_from_cpuinfo(tmp_path: Path) -> None:
     plain = tmp_path / "plain"
     plain.write_text("processor\t: 0\nflags\t\t: fpu sse avx2 avx512f\n\n")
     assert cpu_has_amx(str(amx)) and not cpu_has_amx(str(plain)) and not cpu_has_amx(str(tmp_path / "none"))
+
+
+@pytest.mark.model
+def test_a_banned_word_cannot_be_spelled_in_other_pieces(llama_backend: LlamaBackend) -> None:  # noqa: F811
+    from cowriter.model.llama_sample import first_tokens
+
+    llama_backend.load()
+    llm = llama_backend._llm
+
+    def token(text: str) -> int:
+        (only,) = llm.tokenize(text.encode(), add_bos=False, special=False)
+        return int(only)
+
+    banned = first_tokens(llm, ["blue"])
+    assert {token(" blue"), token(" bl"), token("Blue")} <= banned, "' bl' + 'ue' spelled it"
+    assert token(" black") not in banned and token(" b") not in banned

@@ -14,3 +14,22 @@ def test_a_rare_word_costs_unless_the_song_uses_it() -> None:
     named = Judge(names=frozenset({"laure"})).line("A keeper on the beach was Laure", Goal())
     assert "rare" not in named.parts, "a name of the song or the request"
     assert "rare" not in Judge().line("I'm runnin' down the road", Goal()).parts, "runnin' is running"
+
+
+def test_a_rewrite_keeps_no_run_of_four_words_of_the_line() -> None:
+    from cowriter.service.cowrite_score import Judge
+
+    judge = Judge(rewritten=("[C]Walking down the [G]road tonight",))
+    assert "tonight" in judge.banned_next("Running down the road")
+    assert "road" in judge.banned_next("Walking down the")
+    assert "road" not in judge.banned_next("Running down the"), "three words of it may stay"
+    assert not judge.banned_next("Running along the") - judge.banned_next("")
+
+
+def test_a_version_that_changes_a_word_or_two_ranks_below_a_new_one() -> None:
+    from cowriter.service.cowrite_score import Goal, Judge
+
+    goal = Goal(original="My father's boat is painted red and blue")
+    close = Judge().line("My father's boat was painted red and the blue", goal)
+    new = Judge().line("The sky is painted with a vibrant blue", goal)
+    assert close.ok and close.parts["repeats"] < new.parts["repeats"] == 0.0

@@ -305,3 +305,38 @@ def test_the_streamed_candidate_is_closed_before_the_next_is_shown() -> None:
     )
     assert events.index("{end_of_chorus}\n") < events.index("candidate 1") < events.index("candidate 2")
     assert events.count("{end_of_chorus}\n") == 1
+
+
+def test_a_line_rewritten_is_written_after_the_lines_before_it() -> None:
+    from cowriter.core.chordpro import parse as read
+    from cowriter.service.cowrite_craft import lines_before
+
+    song = read(HARBOUR)
+    sung = [line for line in song.lines if line.has_words]
+    assert lines_before(song, sung[1:]) == ("Nets are drying on the harbour wall",)
+    assert lines_before(song, sung[:1]) == () and lines_before(song, ()) == ()
+    backend = sampler(*["The swallows circle round the old sea wall"] * 3)
+    p = CoWriter(backend, candidates=1).propose("rewrite line 2", HARBOUR, seed=1)
+    assert backend.calls[0].prefill == "Nets are drying on the harbour wall\n", "the reply goes on from line 1"
+    assert p.candidates[0].lyrics[0].startswith("The swallows"), "the lines before are not proposed"
+    assert "Nets are drying" not in p.chordpro
+
+
+BOAT = """{title: Harbour Lights}
+{key: A}
+
+{start_of_verse: Verse 1}
+[A]Nets are drying on the [D]harbour wall
+The [A]gulls are crying where the [E]breakers fall
+My [A]father's boat is [D]painted red and blue
+He [A]taught me every [E]knot I ever [A]knew
+{end_of_verse}
+"""
+
+
+def test_a_rhyme_put_at_a_line_end_copies_no_run_of_the_line_rewritten() -> None:
+    backend = sampler(*["My father's boat was painted red and bright", " blue", " blue", " true"] * 3)
+    CoWriter(backend, candidates=1).propose("alternatives for line 3", BOAT, seed=1)
+    endings = [c for c in backend.calls if c.prefill.endswith("My father's boat was painted red and")]
+    assert endings, "the line's end was written again, on a rhyme for 'knew'"
+    assert "blue" in endings[0].banned[0], "'painted red and blue' is four words of the line rewritten"
