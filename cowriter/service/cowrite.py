@@ -54,6 +54,7 @@ OnToken = Callable[[str], None]
 OnCandidate = Callable[[Candidate], None]
 SEARCH_CANDIDATES = 4  # candidates for a section, written line by line by a local model
 LINE_CANDIDATES = 6  # versions of a single line (a rewrite, alternatives), at least
+LEAD_LINES = 2  # a new section's reply begins with the song's last lines (the model goes on with the song)
 VERSIONS = 3  # versions of each line after the first candidate
 BUDGET = 8.0  # seconds a search may start new candidates in (the first is always made)
 
@@ -294,8 +295,11 @@ class CoWriter:
         section = SectionSpec(kind, request.label if kind else "")
         fitted = self._fit(ask, history, LINE_TOKENS * len(goals) + 24, lyrics_only=True)
         # a line rewritten is written where it stands: the reply begins with the lines before it, so the
-        # model goes on with the song instead of answering about it
-        before = craft.lines_before(ask.song, ask.target) if request.task in NEEDS_TARGET else ()
+        # model goes on with the song instead of answering about it; a new section, after the song's end
+        if request.task in NEEDS_TARGET:
+            before = craft.lines_before(ask.song, ask.target)
+        else:
+            before = craft.last_lines(ask.song, LEAD_LINES)
         search = LineSearch(
             self.backend,
             fitted.messages,

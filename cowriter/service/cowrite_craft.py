@@ -171,6 +171,16 @@ def lines_before(song: Song, target: Sequence[LyricLine], count: int = 3) -> tup
     return ()
 
 
+def last_lines(song: Song, count: int = 2) -> tuple[str, ...]:
+    """The lyrics of the song's last `count` lines with words (of its last section that has some): what a
+    new section follows."""
+    for section in reversed(song.sections):
+        sung = [line.lyrics.strip() for line in section.lines if line.has_words]
+        if sung and not section.recall:
+            return tuple(sung[-count:])
+    return ()
+
+
 def line_at(song: Song, n: int, original: Song | None = None) -> LyricLine | None:
     """The lyric line on the writer's line `n` (1-based, the editor's gutter and the file's numbering; a
     chord line just above its words means those words), else None. `song` is what the task works on;

@@ -9,7 +9,8 @@ A line is judged on what a songwriter would check, each a named part of its scor
   the song's section, or the line before it);
 - `rhyme`: the rhyme asked for (a miss rejects; rhyming a word with itself rejects);
 - `topic`: the request's and the song's content words and images;
-- `repeats`: a rewrite that changes a word or two of its line costs (the more it shares, in order);
+- `repeats`: a rewrite that changes a word or two of its line costs (the more it shares, in order), and
+  so does a new line that is a near copy of one of the song;
   no line of the song or of the section again, nothing copied from the prompt's example (a
   run of four words; while a line is written, the word that would make a run of three is not offered:
   `banned_next`), no word hammered, no line ending on "the" or "of";
@@ -35,7 +36,7 @@ from cowriter.lyrics.syllables import words as split_words
 COPY_WORDS = 4  # this many words in a row from the example or the song is a copy
 BAN_AFTER = 2  # while writing, a word that would make a run of 3 words of the song is not offered
 REWRITE_RUN = 4  # nor one that would make a run of 4 words of the line being rewritten
-CLOSE_FROM, CLOSE_COST = 0.6, 3.0  # a version sharing more of the line's words in order costs
+CLOSE_FROM, CLOSE_COST = 0.5, 4.0  # a version sharing more of the line's words in order costs
 # words about the song rather than in it ("The song is about…", "A songwriter wrote a verse"): a small
 # model writes them when it describes the request instead of answering it
 META = frozenset(
@@ -155,6 +156,7 @@ class Judge:
             for gram in ngrams(re.sub(r"\[[^\]]*\]", " ", text), REWRITE_RUN):
                 self._kept.setdefault(gram[:-1], set()).add(gram[-1])
         self._existing = {" ".join(plain_words(t)) for t in self.existing} - {""}
+        self._lines = [x.split() for x in self._existing]
         self._topic = {_stem(w) for w in self.topic}
 
     def banned_next(self, text: str) -> set[str]:
@@ -274,8 +276,11 @@ class Judge:
             rejected.append(("repeats", "the line as it was"))
         elif goal.original and len(ngrams(text) & ngrams(goal.original)) >= 2:
             rejected.append(("repeats", "too close to the line as it was"))
-        elif goal.original:  # a word or two changed is a weak version: the more the line differs, the better
-            same = SequenceMatcher(None, found, plain_words(goal.original), autojunk=False).ratio()
+        # a word or two changed is a weak version of the line rewritten, or a near copy of a line of the song
+        # ("Nets are dying on the harbor wall"): the more a line shares with one, in order, the more it costs
+        close = [plain_words(goal.original)] if goal.original else self._lines
+        same = max((SequenceMatcher(None, found, x, autojunk=False).ratio() for x in close), default=0.0)
+        if same < 1.0:
             penalty -= CLOSE_COST * max(0.0, same - CLOSE_FROM)
         copied = ngrams(text) & self._copies
         if copied:

@@ -33,3 +33,13 @@ def test_a_version_that_changes_a_word_or_two_ranks_below_a_new_one() -> None:
     close = Judge().line("My father's boat was painted red and the blue", goal)
     new = Judge().line("The sky is painted with a vibrant blue", goal)
     assert close.ok and close.parts["repeats"] < new.parts["repeats"] == 0.0
+
+
+def test_a_near_copy_of_a_line_of_the_song_costs() -> None:
+    from cowriter.service.cowrite_score import Goal, Judge
+
+    judge = Judge(existing=["Nets are drying on the harbour wall"])
+    near = judge.line("Nets are dying on the harbor wall", Goal())
+    new = judge.line("My father's story is a tale of love", Goal())
+    assert near.ok and near.parts["repeats"] < -0.5 and new.parts["repeats"] == 0.0
+    assert not judge.line("Nets are drying on the harbour wall", Goal()).ok, "the line itself: rejected"

@@ -27,6 +27,9 @@ The [A]gulls are crying where the [E]breakers fall
 """
 
 
+LEAD = "Nets are drying on the harbour wall\nThe gulls are crying where the breakers fall\n"  # the song's end
+
+
 def sampler(*lines: str, logprobs: tuple[float, ...] = ()) -> ScriptedSampler:
     backend = ScriptedSampler.with_replies([line + "\n" for line in lines])
     backend.logprobs.extend(logprobs)
@@ -53,11 +56,12 @@ def test_a_section_is_written_line_by_line_and_the_best_version_goes_on() -> Non
     p = cw.propose(
         "a 2-line chorus about boats", HARBOUR, seed=3, on_candidate=seen.append, on_token=streamed.append
     )
+    lead = LEAD
     prefills = [c.prefill for c in backend.calls]
-    assert prefills[:2] == ["", "The boats come home at evening light\n"], (
-        "each line follows the lines before"
+    assert prefills[:2] == [lead, lead + "The boats come home at evening light\n"], (
+        "each line follows the song's last lines and the lines before"
     )
-    assert prefills[5:] == ["The tide turns silver in the bay\n"] * 3, "the likeliest first line went on"
+    assert prefills[5:] == [lead + "The tide turns silver in the bay\n"] * 3, "the likeliest line went on"
     assert [c.number for c in seen] == [1, 2]
     assert p.candidates[0].number == 2 and p.candidates[0].lyrics[1] == "Our boat rides low with fish today"
     assert "".join(streamed).startswith("{start_of_chorus: Chorus}\n"), "the first candidate streams"
@@ -86,7 +90,7 @@ def test_a_line_that_misses_its_rhyme_gets_the_rhyme_the_model_likes_best_at_its
     )
     p = CoWriter(backend, candidates=1).propose("a 2-line hook about the harbour, AA", HARBOUR, seed=2)
     ending = backend.calls[2]
-    assert ending.prefill == "The lamps are low and the harbour is still\nThe sailors sing of home"
+    assert ending.prefill == LEAD + "The lamps are low and the harbour is still\nThe sailors sing of home"
     assert (
         ending.grammar is not None
         and ending.grammar.startswith('root ::= " " (')
@@ -317,7 +321,7 @@ def test_a_line_rewritten_is_written_after_the_lines_before_it() -> None:
     assert lines_before(song, sung[:1]) == () and lines_before(song, ()) == ()
     backend = sampler(*["The swallows circle round the old sea wall"] * 3)
     p = CoWriter(backend, candidates=1).propose("rewrite line 2", HARBOUR, seed=1)
-    assert backend.calls[0].prefill == "Nets are drying on the harbour wall\n", "the reply goes on from line 1"
+    assert backend.calls[0].prefill == "Nets are drying on the harbour wall\n", "it goes on from line 1"
     assert p.candidates[0].lyrics[0].startswith("The swallows"), "the lines before are not proposed"
     assert "Nets are drying" not in p.chordpro
 
@@ -340,3 +344,15 @@ def test_a_rhyme_put_at_a_line_end_copies_no_run_of_the_line_rewritten() -> None
     endings = [c for c in backend.calls if c.prefill.endswith("My father's boat was painted red and")]
     assert endings, "the line's end was written again, on a rhyme for 'knew'"
     assert "blue" in endings[0].banned[0], "'painted red and blue' is four words of the line rewritten"
+
+
+def test_a_new_section_is_written_after_the_songs_last_lines() -> None:
+    from cowriter.core.chordpro import parse as read
+    from cowriter.service.cowrite_craft import last_lines
+
+    assert last_lines(read(HARBOUR)) == tuple(LEAD.splitlines())
+    assert last_lines(read(HARBOUR), 1) == ("The gulls are crying where the breakers fall",)
+    assert last_lines(read("{title: Empty}\n")) == ()
+    backend = sampler("The boats come home at evening light", "We mend the nets until the night")
+    CoWriter(backend, candidates=1).propose("a 2-line chorus about boats", "", seed=1)
+    assert backend.calls[0].prefill == "", "no song: nothing before"
