@@ -434,9 +434,12 @@ async def test_choosing_an_alternative_says_so(song_file: Path) -> None:
     app = make_app(song_file, ALTERNATIVES)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await alternatives_open(pilot)
+        assert screen.proposal is not None
+        listed = [a.text for a in screen.proposal.alternatives]  # best first: the co-writer ranks them
+        assert sorted(listed) == sorted(ALTERNATIVES.splitlines())
         await pilot.press("down", "a")
         await settle(pilot)
-        assert app.workspace.lines[5] == "[D]Ride on, sweet [G]chari[D]ot"
+        assert app.workspace.lines[5] == listed[1], "the second, as listed"
         assert screen.proposal is None
         assert any(t.startswith("Accepted") and "line 6" in t for t in toasts(app))
 
