@@ -326,16 +326,11 @@ def test_a_line_rewritten_is_written_after_the_lines_before_it() -> None:
     assert "Nets are drying" not in p.chordpro
 
 
-BOAT = """{title: Harbour Lights}
-{key: A}
-
-{start_of_verse: Verse 1}
-[A]Nets are drying on the [D]harbour wall
-The [A]gulls are crying where the [E]breakers fall
-My [A]father's boat is [D]painted red and blue
-He [A]taught me every [E]knot I ever [A]knew
-{end_of_verse}
-"""
+BOAT = HARBOUR.replace(
+    "{end_of_verse}",
+    "My [A]father's boat is [D]painted red and blue\n"
+    "He [A]taught me every [E]knot I ever [A]knew\n{end_of_verse}",
+)
 
 
 def test_a_rhyme_put_at_a_line_end_copies_no_run_of_the_line_rewritten() -> None:
