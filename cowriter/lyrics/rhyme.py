@@ -191,12 +191,21 @@ def rhymes(word: str, slant: bool = False, limit: int = 60) -> list[str]:
     if not slant:
         found = [w for w, part in table.items() if part == target and w != lower and not lower.endswith(w)]
     else:
-        keys = _slant_keys(target)
-        found = [
-            w
-            for w, part in table.items()
-            if part != target
-            and w != lower
-            and (_slant_keys(part)[0] == keys[0] or _slant_keys(part)[1] == keys[1])
-        ]
+        first, second = _slant_keys(target)
+        by_first, by_second = slant_index()
+        near = dict.fromkeys([*by_first.get(first, ()), *by_second.get(second, ())])
+        found = [w for w in near if table[w] != target and w != lower]
     return _rank(lower, found)[:limit]
+
+
+@lru_cache(maxsize=1)
+def slant_index() -> tuple[dict[tuple[str, ...], list[str]], dict[tuple[str, ...], list[str]]]:
+    """The dictionary's words by each of their two slant keys (`_slant_keys`), built once (about half a
+    second): a slant rhyme is then two lookups, not a pass over 120,000 words (0.26 s a word)."""
+    by_first: dict[tuple[str, ...], list[str]] = {}
+    by_second: dict[tuple[str, ...], list[str]] = {}
+    for word, part in _dictionary().items():
+        first, second = _slant_keys(part)
+        by_first.setdefault(first, []).append(word)
+        by_second.setdefault(second, []).append(word)
+    return by_first, by_second

@@ -86,7 +86,11 @@ def everyday(word: str) -> bool:
 
 @lru_cache(maxsize=2)
 def book_of(vocabulary: frozenset[str]) -> RhymeBook:
-    """The rhyme book of a model's vocabulary, made once per model (it takes a moment)."""
+    """The rhyme book of a model's vocabulary, made once per model (it takes a moment), with the
+    dictionary's slant rhyme index (a quarter second, once), so that no request waits for it."""
+    from cowriter.lyrics.rhyme import slant_index
+
+    slant_index()
     return RhymeBook(vocabulary)
 
 

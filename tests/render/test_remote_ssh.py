@@ -79,7 +79,12 @@ class Listen:
         """Stop it as Ctrl-C would; its stderr (which must be empty of tracebacks)."""
         assert self.proc.poll() is None, "the listener died"
         self.proc.send_signal(signal.SIGINT)
-        _, err = self.proc.communicate(timeout=10)
+        try:
+            _, err = self.proc.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()  # a failed test leaves no listener running (four were found from one run)
+            _, err = self.proc.communicate()
+            raise AssertionError(f"the listener did not stop within 10 s of Ctrl-C: {err[-2000:]}") from None
         assert self.proc.returncode == 0, err
         assert "Traceback" not in err
         return err
