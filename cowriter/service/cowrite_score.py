@@ -35,7 +35,8 @@ from cowriter.lyrics.syllables import words as split_words
 
 COPY_WORDS = 4  # this many words in a row from the example or the song is a copy
 BAN_AFTER = 2  # while writing, a word that would make a run of 3 words of the song is not offered
-REWRITE_RUN = 4  # nor one that would make a run of 4 words of the line being rewritten
+REWRITE_RUN = 3  # nor one that would make a run of 3 words of the line being rewritten (with 4, six
+# rewrites of 'With him clinging to the sun' were 'With him clinging on/onto/with the sun')
 CLOSE_FROM, CLOSE_COST = 0.5, 4.0  # a version sharing more of the line's words in order costs
 # words about the song rather than in it ("The song is about…", "A songwriter wrote a verse"): a small
 # model writes them when it describes the request instead of answering it

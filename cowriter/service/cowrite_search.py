@@ -432,7 +432,8 @@ class LineSearch:
         version a line; `on_line` sees its lines as they are chosen), the others with `versions`, each
         started only when its expected time fits and given up, unfinished, when the time is over. A single
         line gets MIN_SINGLE versions whatever the time, and more while none is usable. Each finished
-        candidate goes to `on_candidate`. Returned in the order they were made."""
+        candidate goes to `on_candidate`, but a single line written again word for word. Returned in the order
+        they were made."""
         out: list[Candidate] = []
         single = len(self.plan) == 1
         deadline = self.started + budget
@@ -452,6 +453,8 @@ class LineSearch:
                     candidate = self.section(number, k, on_line if number == 1 else None, late)
             except _Late:
                 break
+            if single and any(c.lyrics == candidate.lyrics for c in out):
+                continue  # the same line again is no other version
             out.append(candidate)
             if on_candidate is not None:
                 on_candidate(candidate)

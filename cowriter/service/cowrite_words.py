@@ -66,7 +66,7 @@ def judge_for(
 ) -> Judge:
     """The judge of one request's lines: the words it knows (the song's, the request's), the topic, what
     must not be copied (the prompts' example and instructions, the request's own instructions, the lines
-    the song sings once but the ones rewritten, of which no run of four words is written: a line the
+    the song sings once but the ones rewritten, of which no run of three words is written: a line the
     model knows comes back word for word after the lines before it) and the lines not to repeat."""
     from cowriter.service import cowrite_craft as craft
 

@@ -351,3 +351,13 @@ def test_a_new_section_is_written_after_the_songs_last_lines() -> None:
     backend = sampler("The boats come home at evening light", "We mend the nets until the night")
     CoWriter(backend, candidates=1).propose("a 2-line chorus about boats", "", seed=1)
     assert backend.calls[0].prefill == "", "no song: nothing before"
+
+
+def test_a_line_written_again_word_for_word_is_no_other_version() -> None:
+    backend = sampler(
+        *["The swallows circle round the old sea wall", "The swallows circle round the old sea wall"],
+        *["The tide comes in across the harbour wall"] * 6,
+    )
+    p = CoWriter(backend, candidates=4).propose("rewrite line 2", HARBOUR, seed=1)
+    texts = [c.lyrics[0] for c in p.candidates]
+    assert len(texts) == len(set(texts)) == 2, texts
