@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 WORD_CHARS = 12  # longest invented word
 _WORDISH = re.compile(r"^[A-Za-z][A-Za-z']{0,30}$")
@@ -286,6 +287,12 @@ def section_grammar(
 
 def ending_grammar(words: Sequence[str]) -> str:
     """A grammar for the end of a line: a space, one of `words`, maybe a stop, and the line break."""
+    return _ending_grammar(tuple(words))
+
+
+@lru_cache(maxsize=256)
+def _ending_grammar(words: tuple[str, ...]) -> str:
+    # a rhyme list of thousands of words takes 40 ms to write out; a request asks for the same lists again
     return f'root ::= " " ({word_tree(words)}) [,.!?]? "\\n"\n'
 
 

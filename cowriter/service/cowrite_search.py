@@ -17,6 +17,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from cowriter.lyrics import is_rhyme
 from cowriter.lyrics.stress import FUNCTION_WORDS
@@ -115,6 +116,13 @@ def last_word_logprob(sample: Sample) -> float | None:
         if piece.startswith(" ") and piece.strip(" ,.!?;:"):
             return total
     return total
+
+
+@lru_cache(maxsize=65536)
+def word_syllables(count: Callable[[str], int], word: str) -> int:
+    """`count(word)`, remembered: the rhyme and leader lists a line's end is drawn from run to thousands of
+    words, the same from request to request (counting them each time cost a second a request)."""
+    return count(word)
 
 
 def syllable_window(goal: Goal) -> tuple[int, int] | None:
@@ -352,7 +360,7 @@ class LineSearch:
             return ends
         count = self.judge.count_syllables
         held = count(stem) if stem.strip() else 0
-        fit = [w for w in ends if window[0] <= held + count(w) <= window[1]]
+        fit = [w for w in ends if window[0] <= held + word_syllables(count, w) <= window[1]]
         return fit or ends
 
     def section(
