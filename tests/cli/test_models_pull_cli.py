@@ -122,6 +122,8 @@ def test_an_interrupted_pull_resumes_where_it_stopped(tmp_path: Path, hub: Hub, 
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # Ctrl-C as a terminal sends it,
+        # also when the suite runs in the background (which ignores SIGINT, and its children with it)
     )
     blobs = snapshot(tmp_path).parent.parent.parent / "blobs"
     deadline = time.monotonic() + 120

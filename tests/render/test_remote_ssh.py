@@ -44,13 +44,19 @@ LONG = (
 PYTHONPATH = os.environ.get("PYTHONPATH", "")
 
 
+def ctrl_c_as_typed() -> None:
+    """In the child: SIGINT as a terminal delivers it. A suite started in the background (`pytest &` from a
+    script) ignores SIGINT, its children inherit that, and Ctrl-C would not reach them."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 class Listen:
     """`cowriter listen --json` as a subprocess, its events collected as they come."""
 
     def __init__(self, env: dict[str, str], *args: str) -> None:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "cowriter", "listen", "--json", *args],
-            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=ctrl_c_as_typed,
         )  # fmt: skip
         first = self.proc.stdout.readline() if self.proc.stdout else ""
         if not first:
