@@ -199,9 +199,9 @@ class LineSearch:
         goal, rhymes, note = self._goal(n, chosen)
         grammar = line_grammar(line_spec(self.plan[n]))
         prefill = self.lead + "".join(f"{line}\n" for line in chosen)
+        window = syllable_window(goal)
         out: list[tuple[Verdict, Sample]] = []
         while len(out) < versions or (not any(v.ok for v, _ in out) and len(out) < versions + extra):
-            window = syllable_window(goal)
             sample = self._sample(prefill, grammar, chosen, on_piece if not out else None, window=window)
             # the first version of a line (the first candidate's) tries one ending: it is shown first
             tries = 1 if versions == 1 else 2
@@ -332,8 +332,8 @@ class LineSearch:
             cut = cuts[-1]
             while cut > 0 and held(text[:cut]) >= window[1] and len(plain_words(text[:cut])) > 2:
                 cut = bare.rfind(" ", 0, cut)
-                if cut > 0 and held(text[:cut]) < window[1]:
-                    cuts.append(cut)
+            if 0 < cut != cuts[-1] and held(text[:cut]) < window[1]:
+                cuts.append(cut)
         for cut in cuts:
             if cut <= 0:
                 continue
