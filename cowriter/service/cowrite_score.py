@@ -199,6 +199,7 @@ class Judge:
             if word in self.names or word in skip or word in LETTER_WORDS:
                 continue
             sung = word[:-1] + "g" if word.endswith("in'") else word  # "runnin'" is "running"
+            sung = sung.removesuffix("'s")  # "keeper's" is as common as "keeper" (wordfreq has it at 2.5)
             if frequency.rare(sung) and frequency.rare(word):
                 out.append(word)
         return out

@@ -14,6 +14,7 @@ def test_a_rare_word_costs_unless_the_song_uses_it() -> None:
     named = Judge(names=frozenset({"laure"})).line("A keeper on the beach was Laure", Goal())
     assert "rare" not in named.parts, "a name of the song or the request"
     assert "rare" not in Judge().line("I'm runnin' down the road", Goal()).parts, "runnin' is running"
+    assert "rare" not in Judge().line("The keeper's light is on", Goal()).parts, "keeper's is keeper"
 
 
 def test_a_rewrite_keeps_no_run_of_three_words_of_the_line() -> None:
